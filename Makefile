@@ -1,0 +1,26 @@
+# Thin wrapper: every target calls uv. uv is bootstrapped into .tools/ when it is not on PATH.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PYTHON ?= python3
+
+.PHONY: demo test bench lint clean
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
+
+demo: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
+	$(UV) sync --locked --quiet
+	$(UV) run --locked shopfloor demo
+
+test: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
+	$(UV) sync --locked --quiet
+	$(UV) run --locked ruff check .
+	$(UV) run --locked ruff format --check .
+	$(UV) run --locked pytest -n 2
+
+bench: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
+	$(UV) sync --locked --quiet
+	$(UV) run --locked python -m bench.run_all
+
+clean:
+	rm -rf data .tools .venv
