@@ -69,7 +69,7 @@ class ChaosConfig:
 def record(
     name: str, source: str, key: str, detail: Any = None, production_date: str = ""
 ) -> dict[str, Any]:
-    """A truth entry for one injected item; `file` and `line` are filled when the file is written."""
+    """A truth entry for one injected item; `file` and `line` are filled once it is written."""
     return {
         "type": NAME_TO_ID[name],
         "name": name,

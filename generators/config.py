@@ -77,6 +77,13 @@ def _renumber(machine_id: str, copy: int, per_type_count: int) -> str:
     return f"{prefix}-{int(number) + copy * per_type_count:02d}"
 
 
+def _copy_id(value: str | None, copy: int) -> str | None:
+    """Device ids (conveyor, scanner) of a copied line: CONV-01 → CONV-02."""
+    if value is None or copy == 0:
+        return value
+    return _renumber(value, copy, 1)
+
+
 def _scaled_lines(raw_lines: list[dict[str, Any]], scale: int) -> tuple[Line, ...]:
     """Copy every line `scale` times; copies get new line, machine and station ids."""
     lines: list[Line] = []
@@ -94,11 +101,6 @@ def _scaled_lines(raw_lines: list[dict[str, Any]], scale: int) -> tuple[Line, ..
                 if copy:
                     station = f"{station.rstrip('0123456789')}{int(mid.rsplit('-', 1)[1])}"
 
-                def _copy_id(value: str | None) -> str | None:
-                    if value is None or copy == 0:
-                        return value
-                    return _renumber(value, copy, 1)
-
                 machines.append(
                     Machine(
                         id=mid,
@@ -113,8 +115,8 @@ def _scaled_lines(raw_lines: list[dict[str, Any]], scale: int) -> tuple[Line, ..
                         degradation_per_day=float(m.get("degradation_per_day", 0.0))
                         if copy == 0
                         else 0.0,
-                        conveyor=_copy_id(m.get("conveyor")),
-                        scanner=_copy_id(m.get("scanner")),
+                        conveyor=_copy_id(m.get("conveyor"), copy),
+                        scanner=_copy_id(m.get("scanner"), copy),
                     )
                 )
             lines.append(Line(id=line_id, name=raw_line["name"], machines=tuple(machines)))

@@ -22,27 +22,61 @@ from generators.registry import AssetRecord
 from generators.simulate import PHASES, STATE_CODES, MachineDay, PlantDay
 
 BATCH_COLUMNS = [
-    "batch_id", "machine_id", "product", "operator_id", "start_time", "end_time",
-    "units_produced", "units_defective", "energy_kwh",
-]  # fmt: skip
+    "batch_id",
+    "machine_id",
+    "product",
+    "operator_id",
+    "start_time",
+    "end_time",
+    "units_produced",
+    "units_defective",
+    "energy_kwh",
+]
 DRIFTED_BATCH_COLUMNS = [*BATCH_COLUMNS[:-1], "energy_consumed_kwh", "shift_code"]
 QC_COLUMNS = [
-    "check_id", "batch_id", "machine_id", "product", "checked_at", "inspector_id",
-    "sample_size", "defects_found", "reason_category", "disposition",
-]  # fmt: skip
+    "check_id",
+    "batch_id",
+    "machine_id",
+    "product",
+    "checked_at",
+    "inspector_id",
+    "sample_size",
+    "defects_found",
+    "reason_category",
+    "disposition",
+]
 OPERATOR_COLUMNS = [
-    "event_id", "operator_id", "operator_name", "machine_id", "event_type", "event_time", "note",
-]  # fmt: skip
+    "event_id",
+    "operator_id",
+    "operator_name",
+    "machine_id",
+    "event_type",
+    "event_time",
+    "note",
+]
 CONVEYOR_COLUMNS = ["request_id", "conveyor_id", "station_id", "requested_at"]
 SCAN_COLUMNS = ["scan_id", "scanner_id", "station_id", "product_code", "scanned_at"]
 EQUIPMENT_COLUMNS = [
-    "record_id", "controller_id", "station_id", "status_word", "recorded_at", "operator_id",
-]  # fmt: skip
+    "record_id",
+    "controller_id",
+    "station_id",
+    "status_word",
+    "recorded_at",
+    "operator_id",
+]
 REGISTRY_COLUMNS = [
-    "export_date", "machine_id", "line_id", "machine_type", "manufacturer", "model",
-    "firmware_version", "location", "ideal_cycle_times", "last_maintenance_date",
+    "export_date",
+    "machine_id",
+    "line_id",
+    "machine_type",
+    "manufacturer",
+    "model",
+    "firmware_version",
+    "location",
+    "ideal_cycle_times",
+    "last_maintenance_date",
     "effective_date",
-]  # fmt: skip
+]
 PHASE_LINES = {
     "SIDE_A": "Dispensing Started at {st} side A",
     "SIDE_B": "Dispensing Started at {st} side B",
@@ -195,9 +229,13 @@ class DayRenderer:
         keys = [r.data.split(b",", 1)[0].decode() for r in rows]
         if drifted and self.day_index == self.drift_day:
             rows[0].tags.append(
-                self._rec("schema_drift", "production_batches", "header",
-                          "energy_kwh renamed energy_consumed_kwh; shift_code added")
-            )  # fmt: skip
+                self._rec(
+                    "schema_drift",
+                    "production_batches",
+                    "header",
+                    "energy_kwh renamed energy_consumed_kwh; shift_code added",
+                )
+            )
         out: list[Row] = []
         out_keys: list[str] = []
         for row, key in zip(rows, keys, strict=True):
@@ -273,7 +311,7 @@ class DayRenderer:
             if ev.event_type == "NOTE" and self._hit("malformed_lines", 10):
                 # A note typed on an old terminal: Windows-1252 bytes in a UTF-8 file.
                 note = f"Prüfung {ev.machine_id}: Dichtung gewechselt, Maß ok"
-                data = csv_line(values[:-1] + [note]).decode().encode("cp1252")
+                data = csv_line([*values[:-1], note]).decode().encode("cp1252")
                 tags.append(self._rec("malformed_lines", "operator_logs", event_id, "bad bytes"))
             rows.append(Row(data, tags))
         return SourceRows(
@@ -314,8 +352,12 @@ class DayRenderer:
             drift = 0
             if self._hit("sensor_drift"):
                 drift = self.rng.choice([-1, 1]) * self.rng.randint(60, 300)
-                rows_tag = self._rec("sensor_drift", "sensor_logs", f"{device}/{self.date_s}",
-                                     {"device_id": device, "max_drift_s": drift})  # fmt: skip
+                rows_tag = self._rec(
+                    "sensor_drift",
+                    "sensor_logs",
+                    f"{device}/{self.date_s}",
+                    {"device_id": device, "max_drift_s": drift},
+                )
             else:
                 rows_tag = None
             for k, t in enumerate(range(self.start, self.end, step)):
@@ -327,8 +369,7 @@ class DayRenderer:
                 for name in list(values):
                     if self._hit("sensor_nulls"):
                         values[name] = None
-                        tags.append(self._rec("sensor_nulls", "sensor_logs",
-                                              f"{device}@{t}", name))  # fmt: skip
+                        tags.append(self._rec("sensor_nulls", "sensor_logs", f"{device}@{t}", name))
                 device_t = t + round(drift * (t - self.start) / (self.end - self.start))
                 doc = {
                     "device_id": device,
@@ -339,9 +380,11 @@ class DayRenderer:
                 }
                 rows.append(Row(json.dumps(doc, separators=(",", ":")).encode(), tags))
         return SourceRows(
-            "sensor_logs", f"sensor_logs__{self.date_s}.jsonl", None,
+            "sensor_logs",
+            f"sensor_logs__{self.date_s}.jsonl",
+            None,
             self._malformed(rows, "sensor_logs"),
-        )  # fmt: skip
+        )
 
     def controller_snapshots(self) -> SourceRows:
         step = int(self.plant.sampling["snapshot_interval_s"])
@@ -365,37 +408,60 @@ class DayRenderer:
                 if reset_t is not None and t >= reset_t:
                     reset_t = None  # one reset per machine-day at most
                     cs.base, cs.reset_at_units = 0, units
-                    reset_tag = self._rec("counter_resets", "controller_snapshots",
-                                          f"{m.id}.TotalCount@{t}", "PLC counter reset to 0")  # fmt: skip
+                    reset_tag = self._rec(
+                        "counter_resets",
+                        "controller_snapshots",
+                        f"{m.id}.TotalCount@{t}",
+                        "PLC counter reset to 0",
+                    )
                 count = units - cs.reset_at_units + cs.base
                 value = count % 65536 if wrap else count
                 tags: list[dict[str, Any]] = [reset_tag] if reset_tag else []
                 if wrap and cs.last_value is not None and value < cs.last_value and not reset_tag:
-                    tags.append(self._rec("counter_resets", "controller_snapshots",
-                                          f"{m.id}.TotalCount@{t}", "16-bit rollover"))
+                    tags.append(
+                        self._rec(
+                            "counter_resets",
+                            "controller_snapshots",
+                            f"{m.id}.TotalCount@{t}",
+                            "16-bit rollover",
+                        )
+                    )
                 cs.last_value = value
                 iv = intervals[bisect.bisect_right(starts, t) - 1]
-                reads = [("State", STATE_CODES[iv.state], "Int16"),
-                         ("TotalCount", value, "UInt16" if wrap else "UInt32")]  # fmt: skip
+                reads = [
+                    ("State", STATE_CODES[iv.state], "Int16"),
+                    ("TotalCount", value, "UInt16" if wrap else "UInt32"),
+                ]
                 if m.is_dispenser:
                     i = bisect.bisect_right(word_times, t) - 1
                     reads.append(("StatusWord", words[i][1] if i >= 0 else 0, "Byte"))
                 nodes = []
                 for name, val, dtype in reads:
                     node_id = f"ns=2;s={m.id}.{name}"
-                    read = {"node_id": node_id, "value": val, "data_type": dtype,
-                            "source_timestamp": timefmt.utc_iso(t), "status_code": "Good"}  # fmt: skip
+                    read = {
+                        "node_id": node_id,
+                        "value": val,
+                        "data_type": dtype,
+                        "source_timestamp": timefmt.utc_iso(t),
+                        "status_code": "Good",
+                    }
                     if node_id in last and self._hit("opcua_bad_values"):
                         if self.rng.random() < 0.5:
                             prev_val, prev_ts = last[node_id]
-                            read |= {"value": prev_val, "source_timestamp": prev_ts,
-                                     "status_code": "UncertainLastUsableValue"}  # fmt: skip
+                            read |= {
+                                "value": prev_val,
+                                "source_timestamp": prev_ts,
+                                "status_code": "UncertainLastUsableValue",
+                            }
                             kind = "stale"
                         else:
                             read |= {"value": None, "status_code": "BadCommunicationError"}
                             kind = "bad"
-                        tags.append(self._rec("opcua_bad_values", "controller_snapshots",
-                                              f"{node_id}@{t}", kind))  # fmt: skip
+                        tags.append(
+                            self._rec(
+                                "opcua_bad_values", "controller_snapshots", f"{node_id}@{t}", kind
+                            )
+                        )
                     else:
                         last[node_id] = (val, read["source_timestamp"])
                     nodes.append(read)
@@ -453,8 +519,9 @@ class DayRenderer:
                     t = c.step_times[i]
                     row = Row(self._log_line(t, "INFO", PHASE_LINES[phase].format(st=st)))
                     if self._hit("skipped_log_states"):
-                        skipped = self._rec("skipped_log_states", "machine_logs",
-                                            f"{st}@{t}", phase)  # fmt: skip
+                        skipped = self._rec(
+                            "skipped_log_states", "machine_logs", f"{st}@{t}", phase
+                        )
                         # The record points at the line after the gap, where the parser notices.
                         lines.append((t, 3, Row(b"", [skipped])))
                         continue
@@ -474,9 +541,13 @@ class DayRenderer:
             if pending and rows:
                 rows[-1].tags.extend(pending)
             out.append(
-                SourceRows("machine_logs", f"{st}__{self.date_s}.log", None,
-                           self._malformed(rows, "machine_logs"))
-            )  # fmt: skip
+                SourceRows(
+                    "machine_logs",
+                    f"{st}__{self.date_s}.log",
+                    None,
+                    self._malformed(rows, "machine_logs"),
+                )
+            )
         return out
 
     def dispensing_cell(self) -> list[SourceRows]:
@@ -490,14 +561,19 @@ class DayRenderer:
             if not m.is_dispenser:
                 continue
             if skew:
-                scans_tag = self._rec("clock_skew", "product_scans", f"{m.scanner}/{self.date_s}",
-                                      {"scanner_id": m.scanner, "skew_s": skew})  # fmt: skip
+                scans_tag = self._rec(
+                    "clock_skew",
+                    "product_scans",
+                    f"{m.scanner}/{self.date_s}",
+                    {"scanner_id": m.scanner, "skew_s": skew},
+                )
             for n, c in enumerate(md.cycles, start=1):
                 rid = f"CR-{self.tag}-{m.station}-{n:05d}"
                 tags: list[dict[str, Any]] = []
                 form = self._time_form("conveyor_requests", rid, tags)
-                conveyor.append(Row(csv_line([rid, m.conveyor, m.station,
-                                              self._ts(c.request_t, form)]), tags))  # fmt: skip
+                conveyor.append(
+                    Row(csv_line([rid, m.conveyor, m.station, self._ts(c.request_t, form)]), tags)
+                )
                 sid = f"SC-{self.tag}-{m.station}-{n:05d}"
                 tags = [scans_tag] if skew and n == 1 else []
                 form = self._time_form("product_scans", sid, tags)
@@ -507,29 +583,65 @@ class DayRenderer:
                     code = code[:pos] + self.rng.choice("?#*") + code[pos + 1 :]
                     tags.append(self._rec("scanner_misreads", "product_scans", sid, "misread"))
                 scan_t = c.scan_t + skew
-                scans.append(Row(csv_line([sid, m.scanner, m.station, code,
-                                           self._ts(scan_t, form)]), tags))  # fmt: skip
+                scans.append(
+                    Row(csv_line([sid, m.scanner, m.station, code, self._ts(scan_t, form)]), tags)
+                )
                 if self._hit("scanner_misreads", 2):
                     did = f"{sid}-R"
                     dtags = [self._rec("scanner_misreads", "product_scans", did, "double scan")]
-                    scans.append(Row(csv_line([did, m.scanner, m.station, c.serial,
-                                               self._ts(scan_t + self.rng.randint(1, 3), form)]),
-                                     dtags))  # fmt: skip
+                    scans.append(
+                        Row(
+                            csv_line(
+                                [
+                                    did,
+                                    m.scanner,
+                                    m.station,
+                                    c.serial,
+                                    self._ts(scan_t + self.rng.randint(1, 3), form),
+                                ]
+                            ),
+                            dtags,
+                        )
+                    )
                 for i, t in enumerate(c.step_times):
                     eid = f"EQ-{self.tag}-{m.station}-{n:05d}-{i}"
                     tags = []
                     form = self._time_form("equipment_records", eid, tags)
-                    equipment.append(Row(csv_line([eid, f"PLC-{m.station}", m.station,
-                                                   (1 << (i + 1)) - 1, self._ts(t, form),
-                                                   c.operator_id]), tags))  # fmt: skip
+                    equipment.append(
+                        Row(
+                            csv_line(
+                                [
+                                    eid,
+                                    f"PLC-{m.station}",
+                                    m.station,
+                                    (1 << (i + 1)) - 1,
+                                    self._ts(t, form),
+                                    c.operator_id,
+                                ]
+                            ),
+                            tags,
+                        )
+                    )
         return [
-            SourceRows("conveyor_requests", f"conveyor_requests__{self.date_s}.csv",
-                       csv_line(CONVEYOR_COLUMNS), self._malformed(conveyor, "conveyor_requests")),
-            SourceRows("product_scans", f"product_scans__{self.date_s}.csv",
-                       csv_line(SCAN_COLUMNS), self._malformed(scans, "product_scans")),
-            SourceRows("equipment_records", f"equipment_records__{self.date_s}.csv",
-                       csv_line(EQUIPMENT_COLUMNS), self._malformed(equipment, "equipment_records")),
-        ]  # fmt: skip
+            SourceRows(
+                "conveyor_requests",
+                f"conveyor_requests__{self.date_s}.csv",
+                csv_line(CONVEYOR_COLUMNS),
+                self._malformed(conveyor, "conveyor_requests"),
+            ),
+            SourceRows(
+                "product_scans",
+                f"product_scans__{self.date_s}.csv",
+                csv_line(SCAN_COLUMNS),
+                self._malformed(scans, "product_scans"),
+            ),
+            SourceRows(
+                "equipment_records",
+                f"equipment_records__{self.date_s}.csv",
+                csv_line(EQUIPMENT_COLUMNS),
+                self._malformed(equipment, "equipment_records"),
+            ),
+        ]
 
     def asset_registry(self) -> SourceRows:
         rows = []
@@ -537,16 +649,29 @@ class DayRenderer:
             ideal = ";".join(f"{p}={v:g}" for p, v in rec.ideal_cycle_s)
             rows.append(
                 Row(
-                    csv_line([self.date_s, rec.machine_id, rec.line_id, rec.machine_type,
-                              rec.manufacturer, rec.model, rec.firmware_version, rec.location,
-                              ideal, rec.last_maintenance_date.isoformat(),
-                              rec.effective_date.isoformat()])  # fmt: skip
+                    csv_line(
+                        [
+                            self.date_s,
+                            rec.machine_id,
+                            rec.line_id,
+                            rec.machine_type,
+                            rec.manufacturer,
+                            rec.model,
+                            rec.firmware_version,
+                            rec.location,
+                            ideal,
+                            rec.last_maintenance_date.isoformat(),
+                            rec.effective_date.isoformat(),
+                        ]
+                    )
                 )
             )
         return SourceRows(
-            "asset_registry", f"asset_registry__{self.date_s}.csv", csv_line(REGISTRY_COLUMNS),
+            "asset_registry",
+            f"asset_registry__{self.date_s}.csv",
+            csv_line(REGISTRY_COLUMNS),
             rows,
-        )  # fmt: skip
+        )
 
     def all_sources(self) -> list[SourceRows]:
         return [

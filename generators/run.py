@@ -97,7 +97,9 @@ class Generator:
         ids = [f"OP-{i + 1:03d}" for i in range(n_ops)]
         ops = self.plant.operators
         self.names = dict(
-            zip(ids, operator_names(seed, ops["first_names"], ops["last_names"], n_ops), strict=True)
+            zip(
+                ids, operator_names(seed, ops["first_names"], ops["last_names"], n_ops), strict=True
+            )
         )
         counter_rng = random.Random(f"{seed}:counters")
         wrap = chaos.on("counter_resets")
@@ -135,21 +137,39 @@ class Generator:
                 and self._lag_ok(day_index, lag)
             ):
                 f.delivery = day + timedelta(days=lag)
-                f.file_tags.append(record("late_arrivals", part.source, part.name,
-                                          f"file {lag} day(s) late", day.isoformat()))  # fmt: skip
+                f.file_tags.append(
+                    record(
+                        "late_arrivals",
+                        part.source,
+                        part.name,
+                        f"file {lag} day(s) late",
+                        day.isoformat(),
+                    )
+                )
             self.pending_files[f.delivery].append(f)
             if self.chaos.on("duplicate_files") and self.rng.random() < self.chaos.rate(
                 "duplicate_files"
             ):
-                stem, dot, ext = part.name.rpartition(".")
+                stem, _, ext = part.name.rpartition(".")
                 copy_lag = self.rng.randint(0, 1) if self._lag_ok(day_index, 1) else 0
                 copy = FileOut(
-                    f.delivery + timedelta(days=copy_lag), part.source,
-                    self.rng.choice([f"{stem}__resent.{ext}", f"{stem} (1).{ext}",
-                                     f"{stem}_copy.{ext}"]), None, [],
-                )  # fmt: skip
-                copy.file_tags.append(record("duplicate_files", part.source, copy.name,
-                                             {"original": f.rel_path}, day.isoformat()))  # fmt: skip
+                    f.delivery + timedelta(days=copy_lag),
+                    part.source,
+                    self.rng.choice(
+                        [f"{stem}__resent.{ext}", f"{stem} (1).{ext}", f"{stem}_copy.{ext}"]
+                    ),
+                    None,
+                    [],
+                )
+                copy.file_tags.append(
+                    record(
+                        "duplicate_files",
+                        part.source,
+                        copy.name,
+                        {"original": f.rel_path},
+                        day.isoformat(),
+                    )
+                )
                 copy.header, copy.rows = f, []  # filled with the original's bytes when written
                 self.pending_files[copy.delivery].append(copy)
 
@@ -164,6 +184,8 @@ class Generator:
                 data = written.get(id(original))
                 if data is None:
                     data = (staging / original.rel_path).read_bytes()
+                for tag in f.file_tags:
+                    tag["file"] = f.rel_path
             else:
                 data = f.render()
                 written[id(f)] = data
@@ -179,8 +201,9 @@ class Generator:
     def _write_truth(self, staging: Path, day: date) -> None:
         truth = self.pending_truth.pop(day)
         tags = self.tags_by_date.pop(day.isoformat(), [])
-        tags.sort(key=lambda t: (t["type"], t["source"], t["file"] or "", t["line"] or 0,
-                                 str(t["key"])))  # fmt: skip
+        tags.sort(
+            key=lambda t: (t["type"], t["source"], t["file"] or "", t["line"] or 0, str(t["key"]))
+        )
         truth["chaos"] = tags
         truth["chaos_summary"] = dict(sorted(Counter(t["name"] for t in tags).items()))
         self.result.chaos_by_type.update(t["name"] for t in tags)
@@ -192,26 +215,48 @@ class Generator:
     def _simulate(self, i: int) -> list[SourceRows]:
         day = self.days[i]
         plant_day = simulate_day(
-            self.plant, day, i, self.seed, self.states, self.registry.ideal_by_machine(i),
-            self.registry.maintenance_days, self.chaos.rate("degradation"),
-        )  # fmt: skip
+            self.plant,
+            day,
+            i,
+            self.seed,
+            self.states,
+            self.registry.ideal_by_machine(i),
+            self.registry.maintenance_days,
+            self.chaos.rate("degradation"),
+        )
         for md in plant_day.machines:
             meter_energy(md)
             self.result.units += len(md.unit_times)
         truth = compute_truth(self.plant, plant_day)
-        truth |= {"truth_version": TRUTH_VERSION, "seed": self.seed, "chaos_level": self.chaos.level,
-                  "chaos_rates": self.chaos.rates}  # fmt: skip
+        truth |= {
+            "truth_version": TRUTH_VERSION,
+            "seed": self.seed,
+            "chaos_level": self.chaos.level,
+            "chaos_rates": self.chaos.rates,
+        }
         self.pending_truth[day] = truth
         renderer = DayRenderer(
-            self.plant, plant_day, self.registry.on(i), self.chaos, self.seed, self.counters, i,
-            self.drift_day, self.names,
-        )  # fmt: skip
+            self.plant,
+            plant_day,
+            self.registry.on(i),
+            self.chaos,
+            self.seed,
+            self.counters,
+            i,
+            self.drift_day,
+            self.names,
+        )
         for md in plant_day.machines:
             if md.efficiency < 1.0:  # a real signal in the simulation, not a file artefact
                 self.tags_by_date[day.isoformat()].append(
-                    record("degradation", "simulation", md.machine.id,
-                           {"efficiency": round(md.efficiency, 4)}, day.isoformat())
-                )  # fmt: skip
+                    record(
+                        "degradation",
+                        "simulation",
+                        md.machine.id,
+                        {"efficiency": round(md.efficiency, 4)},
+                        day.isoformat(),
+                    )
+                )
         return renderer.all_sources()
 
     def run(self) -> GenerateResult:

@@ -21,13 +21,22 @@ STATUS_BITS = ("CYCLE_STARTED", "CLAMPED", "SIDE_A_DONE", "SIDE_B_DONE", "UNCLAM
 PHASES = ("CLAMP", "SIDE_A", "SIDE_B", "UNCLAMP", "EJECT")
 PRODUCT_CODE_PREFIX = {"GEARBOX_S": "GBS", "GEARBOX_M": "GBM"}
 FAULTS = {
-    "SMELTER": [("E101", "Burner flame-out"), ("E117", "Crucible temperature out of range"),
-                ("E130", "Ore feeder jam")],
-    "ASSEMBLER": [("E204", "Gripper vacuum lost"), ("E211", "Press force limit"),
-                  ("E230", "Part presence sensor timeout")],
-    "DISPENSER": [("E305", "Nozzle pressure low"), ("E318", "Clamp position error"),
-                  ("E322", "Bead vision check failed")],
-}  # fmt: skip
+    "SMELTER": [
+        ("E101", "Burner flame-out"),
+        ("E117", "Crucible temperature out of range"),
+        ("E130", "Ore feeder jam"),
+    ],
+    "ASSEMBLER": [
+        ("E204", "Gripper vacuum lost"),
+        ("E211", "Press force limit"),
+        ("E230", "Part presence sensor timeout"),
+    ],
+    "DISPENSER": [
+        ("E305", "Nozzle pressure low"),
+        ("E318", "Clamp position error"),
+        ("E322", "Bead vision check failed"),
+    ],
+}
 SMALL_STOP_CAUSES = ("part jam cleared", "sensor blocked", "operator check", "material refill")
 
 
@@ -136,8 +145,11 @@ def operator_events_for(
     shift: ShiftWindow, operator: str, machine: Machine, rng: random.Random
 ) -> list[OperatorEvent]:
     """Sign-in within 5 min after shift start, breaks, a few notes, sign-out before the end."""
-    events = [OperatorEvent(operator, machine.id, shift.code, "SIGN_IN",
-                            shift.start + rng.randint(0, 300))]  # fmt: skip
+    events = [
+        OperatorEvent(
+            operator, machine.id, shift.code, "SIGN_IN", shift.start + rng.randint(0, 300)
+        )
+    ]
     for a, b in shift.breaks:
         events.append(OperatorEvent(operator, machine.id, shift.code, "BREAK_START", a))
         events.append(OperatorEvent(operator, machine.id, shift.code, "BREAK_END", b))
@@ -145,8 +157,9 @@ def operator_events_for(
         t = rng.randint(shift.start + 600, shift.end - 600)
         note = rng.choice(NOTES).format(m=machine.id)
         events.append(OperatorEvent(operator, machine.id, shift.code, "NOTE", t, note))
-    events.append(OperatorEvent(operator, machine.id, shift.code, "SIGN_OUT",
-                                shift.end - rng.randint(0, 300)))  # fmt: skip
+    events.append(
+        OperatorEvent(operator, machine.id, shift.code, "SIGN_OUT", shift.end - rng.randint(0, 300))
+    )
     return sorted(events, key=lambda e: e.t)
 
 
@@ -163,7 +176,7 @@ class WorkClock:
 
     def wall(self, tau: float, starting: bool = False) -> int:
         """Wall instant of work time `tau`; at a break, `starting` picks the window after it."""
-        tau = int(round(tau))
+        tau = round(tau)
         for (a, b), off in zip(self.windows, self.offsets, strict=True):
             length = b - a
             if tau < off + length or (not starting and tau == off + length):
@@ -183,7 +196,7 @@ class WorkClock:
         for (a, b), off in zip(self.windows, self.offsets, strict=True):
             lo, hi = max(t0, off), min(t1, off + (b - a))
             if hi > lo:
-                out.append((a + int(round(lo)) - off, a + int(round(hi)) - off))
+                out.append((a + round(lo) - off, a + round(hi) - off))
         return out
 
 
@@ -229,7 +242,7 @@ class ShiftSimulator:
         return d
 
     def _uniform(self, bounds: list[float]) -> int:
-        return int(round(self.rng.uniform(bounds[0], bounds[1])))
+        return round(self.rng.uniform(bounds[0], bounds[1]))
 
     def _draw_ttf(self) -> float:
         return self.rng.expovariate(1.0 / (self.m.mtbf_h * 3600))
@@ -343,9 +356,9 @@ class ShiftSimulator:
                 # Too close to a break or the shift end to start a cycle: the cell waits.
                 self._add("IDLE", window_end - self.tau, "cell paused")
                 continue
-            self.st.upstream_ready = max(
-                self.st.upstream_ready, request
-            ) + self.rng.expovariate(1.0 / (cfg["arrival_mean_s"] - 40))
+            self.st.upstream_ready = max(self.st.upstream_ready, request) + self.rng.expovariate(
+                1.0 / (cfg["arrival_mean_s"] - 40)
+            )
             arrival = max(request + self._uniform(cfg["transport_s"]), self.st.upstream_ready)
             arrival = min(arrival, window_end - 120)
             start = round(arrival + self._uniform(cfg["reaction_s"]))
@@ -376,7 +389,9 @@ class ShiftSimulator:
                 cycle.step_times.append(self.clock.wall(self.tau))
             seq = len(self.out.cycles) + 1
             prefix = PRODUCT_CODE_PREFIX.get(batch.product, batch.product[:3])
-            cycle.serial = f"{prefix}-{self.shift.production_date:%y%m%d}-{self.m.station}-{seq:05d}"
+            cycle.serial = (
+                f"{prefix}-{self.shift.production_date:%y%m%d}-{self.m.station}-{seq:05d}"
+            )
             self.out.cycles.append(cycle)
             if aborted:
                 self._fail()
@@ -396,9 +411,7 @@ class ShiftSimulator:
         merged: list[Interval] = []
         for iv in pieces:
             prev = merged[-1] if merged else None
-            if prev and prev.state == iv.state and prev.end == iv.start and prev.state != "DOWN":
-                prev.end = iv.end
-            elif prev and prev.state == "DOWN" == iv.state and prev.end == iv.start:
+            if prev and prev.state == iv.state and prev.end == iv.start:
                 prev.end = iv.end
             else:
                 merged.append(iv)

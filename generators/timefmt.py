@@ -27,7 +27,7 @@ def is_ambiguous_local(epoch: int, tz: ZoneInfo) -> bool:
 
 
 def render(epoch: int, form: str, tz: ZoneInfo) -> str:
-    """Render an instant in one of the three forms; naive local falls back to offset if ambiguous."""
+    """Render an instant in one form; a naive local time falls back to the offset if ambiguous."""
     if form == UTC_FORMAT:
         return utc_iso(epoch)
     if form == NAIVE_FORMAT and not is_ambiguous_local(epoch, tz):

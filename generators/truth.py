@@ -54,10 +54,11 @@ def kpis(q: Quantities) -> dict[str, Any]:
     oee = None
     if None not in (availability, performance, quality):
         oee = round(
-            (q.running_s / pbt) * (q.ideal_production_time_s / q.running_s)
+            (q.running_s / pbt)
+            * (q.ideal_production_time_s / q.running_s)
             * (q.good_qty / q.produced_qty),
             RATIO_DIGITS,
-        )  # fmt: skip
+        )
     return {
         "shift_time_s": q.shift_time_s,
         "planned_stop_time_s": q.planned_stop_s,
@@ -159,9 +160,15 @@ def _operator_rows(day: PlantDay, md_by_machine: dict[str, MachineDay]) -> list[
     for ev in day.operator_events:
         row = signed.setdefault(
             ev.operator_id,
-            {"machine_id": ev.machine_id, "shift_code": ev.shift, "in": None, "out": None,
-             "break_s": 0, "break_open": None},
-        )  # fmt: skip
+            {
+                "machine_id": ev.machine_id,
+                "shift_code": ev.shift,
+                "in": None,
+                "out": None,
+                "break_s": 0,
+                "break_open": None,
+            },
+        )
         if ev.event_type == "SIGN_IN":
             row["in"] = ev.t
         elif ev.event_type == "SIGN_OUT":
@@ -250,9 +257,9 @@ def compute_truth(plant: PlantConfig, day: PlantDay) -> dict[str, Any]:
             daily_q.add(q)
         daily_q.small_stops = md.small_stops
         machine_daily.append(
-            {"production_date": date_s, "machine_id": md.machine.id,
-             "line_id": md.machine.line_id} | kpis(daily_q)
-        )  # fmt: skip
+            {"production_date": date_s, "machine_id": md.machine.id, "line_id": md.machine.line_id}
+            | kpis(daily_q)
+        )
         plant_q.add(daily_q)
 
     product_q: dict[str, Quantities] = defaultdict(Quantities)
@@ -288,14 +295,24 @@ def compute_truth(plant: PlantConfig, day: PlantDay) -> dict[str, Any]:
     for product, q in sorted(product_q.items()):
         for component, per_unit in plant.products[product].get("bom", {}).items():
             material_flow.append(
-                {"production_date": date_s, "from_product_id": component,
-                 "to_product_id": product, "quantity": q.produced_qty * per_unit}
-            )  # fmt: skip
+                {
+                    "production_date": date_s,
+                    "from_product_id": component,
+                    "to_product_id": product,
+                    "quantity": q.produced_qty * per_unit,
+                }
+            )
     quality_daily = [
-        {"production_date": date_s, "machine_id": m, "product_id": p, "reason_category": r,
-         "disposition": d, "quantity": n}
+        {
+            "production_date": date_s,
+            "machine_id": m,
+            "product_id": p,
+            "reason_category": r,
+            "disposition": d,
+            "quantity": n,
+        }
         for (m, p, r, d), n in sorted(defects.items())
-    ]  # fmt: skip
+    ]
     return {
         "production_date": date_s,
         "plant_id": plant.id,
@@ -311,9 +328,12 @@ def compute_truth(plant: PlantConfig, day: PlantDay) -> dict[str, Any]:
         "quality_daily": quality_daily,
         "material_flow_daily": material_flow,
         "anomalies": [
-            {"machine_id": md.machine.id, "kind": "degradation",
-             "efficiency": round(md.efficiency, 4)}
+            {
+                "machine_id": md.machine.id,
+                "kind": "degradation",
+                "efficiency": round(md.efficiency, 4),
+            }
             for md in day.machines
             if md.efficiency < 1.0
-        ],  # fmt: skip
+        ],
     }

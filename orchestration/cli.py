@@ -32,9 +32,11 @@ def _override(text: str) -> tuple[str, float]:
 
 
 def _print_generation(result, seconds: float) -> None:
-    print(f"Generated {len(result.days)} production dates "
-          f"({result.days[0]} .. {result.days[-1]}) in {seconds:.1f} s "
-          f"into {result.home}")  # fmt: skip
+    print(
+        f"Generated {len(result.days)} production dates "
+        f"({result.days[0]} .. {result.days[-1]}) in {seconds:.1f} s "
+        f"into {result.home}"
+    )
     print(f"  units simulated: {result.units:,}   files written: {result.files:,}")
     print(f"  {'source':<22}{'rows':>12}{'MB':>10}")
     for source in sorted(result.rows_by_source):
@@ -54,8 +56,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     home = Path(args.home).resolve() if args.home else shopfloor_home()
     t0 = time.perf_counter()
     try:
-        result = generate(home, args.start, args.days, args.seed, args.chaos, args.scale,
-                          dict(args.chaos_rate or []))  # fmt: skip
+        result = generate(
+            home,
+            args.start,
+            args.days,
+            args.seed,
+            args.chaos,
+            args.scale,
+            dict(args.chaos_rate or []),
+        )
     except GenerateError as exc:
         print(f"shopfloor generate: error: {exc}", file=sys.stderr)
         return 2
@@ -65,8 +74,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """The main job on the embedded default plant, as far as the product is built."""
-    ns = argparse.Namespace(home=args.home, start=DEMO_START, days=DEMO_DAYS, seed=42,
-                            chaos="default", scale=1, chaos_rate=None)  # fmt: skip
+    ns = argparse.Namespace(
+        home=args.home,
+        start=DEMO_START,
+        days=DEMO_DAYS,
+        seed=42,
+        chaos="default",
+        scale=1,
+        chaos_rate=None,
+    )
     code = cmd_generate(ns)
     if code == 0:
         home = Path(args.home).resolve() if args.home else shopfloor_home()
@@ -77,10 +93,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return code
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Argument errors as one line (no usage dump): scripts and humans both read it at a glance."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="shopfloor", description=__doc__)
+    parser = _OneLineParser(prog="shopfloor", description=__doc__)
     parser.add_argument("--home", help="home folder (default: $SHOPFLOOR_HOME or ./data)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
 
     gen = sub.add_parser("generate", help="simulate the plant and write raw sources + truth")
     gen.add_argument("--start", type=_iso_date, default=DEMO_START, help="first production date")
@@ -88,8 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--chaos", default="default", help="none, default or heavy")
     gen.add_argument("--scale", type=int, default=1, help="copies of each production line")
-    gen.add_argument("--chaos-rate", type=_override, action="append", metavar="NAME=RATE",
-                     help="override one chaos type's intensity, e.g. timezone_mix=0.5")  # fmt: skip
+    gen.add_argument(
+        "--chaos-rate",
+        type=_override,
+        action="append",
+        metavar="NAME=RATE",
+        help="override one chaos type's intensity, e.g. timezone_mix=0.5",
+    )
     gen.set_defaults(func=cmd_generate)
 
     demo = sub.add_parser("demo", help="run the main job on the embedded default plant")

@@ -1,0 +1,46 @@
+"""Shared fixtures: small generated plants, built once per test session."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generators.run import generate
+
+START = date(2026, 10, 23)  # four days from here include the 25 Oct DST change
+
+
+def load_truths(home: Path) -> dict[str, dict]:
+    return {
+        p.parent.name: json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((home / "ground_truth").glob("*/truth.json"))
+    }
+
+
+@pytest.fixture(scope="session")
+def default_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four days at default chaos (seed 7)."""
+    home = tmp_path_factory.mktemp("default_home")
+    generate(home, START, 4, seed=7, chaos_level="default")
+    return home
+
+
+@pytest.fixture(scope="session")
+def clean_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three days without chaos (seed 7)."""
+    home = tmp_path_factory.mktemp("clean_home")
+    generate(home, START, 3, seed=7, chaos_level="none")
+    return home
+
+
+@pytest.fixture(scope="session")
+def default_truths(default_home: Path) -> dict[str, dict]:
+    return load_truths(default_home)
+
+
+@pytest.fixture(scope="session")
+def clean_truths(clean_home: Path) -> dict[str, dict]:
+    return load_truths(clean_home)
