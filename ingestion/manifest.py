@@ -1,0 +1,89 @@
+"""The file manifest `bronze._files`: what was seen, what became of it, and why.
+
+Why: the manifest is what makes loading idempotent (the same bytes are processed once, under
+any name) and auditable (rows read = rows loaded + rows rejected, per file, in one place).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+LOADED, REJECTED, QUARANTINED, DUPLICATE = "loaded", "rejected", "quarantined", "duplicate"
+ZERO_BYTE_SHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+@dataclass
+class FileEntry:
+    """One manifest row."""
+
+    load_id: str
+    source: str | None
+    delivery_date: date
+    path: str
+    file_name: str
+    name_date: date | None
+    size_bytes: int
+    sha256: str
+    outcome: str
+    duplicate_of: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    records_written: int = 0
+    header: str | None = None
+    added_columns: list[str] = field(default_factory=list)
+    renamed_columns: list[str] = field(default_factory=list)
+    error: str | None = None
+    quarantine_path: str | None = None
+
+
+COLUMNS = tuple(FileEntry.__dataclass_fields__)
+
+
+def record(con: duckdb.DuckDBPyConnection, entry: FileEntry) -> None:
+    """Append one manifest row (inside the caller's transaction)."""
+    placeholders = ", ".join("?" for _ in COLUMNS)
+    con.execute(
+        f"INSERT INTO bronze._files ({', '.join(COLUMNS)}, loaded_at) "  # noqa: S608
+        f"VALUES ({placeholders}, now())",
+        [getattr(entry, c) for c in COLUMNS],
+    )
+
+
+def already_processed(con: duckdb.DuckDBPyConnection, path: str, sha256: str) -> bool:
+    """True when these exact bytes at this path have a manifest entry (re-run: skip silently)."""
+    row = con.execute(
+        "SELECT count(*) FROM bronze._files WHERE path = ? AND sha256 = ?", [path, sha256]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def first_copy(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
+    """Path of the file that first brought these bytes (any name, any day), if any."""
+    if sha256 == ZERO_BYTE_SHA:  # every empty file has this hash; they are not copies
+        return None
+    row = con.execute(
+        "SELECT path FROM bronze._files WHERE sha256 = ? AND outcome <> ? "
+        "ORDER BY loaded_at, path LIMIT 1",
+        [sha256, DUPLICATE],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def record_load(
+    con: duckdb.DuckDBPyConnection,
+    load_id: str,
+    source: str,
+    delivery: date,
+    started_at: object,
+    files_seen: int,
+    files_new: int,
+) -> None:
+    """Note that a (source, delivery date) partition was processed by this load."""
+    con.execute(
+        "INSERT INTO bronze._loads VALUES (?, ?, ?, ?, now(), ?, ?)",
+        [load_id, source, delivery, started_at, files_seen, files_new],
+    )

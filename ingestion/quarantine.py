@@ -1,0 +1,35 @@
+"""Quarantine: move a file that cannot be loaded out of landing, keeping it byte for byte.
+
+Why: an unreadable file must neither block the day nor vanish. It moves to
+`quarantine/<delivery>/<source>/` (never overwriting a different file), and the manifest
+records where it went and why.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from ingestion.landing import STRAY, LandedFile
+
+
+def quarantine_target(home: Path, f: LandedFile, sha256: str) -> Path:
+    """Where the file goes; a different file already there keeps its place."""
+    folder = home / "quarantine" / f.delivery.isoformat() / (f.source or STRAY)
+    target = folder / f.name
+    if target.exists() and target.stat().st_size != f.path.stat().st_size:
+        target = folder / f"{f.name}.{sha256[:12]}"
+    return target
+
+
+def stage_copy(f: LandedFile, target: Path) -> None:
+    """Copy first: the landing file is removed only after the manifest entry is committed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.part")
+    shutil.copyfile(f.path, tmp)
+    os.replace(tmp, target)
+
+
+def remove_from_landing(f: LandedFile) -> None:
+    f.path.unlink(missing_ok=True)

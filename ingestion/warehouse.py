@@ -1,0 +1,94 @@
+"""The DuckDB warehouse file and the bronze schema: connect, create and evolve tables.
+
+Why: every writer opens the warehouse the same way (UTC session time zone, so TIMESTAMPTZ values
+are never shifted silently) and creates bronze tables from the declared contract only, so table
+and column names in SQL always come from a fixed whitelist.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ingestion.contracts import LINEAGE_COLUMNS, SOURCES, SourceSpec
+
+DB_RELATIVE = Path("warehouse") / "shopfloor.duckdb"
+
+MANIFEST_DDL = """
+CREATE TABLE IF NOT EXISTS bronze._files (
+    load_id          VARCHAR NOT NULL,
+    source           VARCHAR,            -- NULL for a file outside every known source folder
+    delivery_date    DATE NOT NULL,
+    path             VARCHAR NOT NULL,   -- relative to $SHOPFLOOR_HOME, as found in landing/
+    file_name        VARCHAR NOT NULL,
+    name_date        DATE,               -- production date named in the file name
+    size_bytes       BIGINT NOT NULL,
+    sha256           VARCHAR NOT NULL,
+    outcome          VARCHAR NOT NULL,   -- loaded | rejected | quarantined | duplicate
+    duplicate_of     VARCHAR,            -- path of the file first loaded with the same bytes
+    rows_read        BIGINT NOT NULL,    -- data lines (header excluded)
+    rows_loaded      BIGINT NOT NULL,
+    rows_rejected    BIGINT NOT NULL,
+    records_written  BIGINT NOT NULL,    -- bronze rows (a snapshot line gives one per node read)
+    header           VARCHAR,            -- CSV header as delivered
+    added_columns    VARCHAR[],          -- delivered columns outside the contract, kept in _extra
+    renamed_columns  VARCHAR[],          -- 'delivered->bronze' pairs mapped by the alias table
+    error            VARCHAR,            -- why a file was rejected or quarantined
+    quarantine_path  VARCHAR,
+    loaded_at        TIMESTAMPTZ NOT NULL
+)
+"""
+
+LOADS_DDL = """
+CREATE TABLE IF NOT EXISTS bronze._loads (
+    load_id        VARCHAR NOT NULL,
+    source         VARCHAR NOT NULL,     -- a source name, or '_landing' for the stray-file sweep
+    delivery_date  DATE NOT NULL,
+    started_at     TIMESTAMPTZ NOT NULL,
+    finished_at    TIMESTAMPTZ NOT NULL,
+    files_seen     BIGINT NOT NULL,
+    files_new      BIGINT NOT NULL
+)
+"""
+
+
+def db_path(home: Path) -> Path:
+    return home / DB_RELATIVE
+
+
+def connect(home: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse with a UTC session time zone (creating its folder when writing)."""
+    path = db_path(home)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def _payload_ddl(spec: SourceSpec) -> str:
+    cols = ",\n    ".join(f"{c} VARCHAR" for c in spec.columns)
+    lineage = ",\n    ".join(f"{c} {t}" for c, t in LINEAGE_COLUMNS)
+    extra = "_extra_columns VARCHAR,  -- JSON object of delivered columns off the contract\n    "
+    return f"CREATE TABLE IF NOT EXISTS {spec.table} (\n    {cols},\n    {extra}{lineage}\n)"
+
+
+def _rejects_ddl(spec: SourceSpec) -> str:
+    lineage = ",\n    ".join(f"{c} {t}" for c, t in LINEAGE_COLUMNS)
+    return (
+        f"CREATE TABLE IF NOT EXISTS {spec.rejects_table} (\n    {lineage},\n"
+        "    reason VARCHAR NOT NULL,\n    raw_line VARCHAR,\n    raw_bytes BLOB\n)"
+    )
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the bronze schema, manifest and every source's table; add newly declared columns."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS bronze")
+    con.execute(MANIFEST_DDL)
+    con.execute(LOADS_DDL)
+    for spec in SOURCES.values():
+        con.execute(_payload_ddl(spec))
+        con.execute(_rejects_ddl(spec))
+        for column in spec.columns:  # a column declared after the table was created
+            con.execute(f"ALTER TABLE {spec.table} ADD COLUMN IF NOT EXISTS {column} VARCHAR")
