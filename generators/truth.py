@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from generators.config import PlantConfig
-from generators.simulate import PHASES, MachineDay, PlantDay
+from generators.simulate import PHASES, Batch, MachineDay, PlantDay
 
 RATIO_DIGITS = 6
 
@@ -35,6 +35,15 @@ class Quantities:
     small_stops: int = 0
     energy_kwh: float = 0.0
     batches: int = 0
+
+    def add_batch(self, b: Batch) -> None:
+        self.produced_qty += b.produced
+        self.scrap_qty += b.scrap
+        self.rework_qty += b.rework
+        self.good_qty += b.produced - b.scrap - b.rework
+        self.ideal_production_time_s += b.produced * b.ideal_cycle_s
+        self.energy_kwh += b.energy_kwh
+        self.batches += 1
 
     def add(self, other: Quantities) -> None:
         for k in self.__dataclass_fields__:
@@ -125,14 +134,7 @@ def machine_shift_quantities(md: MachineDay, plant_day: PlantDay) -> dict[str, Q
         else:
             q.planned_stop_s += d
     for b in md.batches:
-        q = out[b.shift]
-        q.produced_qty += b.produced
-        q.scrap_qty += b.scrap
-        q.rework_qty += b.rework
-        q.good_qty += b.produced - b.scrap - b.rework
-        q.ideal_production_time_s += b.produced * b.ideal_cycle_s
-        q.energy_kwh += b.energy_kwh
-        q.batches += 1
+        out[b.shift].add_batch(b)
     for _, shift, _ in md.failures:
         out[shift].failures += 1
     return out
@@ -266,13 +268,7 @@ def compute_truth(plant: PlantConfig, day: PlantDay) -> dict[str, Any]:
     defects: dict[tuple[str, str, str, str], int] = defaultdict(int)
     for md in day.machines:
         for b in md.batches:
-            q = product_q[b.product]
-            q.produced_qty += b.produced
-            q.scrap_qty += b.scrap
-            q.rework_qty += b.rework
-            q.good_qty += b.produced - b.scrap - b.rework
-            q.energy_kwh += b.energy_kwh
-            q.batches += 1
+            product_q[b.product].add_batch(b)
             for (reason, disposition), n in b.defects.items():
                 defects[(md.machine.id, b.product, reason, disposition)] += n
     product_daily = []
