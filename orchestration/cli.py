@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import date
@@ -72,24 +73,82 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_accounting(home: Path) -> None:
+    from ingestion.accounting import totals
+    from ingestion.warehouse import connect
+
+    con = connect(home)
+    try:
+        rows = totals(con)
+    finally:
+        con.close()
+    print(f"\nBronze accounting ({home / 'warehouse' / 'shopfloor.duckdb'}):")
+    print(f"  {'source':<22}{'files':>7}{'rows loaded':>13}{'rejected':>10}"
+          f"{'quarantined':>13}{'duplicates':>12}")  # fmt: skip
+    for t in rows:
+        print(f"  {t.source:<22}{t.files:>7}{t.rows_loaded:>13,}{t.rows_rejected:>10,}"
+              f"{t.quarantined:>13}{t.duplicates:>12}")  # fmt: skip
+    print("  rejected rows: bronze.<source>_rejects (reason, file, line); "
+          "files: bronze._files; unreadable files: quarantine/")  # fmt: skip
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Load landed delivery dates into bronze through the Dagster job, in this process."""
+    from orchestration.runner import landed_dates, run_partitions
+
+    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    if args.start and args.end and args.start > args.end:
+        print("shopfloor run: error: --start is after --end", file=sys.stderr)
+        return 2
+    days = landed_dates(home, args.start, args.end)
+    if not days:
+        where = home / "landing"
+        print(f"shopfloor run: error: no landing folders under {where} in the requested range "
+              "(run `shopfloor generate` first)", file=sys.stderr)  # fmt: skip
+        return 2
+    print(f"Loading {len(days)} delivery date(s) {days[0]} .. {days[-1]} into bronze "
+          "(Dagster job bronze_job, in-process)")  # fmt: skip
+    t0 = time.perf_counter()
+    outcomes = run_partitions(home, days)
+    failed = [o for o in outcomes if not o.success]
+    ok = len(outcomes) - len(failed)
+    print(f"Done in {time.perf_counter() - t0:.1f} s: {ok} partition(s) ok, {len(failed)} failed")
+    if not args.quiet:
+        _print_accounting(home)
+    return 1 if failed else 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Start the Dagster UI and daemon on 127.0.0.1 with the instance under the home folder."""
+    from orchestration.instance import dagster_home
+    from orchestration.paths import HOME_ENV
+
+    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    env = dict(os.environ, DAGSTER_HOME=str(dagster_home(home)), **{HOME_ENV: str(home)})
+    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions",
+           "-h", "127.0.0.1", "-p", str(args.port)]  # fmt: skip
+    print(f"Dagster UI on http://127.0.0.1:{args.port} (instance {env['DAGSTER_HOME']}); "
+          "Ctrl-C to stop")  # fmt: skip
+    os.execvpe(cmd[0], cmd, env)  # replaces this process; signals go straight to dagster
+    return 0  # pragma: no cover
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The main job on the embedded default plant, as far as the product is built."""
-    ns = argparse.Namespace(
-        home=args.home,
-        start=DEMO_START,
-        days=DEMO_DAYS,
-        seed=42,
-        chaos="default",
-        scale=1,
-        chaos_rate=None,
-    )
+    ns = argparse.Namespace(home=args.home, start=DEMO_START, days=DEMO_DAYS, seed=42,
+                            chaos="default", scale=1, chaos_rate=None)  # fmt: skip
     code = cmd_generate(ns)
-    if code == 0:
-        home = Path(args.home).resolve() if args.home else shopfloor_home()
-        print("\nWhere to look:")
-        print(f"  raw landing files : {home / 'landing'}/<delivery date>/<source>/")
-        print(f"  ground truth      : {home / 'ground_truth'}/<production date>/truth.json")
-        print("  data contract     : docs/data_contract.md")
+    if code != 0:
+        return code
+    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    print()
+    code = cmd_run(argparse.Namespace(home=args.home, start=None, end=None, quiet=False))
+    print("\nWhere to look:")
+    print(f"  raw landing files : {home / 'landing'}/<delivery date>/<source>/")
+    print(f"  ground truth      : {home / 'ground_truth'}/<production date>/truth.json")
+    print(f"  bronze warehouse  : {home / 'warehouse' / 'shopfloor.duckdb'} (schema bronze)")
+    print("  data contract     : docs/data_contract.md")
+    print("  Dagster UI        : shopfloor ui")
     return code
 
 
@@ -120,7 +179,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gen.set_defaults(func=cmd_generate)
 
-    demo = sub.add_parser("demo", help="run the main job on the embedded default plant")
+    run = sub.add_parser("run", help="load landed delivery dates into bronze (Dagster, in-process)")
+    run.add_argument("--start", type=_iso_date, help="first delivery date (default: all landed)")
+    run.add_argument("--end", type=_iso_date, help="last delivery date (default: all landed)")
+    run.add_argument("--quiet", action="store_true", help="skip the accounting table")
+    run.set_defaults(func=cmd_run)
+
+    ui = sub.add_parser("ui", help="start the Dagster UI (webserver on 127.0.0.1 + daemon)")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=cmd_ui)
+
+    demo = sub.add_parser("demo", help="generate 14 days and load them into bronze")
     demo.set_defaults(func=cmd_demo)
     return parser
 

@@ -1,0 +1,28 @@
+"""The delivery-date partitioning shared by bronze assets, the schedule, the sensor and the CLI.
+
+Why: landing folders are named by delivery date in the plant's time zone; one daily partition per
+folder lets a late or corrected delivery be re-run on its own. `end_offset=1` makes today's
+folder a valid partition so the sensor can load it while the day is still being delivered.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dagster import DailyPartitionsDefinition
+
+PLANT_TZ = "Europe/Berlin"
+FIRST_DELIVERY = "2024-01-01"
+
+delivery_partitions = DailyPartitionsDefinition(
+    start_date=FIRST_DELIVERY, timezone=PLANT_TZ, end_offset=1
+)
+
+
+def partition_key(day: date) -> str:
+    return day.isoformat()
+
+
+def is_valid_delivery(day: date) -> bool:
+    """True when the delivery date is inside the partition range (not before the first one)."""
+    return day >= date.fromisoformat(FIRST_DELIVERY)

@@ -1,0 +1,55 @@
+"""A sensor that notices new or changed landing folders and requests their partitions.
+
+Why: files arrive when plant systems deliver them, not on a clock. The cursor keeps a cheap
+fingerprint (file count, total size, newest mtime) per delivery folder, so a new folder, or a
+late file dropped into an old one, triggers a run for exactly that delivery date.
+"""
+
+import json
+from pathlib import Path
+
+from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
+
+from ingestion.landing import delivery_dates
+from orchestration.jobs import bronze_job
+from orchestration.partitions import is_valid_delivery, partition_key
+from orchestration.paths import shopfloor_home
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """Changes whenever a file is added, removed, grown or rewritten in the folder."""
+    count = size = newest = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            st = path.stat()
+            count, size, newest = count + 1, size + st.st_size, max(newest, st.st_mtime_ns)
+    return f"{count}-{size}-{newest}"
+
+
+def changed_folders(home: Path, cursor: dict[str, str]) -> dict[str, str]:
+    """Delivery dates (ISO) whose fingerprint differs from the cursor, with the new fingerprint."""
+    out = {}
+    for day in delivery_dates(home):
+        if not is_valid_delivery(day):
+            continue
+        key = partition_key(day)
+        fp = folder_fingerprint(home / "landing" / key)
+        if cursor.get(key) != fp:
+            out[key] = fp
+    return out
+
+
+@sensor(
+    job=bronze_job,
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Requests the bronze partition of every new or changed landing/<date>/ folder.",
+)
+def landing_sensor(context: SensorEvaluationContext):
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    changed = changed_folders(shopfloor_home(), cursor)
+    if not changed:
+        return SkipReason("no new or changed landing folder")
+    cursor.update(changed)
+    context.update_cursor(json.dumps(cursor, sort_keys=True))
+    return [RunRequest(run_key=f"{key}:{fp}", partition_key=key) for key, fp in changed.items()]
