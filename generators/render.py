@@ -89,6 +89,8 @@ PHASE_LINES = {
 class Row:
     data: bytes
     tags: list[dict[str, Any]] = field(default_factory=list)
+    # The same row in the layout after schema drift, for rows that arrive late into such a file.
+    drifted: bytes | None = None
 
 
 @dataclass
@@ -100,6 +102,7 @@ class SourceRows:
     header: bytes | None
     rows: list[Row]
     late: list[tuple[int, Row]] = field(default_factory=list)  # (days late, row)
+    file_tags: list[dict[str, Any]] = field(default_factory=list)  # items about the whole file
 
 
 def csv_line(values: list[Any]) -> bytes:
@@ -174,7 +177,11 @@ class DayRenderer:
             return form
         return timefmt.UTC_FORMAT
 
-    def _ts(self, epoch: int, form: str) -> str:
+    def _ts(self, epoch: int, form: str, tags: list | None = None) -> str:
+        if form == timefmt.NAIVE_FORMAT and timefmt.is_ambiguous_local(epoch, self.tz):
+            for tag in tags or []:  # say what was written, not what was asked for
+                if tag["name"] == "timezone_mix":
+                    tag["detail"] = "local_naive, with offset in the repeated DST hour"
         return timefmt.render(epoch, form, self.tz)
 
     def _malformed(self, rows: list[Row], source: str) -> list[Row]:
@@ -182,10 +189,10 @@ class DayRenderer:
         if not self.chaos.on("malformed_lines"):
             return rows
         out: list[Row] = []
-        for i, row in enumerate(rows):
+        for row in rows:
             if len(row.data) > 12 and self._hit("malformed_lines"):
                 cut = self.rng.randint(5, len(row.data) - 5)
-                tag = self._rec("malformed_lines", source, f"row {i + 1}", "truncated row")
+                tag = self._rec("malformed_lines", source, "partial write", "truncated row")
                 out.append(Row(row.data[:cut], [tag]))
             out.append(row)
         return out
@@ -215,20 +222,21 @@ class DayRenderer:
                     self._machine(md.machine, "production_batches", b.batch_id, tags),
                     self._product(b.product, "production_batches", b.batch_id, tags),
                     b.operator_id,
-                    self._ts(b.start, form),
-                    self._ts(b.end, form),
+                    self._ts(b.start, form, tags),
+                    self._ts(b.end, form, tags),
                     b.produced,
                     b.scrap + b.rework,
                     f"{b.energy_kwh:.3f}",
                 ]
                 if drifted:
                     values.append(b.shift)
-                rows.append(Row(csv_line(values), tags))
+                rows.append(Row(csv_line(values), tags, csv_line([*values, b.shift])))
                 keys.append(b.batch_id)
         rows.sort(key=lambda r: r.data)  # the MES exports in batch-id order
         keys = [r.data.split(b",", 1)[0].decode() for r in rows]
+        file_tags = []
         if drifted and self.day_index == self.drift_day:
-            rows[0].tags.append(
+            file_tags.append(
                 self._rec(
                     "schema_drift",
                     "production_batches",
@@ -236,13 +244,18 @@ class DayRenderer:
                     "energy_kwh renamed energy_consumed_kwh; shift_code added",
                 )
             )
+            file_tags[-1]["line"] = 1  # the header line
         out: list[Row] = []
         out_keys: list[str] = []
         for row, key in zip(rows, keys, strict=True):
             out.append(row)
             out_keys.append(key)
             if self._hit("duplicate_batches"):
-                dup = Row(row.data, [self._rec("duplicate_batches", "production_batches", key)])
+                dup = Row(
+                    row.data,
+                    [self._rec("duplicate_batches", "production_batches", key)],
+                    row.drifted,
+                )
                 out.append(dup)
                 out_keys.append(key)
         on_time, late = self._late_split(out, "production_batches", out_keys)
@@ -253,6 +266,7 @@ class DayRenderer:
             header,
             self._malformed(on_time, "production_batches"),
             late,
+            file_tags,
         )
 
     def qc_checks(self) -> SourceRows:
@@ -273,7 +287,7 @@ class DayRenderer:
                         b.batch_id,
                         self._machine(md.machine, "qc_checks", check_id, tags),
                         self._product(b.product, "qc_checks", check_id, tags),
-                        self._ts(checked, form),
+                        self._ts(checked, form, tags),
                         inspector,
                         b.produced,
                         n,
@@ -304,7 +318,7 @@ class DayRenderer:
                 self.names[ev.operator_id],
                 self._machine(machine, "operator_logs", event_id, tags),
                 ev.event_type,
-                self._ts(ev.t, form),
+                self._ts(ev.t, form, tags),
                 ev.note,
             ]
             data = csv_line(values)
@@ -572,7 +586,10 @@ class DayRenderer:
                 tags: list[dict[str, Any]] = []
                 form = self._time_form("conveyor_requests", rid, tags)
                 conveyor.append(
-                    Row(csv_line([rid, m.conveyor, m.station, self._ts(c.request_t, form)]), tags)
+                    Row(
+                        csv_line([rid, m.conveyor, m.station, self._ts(c.request_t, form, tags)]),
+                        tags,
+                    )
                 )
                 sid = f"SC-{self.tag}-{m.station}-{n:05d}"
                 tags = [scans_tag] if skew and n == 1 else []
@@ -584,11 +601,15 @@ class DayRenderer:
                     tags.append(self._rec("scanner_misreads", "product_scans", sid, "misread"))
                 scan_t = c.scan_t + skew
                 scans.append(
-                    Row(csv_line([sid, m.scanner, m.station, code, self._ts(scan_t, form)]), tags)
+                    Row(
+                        csv_line([sid, m.scanner, m.station, code, self._ts(scan_t, form, tags)]),
+                        tags,
+                    )
                 )
                 if self._hit("scanner_misreads", 2):
                     did = f"{sid}-R"
                     dtags = [self._rec("scanner_misreads", "product_scans", did, "double scan")]
+                    dform = self._time_form("product_scans", did, dtags)
                     scans.append(
                         Row(
                             csv_line(
@@ -597,7 +618,7 @@ class DayRenderer:
                                     m.scanner,
                                     m.station,
                                     c.serial,
-                                    self._ts(scan_t + self.rng.randint(1, 3), form),
+                                    self._ts(scan_t + self.rng.randint(1, 3), dform, dtags),
                                 ]
                             ),
                             dtags,
@@ -615,7 +636,7 @@ class DayRenderer:
                                     f"PLC-{m.station}",
                                     m.station,
                                     (1 << (i + 1)) - 1,
-                                    self._ts(t, form),
+                                    self._ts(t, form, tags),
                                     c.operator_id,
                                 ]
                             ),

@@ -23,6 +23,9 @@ from generators.truth import compute_truth, meter_energy
 HOME_DIRS = ("landing", "ground_truth", "warehouse", "quarantine", "reports")
 NO_LATE_FILES = {"asset_registry"}
 TRUTH_VERSION = 1
+# A row 2 days late inside a file 2 days late, copied again a day later, lands 5 days after its
+# production date: only then is everything about that date known.
+TRUTH_LAG_DAYS = 5
 
 
 class GenerateError(Exception):
@@ -48,6 +51,9 @@ class FileOut:
         for i, row in enumerate(self.rows):
             for tag in row.tags:
                 tag["file"], tag["line"] = self.rel_path, first + i
+                if tag["name"] == "late_arrivals":  # the row's own delay plus its file's
+                    days = (self.delivery - date.fromisoformat(tag["production_date"])).days
+                    tag["detail"] = f"row delivered {days} day(s) late"
         for tag in self.file_tags:
             tag["file"] = tag["file"] or self.rel_path
         parts = ([self.header] if self.header is not None else []) + [r.data for r in self.rows]
@@ -121,14 +127,17 @@ class Generator:
     def _deliver(self, day_index: int, parts: list[SourceRows]) -> None:
         day = self.days[day_index]
         for part in parts:
-            rows = part.rows + self.pending_rows.pop((day, part.source), [])
+            late_in = self.pending_rows.pop((day, part.source), [])
+            if part.header and b"shift_code" in part.header:  # arrives in the drifted layout
+                late_in = [Row(r.drifted or r.data, r.tags, r.drifted) for r in late_in]
+            rows = part.rows + late_in
             for lag, row in part.late:
                 if self._lag_ok(day_index, lag):
                     self.pending_rows[(day + timedelta(days=lag), part.source)].append(row)
                 else:  # nothing to be late into: the row simply arrives on time
                     row.tags = [t for t in row.tags if t["name"] != "late_arrivals"]
                     rows.append(row)
-            f = FileOut(day, part.source, part.name, part.header, rows)
+            f = FileOut(day, part.source, part.name, part.header, rows, list(part.file_tags))
             lag = self.rng.randint(1, 2)
             if (
                 part.source not in NO_LATE_FILES
@@ -151,7 +160,8 @@ class Generator:
                 "duplicate_files"
             ):
                 stem, _, ext = part.name.rpartition(".")
-                copy_lag = self.rng.randint(0, 1) if self._lag_ok(day_index, 1) else 0
+                file_lag = (f.delivery - day).days
+                copy_lag = self.rng.randint(0, 1) if self._lag_ok(day_index, file_lag + 1) else 0
                 copy = FileOut(
                     f.delivery + timedelta(days=copy_lag),
                     part.source,
@@ -271,8 +281,8 @@ class Generator:
             for i, day in enumerate(self.days):
                 self._deliver(i, self._simulate(i))
                 self._write_delivery(staging, day)
-                if i >= 2:
-                    self._write_truth(staging, self.days[i - 2])
+                if i >= TRUTH_LAG_DAYS:
+                    self._write_truth(staging, self.days[i - TRUTH_LAG_DAYS])
             for delivery in sorted(self.pending_files):
                 self._write_delivery(staging, delivery)
             for day in sorted(self.pending_truth):

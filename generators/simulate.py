@@ -96,7 +96,7 @@ class MachineDay:
     cycles: list[Cycle] = field(default_factory=list)
     unit_times: list[int] = field(default_factory=list)  # completion instant of each unit
     failures: list[tuple[int, str, str]] = field(default_factory=list)  # (start, shift, fault)
-    small_stops: int = 0
+    small_stops: dict[str, int] = field(default_factory=dict)  # per shift
     efficiency: float = 1.0
 
 
@@ -342,7 +342,9 @@ class ShiftSimulator:
             if self.st.run_since_failure >= self.st.time_to_failure:
                 self._fail()
             elif self.rng.random() < self.p["small_stop_prob"]:
-                self.out.small_stops += 1
+                self.out.small_stops[self.shift.code] = (
+                    self.out.small_stops.get(self.shift.code, 0) + 1
+                )
                 cause = self.rng.choice(SMALL_STOP_CAUSES)
                 self._add("IDLE", self._uniform(self.p["small_stop_s"]), f"minor stop: {cause}")
 

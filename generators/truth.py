@@ -137,6 +137,8 @@ def machine_shift_quantities(md: MachineDay, plant_day: PlantDay) -> dict[str, Q
         out[b.shift].add_batch(b)
     for _, shift, _ in md.failures:
         out[shift].failures += 1
+    for shift, n in md.small_stops.items():
+        out[shift].small_stops += n
     return out
 
 
@@ -257,7 +259,6 @@ def compute_truth(plant: PlantConfig, day: PlantDay) -> dict[str, Any]:
                 | kpis(q)
             )
             daily_q.add(q)
-        daily_q.small_stops = md.small_stops
         machine_daily.append(
             {"production_date": date_s, "machine_id": md.machine.id, "line_id": md.machine.line_id}
             | kpis(daily_q)
