@@ -120,15 +120,14 @@ def screened_rejects(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 def fetch_arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pa.Table:
     """Run a query and return its result as one Arrow table."""
-    return con.execute(sql, params or []).to_arrow_table()
+    return con.sql(sql, params=params or None).to_arrow_table()
 
 
 def count_lines(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """(lines screened, lines that passed) in `_screened`."""
     sql = f"SELECT count(*), count(*) FILTER (reason IS NULL) FROM {SCREENED}"  # noqa: S608
-    row = con.execute(sql).fetchone()
-    assert row is not None
-    return int(row[0]), int(row[1])
+    (total, good) = con.execute(sql).fetchall()[0]
+    return int(total), int(good)
 
 
 def reject_all(lines: pa.Table, first_line: int, reason: str) -> pa.Table:

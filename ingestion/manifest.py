@@ -55,22 +55,22 @@ def record(con: duckdb.DuckDBPyConnection, entry: FileEntry) -> None:
 
 def already_processed(con: duckdb.DuckDBPyConnection, path: str, sha256: str) -> bool:
     """True when these exact bytes at this path have a manifest entry (re-run: skip silently)."""
-    row = con.execute(
-        "SELECT count(*) FROM bronze._files WHERE path = ? AND sha256 = ?", [path, sha256]
-    ).fetchone()
-    return bool(row and row[0])
+    rows = con.execute(
+        "SELECT 1 FROM bronze._files WHERE path = ? AND sha256 = ? LIMIT 1", [path, sha256]
+    ).fetchall()
+    return bool(rows)
 
 
 def first_copy(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
     """Path of the file that first brought these bytes (any name, any day), if any."""
     if sha256 == ZERO_BYTE_SHA:  # every empty file has this hash; they are not copies
         return None
-    row = con.execute(
+    rows = con.execute(
         "SELECT path FROM bronze._files WHERE sha256 = ? AND outcome <> ? "
         "ORDER BY loaded_at, path LIMIT 1",
         [sha256, DUPLICATE],
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()
+    return rows[0][0] if rows else None
 
 
 def record_load(

@@ -89,15 +89,18 @@ def parse_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines) -> Parsed
         return base
     con.execute(UNQUOTE_MACRO)
     n_fields = len(hmap.names)
+    # A row may stop early only where the columns left out are optional (a late row written in
+    # the layout from before an added column); anything shorter is a wrong column count.
+    min_fields = max(hmap.positions[c] for c in spec.required)
     screen(
         con, lines, 2,
         format_case="""
             WHEN array_to_string(fields, ',') <> txt
                 THEN 'malformed CSV quoting (unterminated or stray quote)'
-            WHEN len(fields) <> ?
+            WHEN len(fields) NOT BETWEEN ? AND ?
                 THEN printf('wrong column count: %d fields, header has %d', len(fields), ?)
         """,
-        params=[n_fields, n_fields],
+        params=[min_fields, n_fields, n_fields],
         extra_select=f", regexp_extract_all(txt || ',', '{FIELD_RE}', 1) AS fields",
     )  # fmt: skip
     select, params = [], []

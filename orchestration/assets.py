@@ -87,7 +87,9 @@ def build_source_asset(spec: SourceSpec) -> AssetsDefinition:
         delivery = date.fromisoformat(context.partition_key)
         con = warehouse.connect()
         try:
-            report = load_partition(con, warehouse.home_path, spec.name, delivery, context.run_id)
+            report = load_partition(
+                con, warehouse.home_path, spec.name, delivery, context.run.run_id
+            )
         finally:
             con.close()
         context.log.info(report.summary())
@@ -111,7 +113,7 @@ def stray_files_asset(
     delivery = date.fromisoformat(context.partition_key)
     con = warehouse.connect()
     try:
-        report = sweep_strays(con, warehouse.home_path, delivery, context.run_id)
+        report = sweep_strays(con, warehouse.home_path, delivery, context.run.run_id)
     finally:
         con.close()
     context.log.info(report.summary())

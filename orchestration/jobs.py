@@ -9,14 +9,12 @@ from __future__ import annotations
 from dagster import AssetSelection, define_asset_job, in_process_executor
 
 from orchestration.assets import BRONZE_GROUP
-from orchestration.partitions import delivery_partitions
 
 WRITER_TAG = "shopfloor/duckdb_writer"
 
 bronze_job = define_asset_job(
     "bronze_job",
     selection=AssetSelection.groups(BRONZE_GROUP),
-    partitions_def=delivery_partitions,
     executor_def=in_process_executor,  # steps share one process: never two writers in a run
     tags={WRITER_TAG: "warehouse"},
     description="Load one delivery date of landing into bronze, then run the bronze checks.",

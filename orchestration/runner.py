@@ -67,10 +67,9 @@ def _summarize(home: Path, day: date, run_id: str) -> tuple[int, int, int, int, 
             "count(*) FILTER (outcome = ?), count(*) FILTER (outcome = ?) "
             "FROM bronze._files WHERE load_id = ?",
             [QUARANTINED, DUPLICATE, run_id],
-        ).fetchone()
+        ).fetchall()[0]
     finally:
         con.close()
-    assert row is not None
     return tuple(int(v) for v in row)  # type: ignore[return-value]
 
 

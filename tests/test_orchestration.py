@@ -1,0 +1,125 @@
+"""The Dagster backbone: definitions load, the asset graph is as designed, a partition runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from dagster import AssetKey, build_schedule_context, build_sensor_context
+
+from ingestion.contracts import SOURCES
+from orchestration.assets import STRAY_ASSET
+from orchestration.definitions import defs
+from orchestration.runner import run_partitions
+from orchestration.schedules import bronze_daily_schedule
+from orchestration.sensors import landing_sensor
+from tests import bronze_fixtures
+from tests.bronze_fixtures import copy_home, query
+
+bronze_landing = bronze_fixtures.bronze_landing  # a fixture
+REPO = Path(__file__).resolve().parents[1]
+
+# The designed asset graph. A lost dependency, partitioning or check makes this test fail.
+EXPECTED_GRAPH = {
+    **{
+        f"bronze/{s}": {
+            "deps": [f"landing/{s}"],
+            "partitions": "daily Europe/Berlin from 2024-01-01",
+            "checks": ["no_file_unprocessed", "row_accounting"],
+        }
+        for s in SOURCES
+    },
+    f"bronze/{STRAY_ASSET}": {
+        "deps": [],
+        "partitions": "daily Europe/Berlin from 2024-01-01",
+        "checks": ["no_file_unprocessed"],
+    },
+}
+
+
+def graph_snapshot() -> dict[str, dict]:
+    repo = defs.get_repository_def()
+    graph = repo.asset_graph
+    checks: dict[AssetKey, list[str]] = {}
+    for check_key in graph.asset_check_keys:
+        checks.setdefault(check_key.asset_key, []).append(check_key.name)
+    snapshot = {}
+    for key in sorted(graph.materializable_asset_keys, key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        pdef = node.partitions_def
+        snapshot[key.to_user_string()] = {
+            "deps": sorted(k.to_user_string() for k in node.parent_keys),
+            "partitions": f"daily {pdef.timezone} from {pdef.start:%Y-%m-%d}" if pdef else None,
+            "checks": sorted(checks.get(key, [])),
+        }
+    return snapshot
+
+
+def test_asset_graph_snapshot() -> None:
+    assert graph_snapshot() == EXPECTED_GRAPH
+
+
+def test_job_schedule_and_sensor_are_registered() -> None:
+    job = defs.resolve_job_def("bronze_job")
+    assert job.partitions_def is not None
+    assert job.tags["shopfloor/duckdb_writer"] == "warehouse"
+    schedule = defs.resolve_schedule_def("bronze_daily_schedule")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "Europe/Berlin")
+    assert defs.resolve_sensor_def("landing_sensor").job_name == "bronze_job"
+
+
+def test_schedule_targets_the_previous_plant_day() -> None:
+    # 05:30 UTC on 26 Oct is 06:30 in Berlin (CET): yesterday there was 25 Oct
+    ctx = build_schedule_context(scheduled_execution_time=datetime(2026, 10, 26, 5, 30, tzinfo=UTC))
+    request = bronze_daily_schedule(ctx)
+    assert request.partition_key == "2026-10-25"
+
+
+def test_sensor_requests_new_and_changed_folders(
+    bronze_landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = copy_home(bronze_landing, tmp_path / "home")
+    monkeypatch.setenv("SHOPFLOOR_HOME", str(home))
+    ctx = build_sensor_context()
+    first = landing_sensor(ctx)
+    keys = sorted(r.partition_key for r in first)
+    assert keys == sorted(p.name for p in (home / "landing").iterdir())
+    ctx = build_sensor_context(cursor=ctx.cursor)
+    assert not isinstance(landing_sensor(ctx), list)  # nothing new: a skip
+    late = home / "landing" / keys[0] / "qc_checks" / "qc_checks__late.csv"
+    late.write_bytes(b"check_id\n")
+    again = landing_sensor(build_sensor_context(cursor=ctx.cursor))
+    assert [r.partition_key for r in again] == [keys[0]]
+
+
+def test_definitions_validate_passes(tmp_path: Path) -> None:
+    env = dict(os.environ, DAGSTER_HOME=str(tmp_path), SHOPFLOOR_HOME=str(tmp_path))
+    proc = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-m",
+         "orchestration.definitions"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Validation successful" in proc.stdout + proc.stderr
+
+
+def test_materialize_one_partition_in_process(
+    bronze_landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = copy_home(bronze_landing, tmp_path / "home")
+    monkeypatch.setenv("SHOPFLOOR_HOME", str(home))
+    day = sorted(p.name for p in (home / "landing").iterdir())[0]
+    lines: list[str] = []
+    [outcome] = run_partitions(home, [datetime.fromisoformat(day).date()], echo=lines.append)
+    assert outcome.success, outcome.failures
+    assert outcome.checks_total == 2 * len(SOURCES) + 1 == outcome.checks_passed
+    assert outcome.rows_loaded > 0 and lines and day in lines[0]
+    loads = query(home, "SELECT DISTINCT load_id FROM bronze._files")
+    assert len(loads) == 1  # the Dagster run id is the load id
+    runs = json.dumps([p.name for p in (home / "dagster").iterdir()])
+    assert "dagster.yaml" in runs
