@@ -123,3 +123,24 @@ def test_materialize_one_partition_in_process(
     assert len(loads) == 1  # the Dagster run id is the load id
     runs = json.dumps([p.name for p in (home / "dagster").iterdir()])
     assert "dagster.yaml" in runs
+
+
+def test_cli_module_does_not_import_dagster_or_duckdb() -> None:
+    """`shopfloor generate` stays fast: the CLI imports the heavy stack only inside commands."""
+    code = "import sys, orchestration.cli; print(sorted({'dagster', 'duckdb'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_cli_run_without_landing_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orchestration.cli import main
+
+    assert main(["--home", str(tmp_path), "run"]) == 2
+    err = capsys.readouterr().err
+    assert "no landing folders under" in err and "shopfloor generate" in err
+    assert (
+        main(["--home", str(tmp_path), "run", "--start", "2026-10-02", "--end", "2026-10-01"]) == 2
+    )
+    assert "--start is after --end" in capsys.readouterr().err
