@@ -4,7 +4,17 @@ Why: "nothing lost" is a property to prove on every run, not a hope: a check fai
 files, when rows read ≠ rows loaded + rows rejected or when a landed file has no manifest entry.
 """
 
-from dagster import AssetCheckResult, AssetChecksDefinition, AssetCheckSeverity, asset_check
+from collections.abc import Iterator
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetKey,
+    multi_asset_check,
+)
 
 from ingestion.accounting import accounting_breaks, stuck_files
 from ingestion.contracts import SOURCES
@@ -15,8 +25,12 @@ from orchestration.resources import WarehouseResource
 MAX_LISTED = 20
 
 
-def _result(problems: list[str], what: str) -> AssetCheckResult:
+def _result(
+    asset_key: AssetKey, check_name: str, problems: list[str], what: str
+) -> AssetCheckResult:
     return AssetCheckResult(
+        asset_key=asset_key,
+        check_name=check_name,
         passed=not problems,
         severity=AssetCheckSeverity.ERROR,
         description=f"{len(problems)} {what}" if problems else None,
@@ -24,43 +38,45 @@ def _result(problems: list[str], what: str) -> AssetCheckResult:
     )
 
 
-def build_accounting_check(source_name: str) -> AssetChecksDefinition:
-    @asset_check(
-        asset=bronze_key(source_name),
-        name="row_accounting",
-        description="For every file: rows read = rows loaded + rows rejected, and the bronze "
-        "and reject tables hold exactly those rows.",
-    )
-    def _check(warehouse: WarehouseResource) -> AssetCheckResult:
-        con = warehouse.connect()
-        try:
-            return _result(accounting_breaks(con, source_name), "file(s) break row accounting")
-        finally:
-            con.close()
-
-    return _check
+ACCOUNTING, UNPROCESSED = "row_accounting", "no_file_unprocessed"
+ACCOUNTING_DOC = (
+    "For every file: rows read = rows loaded + rows rejected, and the bronze and reject tables "
+    "hold exactly those rows."
+)
+UNPROCESSED_DOC = (
+    "Every file in an already-loaded delivery folder has a manifest entry (loaded, rejected, "
+    "quarantined or duplicate)."
+)
 
 
-def build_stuck_check(asset_name: str, manifest_source: str) -> AssetChecksDefinition:
-    @asset_check(
-        asset=bronze_key(asset_name),
-        name="no_file_unprocessed",
-        description="Every file in an already-loaded delivery folder has a manifest entry "
-        "(loaded, rejected, quarantined or duplicate).",
-    )
-    def _check(warehouse: WarehouseResource) -> AssetCheckResult:
-        con = warehouse.connect()
-        try:
-            stuck = stuck_files(con, warehouse.home_path, manifest_source)
-        finally:
-            con.close()
-        return _result(stuck, "landed file(s) without a manifest entry")
+def _check_specs() -> list[AssetCheckSpec]:
+    specs = [AssetCheckSpec(ACCOUNTING, asset=bronze_key(s), description=ACCOUNTING_DOC)
+             for s in SOURCES]  # fmt: skip
+    specs += [AssetCheckSpec(UNPROCESSED, asset=bronze_key(s), description=UNPROCESSED_DOC)
+              for s in (*SOURCES, STRAY_ASSET)]  # fmt: skip
+    return specs
 
-    return _check
+
+@multi_asset_check(specs=_check_specs(), can_subset=True, name="bronze_checks")
+def bronze_checks_op(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> Iterator[AssetCheckResult]:
+    """All bronze checks in one step: one connection, one pass over the manifest."""
+    con = warehouse.connect()
+    try:
+        for key in context.selected_asset_check_keys:
+            name = key.asset_key.path[-1]
+            if key.name == ACCOUNTING:
+                problems = accounting_breaks(con, name)
+                what = "file(s) break row accounting"
+            else:
+                manifest_source = STRAY if name == STRAY_ASSET else name
+                problems = stuck_files(con, warehouse.home_path, manifest_source)
+                what = "landed file(s) without a manifest entry"
+            yield _result(key.asset_key, key.name, problems, what)
+    finally:
+        con.close()
 
 
 def bronze_checks() -> list[AssetChecksDefinition]:
-    checks = [build_accounting_check(s) for s in SOURCES]
-    checks += [build_stuck_check(s, s) for s in SOURCES]
-    checks.append(build_stuck_check(STRAY_ASSET, STRAY))
-    return checks
+    return [bronze_checks_op]
