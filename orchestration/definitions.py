@@ -2,6 +2,8 @@
 
 Why: the UI, the daemon (sensor, schedule) and `shopfloor run` all load these definitions, so
 every path through the product runs the same code against the same warehouse resource.
+The warehouse resource reads `$SHOPFLOOR_HOME` at run time (`shopfloor ui` and `shopfloor run`
+set it; a bare `dagster dev` needs it exported).
 """
 
 from __future__ import annotations
