@@ -1,0 +1,49 @@
+-- One row per controller step record with its 6-bit status word (controller clock).
+with
+
+source as (
+    select * from {{ source('dispensing_cell', 'equipment_records') }}
+),
+
+machine_aliases as (
+    select * from {{ ref('machine_aliases') }}
+),
+
+renamed as (
+    select
+        trim(record_id) as record_id,
+        trim(controller_id) as controller_id,
+        trim(station_id) as station_id,
+        try_cast(status_word as integer) as status_word,
+        {{ to_utc('recorded_at') }} as recorded_at,
+        {{ timestamp_form('recorded_at') }} as timestamp_form,
+        trim(operator_id) as operator_id,
+        _source_file as source_file,
+        _row_number as source_row_number,
+        _delivery_date as delivery_date
+    from source
+),
+
+final as (
+    select
+        renamed.record_id,
+        renamed.controller_id,
+        renamed.station_id,
+        machine_aliases.machine_id,
+        renamed.status_word,
+        renamed.recorded_at,
+        {{ production_date('renamed.recorded_at') }} as production_date,
+        renamed.operator_id,
+        renamed.timestamp_form,
+        renamed.delivery_date,
+        renamed.source_file,
+        renamed.source_row_number
+    from renamed
+    left join machine_aliases on machine_aliases.alias_key = {{ alias_key('renamed.station_id') }}
+    qualify row_number() over (
+        partition by renamed.record_id
+        order by renamed.delivery_date, renamed.source_file, renamed.source_row_number
+    ) = 1
+)
+
+select * from final
