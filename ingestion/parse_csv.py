@@ -89,18 +89,17 @@ def parse_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines) -> Parsed
         return base
     con.execute(UNQUOTE_MACRO)
     n_fields = len(hmap.names)
-    # A row may stop early only where the columns left out are optional (a late row written in
-    # the layout from before an added column); anything shorter is a wrong column count.
-    min_fields = max(hmap.positions[c] for c in spec.required)
+    # Every row takes the layout of the header of the file it arrives in (data contract §6),
+    # so any other field count is a reject, never a guess.
     screen(
         con, lines, 2,
         format_case="""
             WHEN array_to_string(fields, ',') <> txt
                 THEN 'malformed CSV quoting (unterminated or stray quote)'
-            WHEN len(fields) NOT BETWEEN ? AND ?
+            WHEN len(fields) <> ?
                 THEN printf('wrong column count: %d fields, header has %d', len(fields), ?)
         """,
-        params=[min_fields, n_fields, n_fields],
+        params=[n_fields, n_fields],
         extra_select=f", regexp_extract_all(txt || ',', '{FIELD_RE}', 1) AS fields",
     )  # fmt: skip
     select, params = [], []

@@ -164,29 +164,8 @@ def test_schema_drift_maps_rename_and_keeps_added_column(bronze_loaded: Path) ->
         "SELECT count(*) FROM bronze.production_batches WHERE list_contains(?, _source_file)",
         [[f[0] for f in drifted]],
     )[0][0]
-    assert 0 < shift_codes <= drifted_rows
-    # Rows of a drifted file without shift_code are late rows written in the pre-drift layout:
-    # they load (the missing trailing column is optional), and the generator says they are late.
-    short = {
-        b
-        for (b,) in query(
-            bronze_loaded,
-            "SELECT batch_id FROM bronze.production_batches "
-            "WHERE list_contains(?, _source_file) AND shift_code IS NULL",
-            [[f[0] for f in drifted]],
-        )
-    }
-    assert len(short) == drifted_rows - shift_codes
-    assert short <= late_keys(bronze_loaded, "production_batches")
-
-
-def late_keys(home: Path, source: str) -> set[str]:
-    return {
-        item["key"]
-        for path in (home / "ground_truth").glob("*/truth.json")
-        for item in json.loads(path.read_text(encoding="utf-8"))["chaos"]
-        if item["name"] == "late_arrivals" and item["source"] == source
-    }
+    # every row of a drifted file, late rows from before the drift included, has shift_code
+    assert shift_codes == drifted_rows > 0
 
 
 def test_rejects_explain_reason_file_and_line(bronze_loaded: Path) -> None:
