@@ -1,0 +1,31 @@
+-- One row per machine version and product: the asset registry's packed ideal_cycle_times
+-- ("IRON_PLATE=30;COPPER_PLATE=34") unpacked, with the version's validity range.
+with
+
+machine_versions as (
+    select * from {{ ref('int_machine_versions') }}
+),
+
+unpacked as (
+    select
+        machine_key,
+        machine_id,
+        valid_from,
+        valid_to,
+        trim(unnest(string_split(ideal_cycle_times, ';'))) as pair
+    from machine_versions
+),
+
+final as (
+    select
+        machine_key,
+        machine_id,
+        trim(split_part(pair, '=', 1)) as product_id,
+        cast(trim(split_part(pair, '=', 2)) as double) as ideal_cycle_time_s,
+        valid_from,
+        valid_to
+    from unpacked
+    where pair <> ''
+)
+
+select * from final

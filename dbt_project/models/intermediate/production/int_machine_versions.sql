@@ -1,0 +1,98 @@
+-- SCD type 2 history of the machine master data, rebuilt from the daily asset-registry exports:
+-- one row per machine and run of consecutive exports with identical attributes.
+with
+
+exports as (
+    select * from {{ ref('stg_asset_registry__machine_exports') }}
+),
+
+compared as (
+    select
+        *,
+        lag(
+            concat_ws('|', line_id, machine_type, manufacturer, model, firmware_version, location,
+                ideal_cycle_times, cast(last_maintenance_date as varchar))
+        ) over (partition by machine_id order by export_date) as previous_attributes,
+        concat_ws('|', line_id, machine_type, manufacturer, model, firmware_version, location,
+            ideal_cycle_times, cast(last_maintenance_date as varchar)) as attributes
+    from exports
+),
+
+version_starts as (
+    select
+        *,
+        -- a new version starts at the first export and wherever any attribute changed
+        sum(case when previous_attributes is distinct from attributes then 1 else 0 end)
+            over (partition by machine_id order by export_date rows unbounded preceding)
+            as version_number
+    from compared
+),
+
+versions as (
+    select
+        machine_id,
+        version_number,
+        min(export_date) as first_export_date,
+        max(export_date) as last_export_date,
+        count(*) as export_count,
+        arg_min(effective_date, export_date) as effective_date,
+        arg_min(line_id, export_date) as line_id,
+        arg_min(machine_type, export_date) as machine_type,
+        arg_min(manufacturer, export_date) as manufacturer,
+        arg_min(model, export_date) as model,
+        arg_min(firmware_version, export_date) as firmware_version,
+        arg_min(location, export_date) as location,
+        arg_min(ideal_cycle_times, export_date) as ideal_cycle_times,
+        arg_min(last_maintenance_date, export_date) as last_maintenance_date
+    from version_starts
+    group by machine_id, version_number
+),
+
+dated as (
+    select
+        *,
+        lag(last_export_date) over (partition by machine_id order by version_number)
+            as previous_last_export_date
+    from versions
+),
+
+valid_from as (
+    select
+        *,
+        -- the exported effective date says when the change took effect; it can never precede
+        -- the day after the previous version was last exported, nor follow the first export
+        case
+            when previous_last_export_date is null then least(coalesce(effective_date, first_export_date), first_export_date)
+            when effective_date > previous_last_export_date and effective_date <= first_export_date then effective_date
+            else first_export_date
+        end as valid_from
+    from dated
+),
+
+final as (
+    select
+        md5(machine_id || '|' || cast(valid_from as varchar)) as machine_key,
+        machine_id,
+        cast(version_number as integer) as version_number,
+        valid_from,
+        coalesce(
+            lead(valid_from) over (partition by machine_id order by version_number),
+            date '9999-12-31'
+        ) as valid_to,
+        lead(valid_from) over (partition by machine_id order by version_number) is null as is_current,
+        line_id,
+        machine_type,
+        manufacturer,
+        model,
+        firmware_version,
+        location,
+        ideal_cycle_times,
+        last_maintenance_date,
+        effective_date,
+        first_export_date,
+        last_export_date,
+        cast(export_count as integer) as export_count
+    from valid_from
+)
+
+select * from final
