@@ -1,0 +1,39 @@
+{#- The machine-log rule table (var `log_rules` in dbt_project.yml) as a relation: one row per
+    rule, `rule_order` = position in the list (the first matching rule wins). Every rule must have
+    a name, a pattern and an event_type; the other keys default to null. -#}
+{% macro log_rules_relation(rules=none) -%}
+    {%- set rules = rules if rules is not none else var('log_rules') -%}
+    {%- if rules | length == 0 -%}
+        {{ exceptions.raise_compiler_error("var 'log_rules' is empty: the machine-log rule table needs at least one rule") }}
+    {%- endif -%}
+    select * from (
+        values
+        {%- for rule in rules %}
+            {%- for key in ['name', 'pattern', 'event_type'] %}
+                {%- if not rule.get(key) -%}
+                    {{ exceptions.raise_compiler_error("log rule #" ~ loop.index ~ " has no '" ~ key ~ "'") }}
+                {%- endif -%}
+            {%- endfor %}
+        (
+            {{ loop.index }},
+            {{ log_rule_literal(rule.get('name')) }},
+            {{ log_rule_literal(rule.get('pattern')) }},
+            {{ log_rule_literal(rule.get('level')) }},
+            {{ log_rule_literal(rule.get('event_type')) }},
+            {{ log_rule_literal(rule.get('state')) }},
+            cast({{ rule.get('state_group') if rule.get('state_group') is not none else 'null' }} as integer),
+            cast({{ rule.get('detail_group') if rule.get('detail_group') is not none else 'null' }} as integer),
+            {{ log_rule_literal(rule.get('phase')) }},
+            {{ log_rule_literal(rule.get('counts')) }}
+        ){{ "," if not loop.last }}
+        {%- endfor %}
+    ) as log_rules (
+        rule_order, rule_name, pattern, log_level, event_type, state, state_group, detail_group,
+        phase, counts
+    )
+{%- endmacro %}
+
+{#- A rule value as a SQL text literal (quotes doubled), or a typed null. -#}
+{% macro log_rule_literal(value) -%}
+    {%- if value is none -%}cast(null as varchar){%- else -%}'{{ value | string | replace("'", "''") }}'{%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,154 @@
+-- One gap-free state timeline per machine from the machine logs. Every state line starts an
+-- interval that lasts until the machine's next state line (across files and days, ordered by
+-- logged_at) or at most until the end of the production date it starts in (data contract §5.8).
+-- Intervals are then cut at shift boundaries (shift_calendar seed, plant-local wall clock, so the
+-- NIGHT shift is 7 h / 9 h on DST nights). A `Fault X` / `Minor stop (c)` line that directly
+-- follows `Planned stop` which directly follows the same line continues the same failure or
+-- small stop (§9): only the first line starts one.
+with
+
+parsed_events as (
+    select * from {{ ref('int_machine_log_events_parsed') }}
+),
+
+shift_calendar as (
+    select * from {{ ref('shift_calendar') }}
+),
+
+state_events as (
+    select
+        machine_id,
+        logged_at,
+        production_date,
+        state,
+        event_type,
+        detail,
+        counts,
+        source_file,
+        source_row_number
+    from parsed_events
+    where state is not null
+        and machine_id is not null
+    -- one state per machine and instant, even if the same line were delivered twice
+    qualify row_number() over (
+        partition by machine_id, logged_at order by source_file, source_row_number
+    ) = 1
+),
+
+production_dates as (
+    select distinct production_date from state_events
+),
+
+shift_windows as (
+    select
+        production_dates.production_date,
+        shift_calendar.shift_code,
+        shift_calendar.shift_index,
+        timezone(
+            '{{ var("plant_timezone") }}',
+            production_dates.production_date + cast(shift_calendar.start_local as time)
+        ) as shift_start_at,
+        timezone(
+            '{{ var("plant_timezone") }}',
+            production_dates.production_date + cast(shift_calendar.start_local as time)
+            + to_hours(cast(shift_calendar.hours as integer))
+        ) as shift_end_at
+    from production_dates
+    cross join shift_calendar
+),
+
+production_date_windows as (
+    select
+        production_date,
+        min(shift_start_at) as day_start_at,
+        max(shift_end_at) as day_end_at
+    from shift_windows
+    group by production_date
+),
+
+sequenced as (
+    select
+        state_events.*,
+        lead(state_events.logged_at) over machine_timeline as next_logged_at,
+        lag(state_events.state, 1) over machine_timeline as previous_state,
+        lag(state_events.state, 2) over machine_timeline as second_previous_state,
+        lag(state_events.event_type, 2) over machine_timeline as second_previous_event_type,
+        lag(state_events.detail, 2) over machine_timeline as second_previous_detail
+    from state_events
+    window machine_timeline as (partition by state_events.machine_id order by state_events.logged_at)
+),
+
+intervals as (
+    select
+        sequenced.machine_id,
+        sequenced.production_date,
+        sequenced.state,
+        sequenced.event_type,
+        sequenced.detail,
+        sequenced.logged_at as started_at,
+        least(
+            coalesce(sequenced.next_logged_at, production_date_windows.day_end_at),
+            production_date_windows.day_end_at
+        ) as ended_at,
+        -- a repeat of the line right after the break continues what the break interrupted
+        sequenced.previous_state = 'PLANNED_STOP'
+            and sequenced.second_previous_event_type = sequenced.event_type
+            and sequenced.second_previous_detail is not distinct from sequenced.detail
+            as continues_after_break,
+        sequenced.counts,
+        sequenced.source_file,
+        sequenced.source_row_number
+    from sequenced
+    inner join production_date_windows
+        on production_date_windows.production_date = sequenced.production_date
+),
+
+split_at_shifts as (
+    select
+        intervals.machine_id,
+        intervals.production_date,
+        shift_windows.shift_code,
+        intervals.state,
+        greatest(intervals.started_at, shift_windows.shift_start_at) as started_at,
+        least(intervals.ended_at, shift_windows.shift_end_at) as ended_at,
+        intervals.detail,
+        intervals.event_type,
+        intervals.started_at as line_logged_at,
+        intervals.started_at >= shift_windows.shift_start_at as is_line_start,
+        intervals.continues_after_break,
+        intervals.counts,
+        intervals.source_file,
+        intervals.source_row_number
+    from intervals
+    inner join shift_windows
+        on shift_windows.production_date = intervals.production_date
+        and shift_windows.shift_start_at < intervals.ended_at
+        and shift_windows.shift_end_at > intervals.started_at
+),
+
+final as (
+    select
+        machine_id || '@' || cast(epoch(started_at) as bigint) as state_interval_id,
+        machine_id,
+        production_date,
+        shift_code,
+        state,
+        started_at,
+        ended_at,
+        cast(epoch(ended_at) - epoch(started_at) as bigint) as duration_s,
+        detail,
+        event_type,
+        is_line_start and counts = 'failure' and not coalesce(continues_after_break, false)
+            as is_failure_start,
+        is_line_start and counts = 'small_stop' and not coalesce(continues_after_break, false)
+            as is_small_stop_start,
+        is_line_start and coalesce(continues_after_break, false) as is_continuation,
+        not is_line_start as is_split_continuation,
+        line_logged_at,
+        source_file,
+        source_row_number
+    from split_at_shifts
+    where ended_at > started_at
+)
+
+select * from final
