@@ -1,0 +1,66 @@
+-- One row per production date from the first to the last date seen in batches or the asset
+-- registry, with its UTC bounds (06:00 plant-local to 06:00 the next day; 23, 24 or 25 h long).
+with
+
+batches as (
+    select * from {{ ref('stg_mes__production_batches') }}
+),
+
+machine_exports as (
+    select * from {{ ref('stg_asset_registry__machine_exports') }}
+),
+
+shift_calendar as (
+    select * from {{ ref('shift_calendar') }}
+),
+
+seen_dates as (
+    select production_date as date_day from batches
+    union all
+    select export_date as date_day from machine_exports
+),
+
+bounds as (
+    select min(date_day) as first_date, max(date_day) as last_date from seen_dates
+),
+
+day_start as (
+    select cast(start_local as time) as day_start_local
+    from shift_calendar
+    where shift_index = 0
+),
+
+spine as (
+    select cast(generate_series as date) as date_day
+    from bounds, generate_series(bounds.first_date, bounds.last_date, interval '1 day')
+),
+
+with_bounds as (
+    select
+        spine.date_day,
+        {{ wallclock_to_utc('spine.date_day + day_start.day_start_local') }} as day_start_utc,
+        {{ wallclock_to_utc('cast(spine.date_day + interval 1 day as date) + day_start.day_start_local') }} as day_end_utc
+    from spine
+    cross join day_start
+),
+
+final as (
+    select
+        date_day,
+        cast(year(date_day) as integer) as year_number,
+        cast(quarter(date_day) as integer) as quarter_number,
+        cast(month(date_day) as integer) as month_number,
+        monthname(date_day) as month_name,
+        cast(isoyear(date_day) as integer) as iso_year,
+        cast(week(date_day) as integer) as iso_week,
+        cast(isodow(date_day) as integer) as iso_day_of_week,
+        dayname(date_day) as day_name,
+        isodow(date_day) >= 6 as is_weekend,
+        day_start_utc,
+        day_end_utc,
+        cast(epoch(day_end_utc) - epoch(day_start_utc) as bigint) as day_length_s,
+        epoch(day_end_utc) - epoch(day_start_utc) <> 86400 as is_dst_change_day
+    from with_bounds
+)
+
+select * from final
