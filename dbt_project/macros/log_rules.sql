@@ -37,3 +37,26 @@
 {% macro log_rule_literal(value) -%}
     {%- if value is none -%}cast(null as varchar){%- else -%}'{{ value | string | replace("'", "''") }}'{%- endif -%}
 {%- endmacro %}
+
+{#- The dispenser phases named by the rule table, in process order (order of first appearance in
+    the rule list), as a relation (phase, phase_index starting at 0). Permissive mode infers a
+    skipped phase from this order. -#}
+{% macro log_rule_phases_relation(rules=none) -%}
+    {%- set rules = rules if rules is not none else var('log_rules') -%}
+    {%- set phases = [] -%}
+    {%- for rule in rules -%}
+        {%- if rule.get('phase') and rule.get('phase') not in phases -%}
+            {%- do phases.append(rule.get('phase')) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if phases | length == 0 -%}
+        select cast(null as varchar) as phase, cast(null as integer) as phase_index where false
+    {%- else -%}
+        select * from (
+            values
+            {%- for phase in phases %}
+            ({{ log_rule_literal(phase) }}, {{ loop.index0 }}){{ "," if not loop.last }}
+            {%- endfor %}
+        ) as log_rule_phases (phase, phase_index)
+    {%- endif -%}
+{%- endmacro %}
