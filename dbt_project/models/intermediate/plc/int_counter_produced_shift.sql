@@ -1,0 +1,25 @@
+-- Units produced per machine × production date × shift according to the PLC TotalCount counter
+-- (sum of int_counter_deltas). Exact per production date without a reset; an interval spanning a
+-- shift boundary (a bad/stale read at the boundary) goes wholly to the earlier shift; the last
+-- loaded date lacks its closing read, so its NIGHT shift is short.
+with
+
+counter_deltas as (
+    select * from {{ ref('int_counter_deltas') }}
+),
+
+final as (
+    select
+        production_date,
+        machine_id,
+        shift_code,
+        sum(units) as produced_qty_counter,
+        count(*) as intervals,
+        sum(interval_s) as covered_s,
+        count(case when delta_kind = 'reset' then 1 end) as resets,
+        count(case when delta_kind = 'rollover' then 1 end) as rollovers
+    from counter_deltas
+    group by production_date, machine_id, shift_code
+)
+
+select * from final

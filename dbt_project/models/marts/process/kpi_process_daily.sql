@@ -1,0 +1,98 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+-- Gold KPI mart: one row per production date × dispensing machine, named as truth.json's
+-- process_daily. Cycle statistics over completed cycles, wait statistics over all started cycles
+-- with a request; avg/p50/p95/stddev rounded to 3 dp (stddev = sample, p = quantile_cont),
+-- min/max unrounded. processes_per_h = completed × 3600 / planned busy time, where planned busy
+-- time = the production date's real length (DST-aware, from the shift calendar seed) − its breaks.
+with
+
+process_cycles as (
+    select * from {{ ref('fct_process_cycle') }}
+    {% if is_incremental() %}
+        where {{ in_partition_window('production_date') }}
+    {% endif %}
+),
+
+shift_calendar as (
+    select * from {{ ref('shift_calendar') }}
+),
+
+calendar as (
+    select
+        cast(min(case when shift_index = 0 then start_local end) as time) as day_start_local,
+        sum(break_minutes) * 60 as planned_stop_s
+    from shift_calendar
+),
+
+production_dates as (
+    select distinct production_date from process_cycles
+),
+
+planned_busy_time as (
+    select
+        production_dates.production_date,
+        date_diff(
+            'second',
+            timezone('{{ var("plant_timezone") }}', production_dates.production_date + calendar.day_start_local),
+            timezone('{{ var("plant_timezone") }}', production_dates.production_date + 1 + calendar.day_start_local)
+        ) - calendar.planned_stop_s as planned_busy_time_s
+    from production_dates
+    cross join calendar
+),
+
+daily as (
+    select
+        production_date,
+        machine_id,
+        min(station_id) as station_id,
+        count(*) as cycles_started,
+        count(case when is_completed then 1 end) as cycles_completed,
+        count(case when is_aborted then 1 end) as cycles_aborted,
+        avg(cycle_time_s) as cycle_time_s_avg,
+        min(cycle_time_s) as cycle_time_s_min,
+        max(cycle_time_s) as cycle_time_s_max,
+        stddev_samp(cycle_time_s) as cycle_time_s_stddev,
+        quantile_cont(cycle_time_s, 0.5) as cycle_time_s_p50,
+        quantile_cont(cycle_time_s, 0.95) as cycle_time_s_p95,
+        avg(wait_time_s) as wait_time_s_avg,
+        min(wait_time_s) as wait_time_s_min,
+        max(wait_time_s) as wait_time_s_max,
+        stddev_samp(wait_time_s) as wait_time_s_stddev,
+        quantile_cont(wait_time_s, 0.5) as wait_time_s_p50,
+        quantile_cont(wait_time_s, 0.95) as wait_time_s_p95,
+        avg(case when is_completed then clamp_time_s end) as clamp_time_s_avg,
+        avg(case when is_completed then side_a_time_s end) as side_a_time_s_avg,
+        avg(case when is_completed then side_b_time_s end) as side_b_time_s_avg,
+        avg(case when is_completed then unclamp_time_s end) as unclamp_time_s_avg,
+        avg(case when is_completed then eject_time_s end) as eject_time_s_avg
+    from process_cycles
+    group by production_date, machine_id
+),
+
+final as (
+    select
+        cast(daily.production_date as date) as production_date,
+        cast(daily.machine_id as varchar) as machine_id,
+        cast(daily.station_id as varchar) as station_id,
+        cast(daily.cycles_started as integer) as cycles_started,
+        cast(daily.cycles_completed as integer) as cycles_completed,
+        cast(daily.cycles_aborted as integer) as cycles_aborted,
+        cast(planned_busy_time.planned_busy_time_s as integer) as planned_busy_time_s,
+        cast(round(daily.cycles_completed * 3600.0 / nullif(planned_busy_time.planned_busy_time_s, 0), 6) as double)
+            as processes_per_h,
+        {%- for metric in ['cycle_time_s', 'wait_time_s'] %}
+        cast(round(daily.{{ metric }}_avg, 3) as double) as {{ metric }}_avg,
+        cast(daily.{{ metric }}_min as double) as {{ metric }}_min,
+        cast(daily.{{ metric }}_max as double) as {{ metric }}_max,
+        cast(round(daily.{{ metric }}_stddev, 3) as double) as {{ metric }}_stddev,
+        cast(round(daily.{{ metric }}_p50, 3) as double) as {{ metric }}_p50,
+        cast(round(daily.{{ metric }}_p95, 3) as double) as {{ metric }}_p95,
+        {%- endfor %}
+        {%- for phase in ['clamp', 'side_a', 'side_b', 'unclamp', 'eject'] %}
+        cast(round(daily.{{ phase }}_time_s_avg, 3) as double) as {{ phase }}_time_s_avg{{ ',' if not loop.last }}
+        {%- endfor %}
+    from daily
+    inner join planned_busy_time on planned_busy_time.production_date = daily.production_date
+)
+
+select * from final
