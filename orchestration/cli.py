@@ -115,7 +115,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"Done in {time.perf_counter() - t0:.1f} s: {ok} partition(s) ok, {len(failed)} failed")
     if not args.quiet:
         _print_accounting(home)
-    return 1 if failed else 0
+    if failed or getattr(args, "bronze_only", False):
+        return 1 if failed else 0
+    from orchestration.runner import run_transform
+
+    print(
+        f"\nBuilding silver and gold (dbt, Dagster job transform_job) for {days[0]} .. {days[-1]}"
+    )
+    transform = run_transform(home, days[0], days[-1])
+    return 0 if transform.success else 1
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
@@ -142,7 +150,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return code
     home = Path(args.home).resolve() if args.home else shopfloor_home()
     print()
-    code = cmd_run(argparse.Namespace(home=args.home, start=None, end=None, quiet=False))
+    code = cmd_run(
+        argparse.Namespace(home=args.home, start=None, end=None, quiet=False, bronze_only=False)
+    )
     print("\nWhere to look:")
     print(f"  raw landing files : {home / 'landing'}/<delivery date>/<source>/")
     print(f"  ground truth      : {home / 'ground_truth'}/<production date>/truth.json")
@@ -179,10 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gen.set_defaults(func=cmd_generate)
 
-    run = sub.add_parser("run", help="load landed delivery dates into bronze (Dagster, in-process)")
+    run = sub.add_parser(
+        "run",
+        help="load landed dates into bronze, then build silver and gold (Dagster, in-process)",
+    )
     run.add_argument("--start", type=_iso_date, help="first delivery date (default: all landed)")
     run.add_argument("--end", type=_iso_date, help="last delivery date (default: all landed)")
     run.add_argument("--quiet", action="store_true", help="skip the accounting table")
+    run.add_argument("--bronze-only", action="store_true", help="stop after bronze")
     run.set_defaults(func=cmd_run)
 
     ui = sub.add_parser("ui", help="start the Dagster UI (webserver on 127.0.0.1 + daemon)")

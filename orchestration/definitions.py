@@ -10,20 +10,29 @@ from __future__ import annotations
 
 from dagster import Definitions, EnvVar, in_process_executor
 
+from dagster_dbt import DbtCliResource
+
 from orchestration.assets import bronze_assets, landing_specs
 from orchestration.checks import bronze_checks
-from orchestration.jobs import bronze_job
+from orchestration.dbt_assets import gold_by_production_date, silver_and_dimensions
+from orchestration.dbt_project import shopfloor_dbt
+from orchestration.jobs import bronze_job, daily_job, transform_job
 from orchestration.paths import HOME_ENV
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import bronze_daily_schedule
 from orchestration.sensors import landing_sensor
 
 defs = Definitions(
-    assets=[*landing_specs(), *bronze_assets()],
+    assets=[*landing_specs(), *bronze_assets(), silver_and_dimensions, gold_by_production_date],
     asset_checks=bronze_checks(),
-    jobs=[bronze_job],
+    jobs=[bronze_job, transform_job, daily_job],
     schedules=[bronze_daily_schedule],
     sensors=[landing_sensor],
-    resources={"warehouse": WarehouseResource(home=EnvVar(HOME_ENV))},
+    resources={
+        "warehouse": WarehouseResource(home=EnvVar(HOME_ENV)),
+        "dbt": DbtCliResource(
+            project_dir=shopfloor_dbt, profiles_dir=str(shopfloor_dbt.project_dir)
+        ),
+    },
     executor=in_process_executor,
 )

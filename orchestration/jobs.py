@@ -19,3 +19,24 @@ bronze_job = define_asset_job(
     tags={WRITER_TAG: "warehouse"},
     description="Load one delivery date of landing into bronze, then run the bronze checks.",
 )
+
+TRANSFORM_GROUPS = ("reference", "silver", "gold")
+
+# Silver and gold for a production-date window: `shopfloor run` launches it once for the whole
+# landed range after bronze (the partitioned dbt assets take the range in a single run).
+transform_job = define_asset_job(
+    "transform_job",
+    selection=AssetSelection.groups(*TRANSFORM_GROUPS),
+    executor_def=in_process_executor,
+    tags={WRITER_TAG: "warehouse"},
+    description="dbt build: seeds, silver, dimensions, then facts and KPI marts for the window.",
+)
+
+# One delivery date end to end: what the schedule and the sensor launch.
+daily_job = define_asset_job(
+    "daily_job",
+    selection=AssetSelection.groups(BRONZE_GROUP, *TRANSFORM_GROUPS),
+    executor_def=in_process_executor,
+    tags={WRITER_TAG: "warehouse"},
+    description="Bronze for one delivery date, then silver and gold for that production date.",
+)

@@ -115,3 +115,65 @@ def run_partitions(
     finally:
         instance.dispose()
     return outcomes
+
+
+@dataclass
+class TransformOutcome:
+    """What the silver/gold run did."""
+
+    success: bool
+    seconds: float
+    assets: int
+    checks_passed: int
+    checks_total: int
+    failures: list[str]
+
+
+def run_transform(
+    home: Path, first: date, last: date, echo: Callable[[str], None] = print
+) -> TransformOutcome:
+    """One run of silver and gold for the production-date range [first, last], in this process."""
+    os.environ[HOME_ENV] = str(home)
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG,
+        ASSET_PARTITION_RANGE_START_TAG,
+    )
+
+    from orchestration.definitions import defs
+    from orchestration.instance import instance_for
+    from orchestration.partitions import partition_key
+
+    job = defs.resolve_job_def("transform_job")
+    instance = instance_for(home)
+    t0 = time.perf_counter()
+    try:
+        result = job.execute_in_process(
+            run_config=QUIET,
+            instance=instance,
+            raise_on_error=False,
+            tags={
+                ASSET_PARTITION_RANGE_START_TAG: partition_key(first),
+                ASSET_PARTITION_RANGE_END_TAG: partition_key(last),
+                "shopfloor/launched_by": "cli",
+            },
+        )
+    finally:
+        instance.dispose()
+    checks = result.get_asset_check_evaluations()
+    failures = [e.step_key for e in result.get_step_failure_events()]
+    failures += [
+        f"check {c.asset_key.to_user_string()}:{c.check_name} failed"
+        for c in checks
+        if not c.passed
+    ]
+    materialized = len(result.get_asset_materialization_events())
+    outcome = TransformOutcome(
+        result.success and not failures, time.perf_counter() - t0, materialized,
+        sum(c.passed for c in checks), len(checks), failures,
+    )  # fmt: skip
+    status = "ok" if outcome.success else "FAIL"
+    echo(f"  silver + gold {first} .. {last}  {status}  {materialized} assets materialized  "
+         f"dbt tests {outcome.checks_passed}/{outcome.checks_total}  ({outcome.seconds:.1f} s)")  # fmt: skip
+    for failure in failures:
+        echo(f"      {failure}")
+    return outcome

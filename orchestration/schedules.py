@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from dagster import RunRequest, ScheduleEvaluationContext, schedule
 
-from orchestration.jobs import bronze_job
+from orchestration.jobs import daily_job
 from orchestration.partitions import PLANT_TZ, partition_key
 
 
 @schedule(
-    job=bronze_job,
+    job=daily_job,
     cron_schedule="0 6 * * *",
     execution_timezone=PLANT_TZ,
     description="06:00 Europe/Berlin: load yesterday's delivery folder into bronze.",

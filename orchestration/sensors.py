@@ -11,7 +11,7 @@ from pathlib import Path
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from ingestion.landing import delivery_dates
-from orchestration.jobs import bronze_job
+from orchestration.jobs import daily_job
 from orchestration.partitions import is_valid_delivery, partition_key
 from orchestration.paths import shopfloor_home
 
@@ -40,7 +40,7 @@ def changed_folders(home: Path, cursor: dict[str, str]) -> dict[str, str]:
 
 
 @sensor(
-    job=bronze_job,
+    job=daily_job,
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
     description="Requests the bronze partition of every new or changed landing/<date>/ folder.",

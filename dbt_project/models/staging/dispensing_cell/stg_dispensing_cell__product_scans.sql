@@ -40,8 +40,9 @@ final as (
         renamed.source_row_number
     from renamed
     left join products
-        on products.scan_code_prefix = split_part(renamed.product_code, '-', 1)
-        and regexp_matches(renamed.product_code, '^[A-Z]{3}-[0-9]{6}-[A-Z0-9]+-[0-9]{5}$')
+        on
+            products.scan_code_prefix = split_part(renamed.product_code, '-', 1)
+            and regexp_matches(renamed.product_code, '^[A-Z]{3}-[0-9]{6}-[A-Z0-9]+-[0-9]{5}$')
     qualify row_number() over (
         partition by renamed.scan_id
         order by renamed.delivery_date, renamed.source_file, renamed.source_row_number

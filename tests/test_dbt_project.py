@@ -1,0 +1,54 @@
+"""The dbt project itself: parses with warnings as errors, and its SQL passes sqlfluff."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DBT_DIR = ROOT / "dbt_project"
+
+
+def _dbt_env(tmp_path: Path) -> dict[str, str]:
+    return os.environ | {
+        "DBT_PROFILES_DIR": str(DBT_DIR),
+        "SHOPFLOOR_HOME": str(tmp_path),
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def test_dbt_parse_with_warnings_as_errors(tmp_path):
+    (tmp_path / "warehouse").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "dbt.cli.main", "--warn-error", "parse", "--no-partial-parse"],
+        cwd=DBT_DIR,
+        env=_dbt_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert (tmp_path / "target" / "manifest.json").exists()
+
+
+def test_sqlfluff_lints_models_and_tests_clean():
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sqlfluff",
+            "lint",
+            "dbt_project/models",
+            "dbt_project/tests",
+            "--nofail" if False else "--disable-progress-bar",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-6000:]
