@@ -9,7 +9,6 @@ set it; a bare `dagster dev` needs it exported).
 from __future__ import annotations
 
 from dagster import Definitions, EnvVar, in_process_executor
-
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets import bronze_assets, landing_specs

@@ -172,8 +172,11 @@ def run_transform(
         sum(c.passed for c in checks), len(checks), failures,
     )  # fmt: skip
     status = "ok" if outcome.success else "FAIL"
-    echo(f"  silver + gold {first} .. {last}  {status}  {materialized} assets materialized  "
-         f"dbt tests {outcome.checks_passed}/{outcome.checks_total}  ({outcome.seconds:.1f} s)")  # fmt: skip
+    tests = f"dbt tests {outcome.checks_passed}/{outcome.checks_total}"
+    echo(
+        f"  silver + gold {first} .. {last}  {status}  {materialized} assets materialized  "
+        f"{tests}  ({outcome.seconds:.1f} s)"
+    )
     for failure in failures:
         echo(f"      {failure}")
     return outcome
