@@ -138,9 +138,9 @@ final as (
         cast(epoch(ended_at) - epoch(started_at) as bigint) as duration_s,
         detail,
         event_type,
-        is_line_start and counts = 'failure' and not coalesce(continues_after_break, false)
+        is_line_start and coalesce(counts = 'failure', false) and not coalesce(continues_after_break, false)
             as is_failure_start,
-        is_line_start and counts = 'small_stop' and not coalesce(continues_after_break, false)
+        is_line_start and coalesce(counts = 'small_stop', false) and not coalesce(continues_after_break, false)
             as is_small_stop_start,
         is_line_start and coalesce(continues_after_break, false) as is_continuation,
         not is_line_start as is_split_continuation,

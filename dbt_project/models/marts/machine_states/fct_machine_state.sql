@@ -1,0 +1,41 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+-- Fact: one row per machine state interval (from the machine logs), cut at shift boundaries.
+-- Sum duration_s by state for the ISO 22400 times; count is_failure_start / is_small_stop_start
+-- for failures and small stops. Joins to the dimensions by natural key (machine_id,
+-- production_date, shift_code).
+with
+
+state_intervals as (
+    select * from {{ ref('int_machine_state_intervals') }}
+    {% if is_incremental() %}
+    where {{ in_partition_window('production_date') }}
+    {% endif %}
+),
+
+state_codes as (
+    select * from {{ ref('machine_state_codes') }}
+),
+
+final as (
+    select
+        state_intervals.state_interval_id as machine_state_id,
+        state_intervals.machine_id,
+        state_intervals.production_date,
+        state_intervals.shift_code,
+        state_intervals.state,
+        cast(state_codes.state_code as integer) as state_code,
+        state_intervals.started_at,
+        state_intervals.ended_at,
+        state_intervals.duration_s,
+        state_intervals.detail,
+        state_intervals.event_type,
+        state_intervals.is_failure_start,
+        state_intervals.is_small_stop_start,
+        state_intervals.is_continuation,
+        state_intervals.is_split_continuation,
+        state_intervals.source_file
+    from state_intervals
+    left join state_codes on state_codes.state = state_intervals.state
+)
+
+select * from final
