@@ -11,7 +11,9 @@ fact as (
 select kpi.production_date, kpi.machine_id
 from {{ ref('kpi_process_daily') }} as kpi
 left join fact
-    on fact.production_date = kpi.production_date
-    and fact.machine_id = kpi.machine_id
-where kpi.cycles_started <> kpi.cycles_completed + kpi.cycles_aborted
+    on
+        kpi.production_date = fact.production_date
+        and kpi.machine_id = fact.machine_id
+where
+    kpi.cycles_started <> kpi.cycles_completed + kpi.cycles_aborted
     or fact.cycles is distinct from kpi.cycles_started

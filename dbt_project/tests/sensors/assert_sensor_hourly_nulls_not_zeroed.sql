@@ -11,6 +11,7 @@ aligned as (
 select hourly.device_id, hourly.hour_start_at
 from {{ ref('fct_sensor_hourly') }} as hourly
 inner join aligned
-    on aligned.device_id = hourly.device_id
-    and aligned.hour_start_at = hourly.hour_start_at
+    on
+        hourly.device_id = aligned.device_id
+        and hourly.hour_start_at = aligned.hour_start_at
 where aligned.nulls <> hourly.temperature_c_nulls

@@ -12,7 +12,8 @@ with
 
 node_reads as (
     select * from {{ ref('stg_plc__node_reads') }}
-    where node_name = 'TotalCount'
+    where
+        node_name = 'TotalCount'
         and machine_id is not null
 ),
 
@@ -21,13 +22,14 @@ classified as (
         *,
         status_code like 'Bad%' or value is null as is_bad,
         not (status_code like 'Bad%' or value is null)
-            and (status_code <> 'Good' or source_ts < polled_at) as is_stale
+        and (status_code <> 'Good' or source_ts < polled_at) as is_stale
     from node_reads
 ),
 
 usable as (
     select * from classified
-    where not is_bad
+    where
+        not is_bad
         and not is_stale
 ),
 
@@ -49,7 +51,8 @@ typed as (
         case
             when previous_value is null then 'first'
             when value >= previous_value then 'count'
-            when wrap_modulus is not null
+            when
+                wrap_modulus is not null
                 and value + wrap_modulus - previous_value
                 <= {{ max_units_per_minute }}
                 * greatest(1, date_diff('minute', previous_polled_at, polled_at))

@@ -20,14 +20,15 @@ read_quality as (
         count(case when status_code like 'Bad%' or value is null then 1 end) as bad_reads,
         count(
             case
-                when not (status_code like 'Bad%' or value is null)
+                when
+                    not (status_code like 'Bad%' or value is null)
                     and (status_code <> 'Good' or source_ts < polled_at)
                     then 1
             end
         ) as stale_reads,
         count(*) as reads
     from node_reads
-    group by 1, 2
+    group by production_date, machine_id
 ),
 
 counter_changes as (
@@ -51,8 +52,9 @@ final as (
         read_quality.reads
     from read_quality
     left join counter_changes
-        on counter_changes.production_date = read_quality.production_date
-        and counter_changes.machine_id = read_quality.machine_id
+        on
+            read_quality.production_date = counter_changes.production_date
+            and read_quality.machine_id = counter_changes.machine_id
 )
 
 select * from final

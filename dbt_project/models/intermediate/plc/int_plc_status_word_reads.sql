@@ -5,7 +5,8 @@ with
 
 node_reads as (
     select * from {{ ref('stg_plc__node_reads') }}
-    where node_name = 'StatusWord'
+    where
+        node_name = 'StatusWord'
         and machine_id is not null
         and status_code = 'Good'
         and value is not null

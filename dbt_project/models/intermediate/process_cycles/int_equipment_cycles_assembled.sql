@@ -5,7 +5,8 @@ with
 
 equipment_records as (
     select * from {{ ref('stg_dispensing_cell__equipment_records') }}
-    where machine_id is not null
+    where
+        machine_id is not null
         and recorded_at is not null
         and status_word is not null
 ),

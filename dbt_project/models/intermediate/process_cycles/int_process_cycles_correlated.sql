@@ -13,7 +13,8 @@ cycles as (
 
 conveyor_requests as (
     select * from {{ ref('stg_dispensing_cell__conveyor_requests') }}
-    where machine_id is not null
+    where
+        machine_id is not null
         and requested_at is not null
 ),
 
@@ -59,8 +60,9 @@ cycle_requests as (
         conveyor_requests.requested_at
     from last_request_before_start
     inner join conveyor_requests
-        on conveyor_requests.request_id = last_request_before_start.candidate_request_id
-    where last_request_before_start.cycle_id is not null
+        on last_request_before_start.candidate_request_id = conveyor_requests.request_id
+    where
+        last_request_before_start.cycle_id is not null
         and date_diff('second', conveyor_requests.requested_at, last_request_before_start.started_at)
         <= {{ corr['start_after_request_max_s'] }}
     qualify row_number() over (
@@ -84,8 +86,8 @@ joined as (
         cycle_scans.product_id as scanned_product_id,
         cycle_scans.product_source as scanned_product_source
     from cycles
-    left join cycle_requests on cycle_requests.cycle_id = cycles.cycle_id
-    left join cycle_scans on cycle_scans.cycle_id = cycles.cycle_id
+    left join cycle_requests on cycles.cycle_id = cycle_requests.cycle_id
+    left join cycle_scans on cycles.cycle_id = cycle_scans.cycle_id
 ),
 
 with_neighbours as (

@@ -6,7 +6,8 @@ with
 
 conveyor_requests as (
     select * from {{ ref('stg_dispensing_cell__conveyor_requests') }}
-    where machine_id is not null
+    where
+        machine_id is not null
         and requested_at is not null
 ),
 
@@ -24,7 +25,7 @@ requests_without_cycle as (
         conveyor_requests.machine_id,
         'request_without_cycle' as event_kind
     from conveyor_requests
-    left join cycles on cycles.request_id = conveyor_requests.request_id
+    left join cycles on conveyor_requests.request_id = cycles.request_id
     where cycles.cycle_id is null
 ),
 
@@ -51,7 +52,8 @@ scan_events as (
     union all
     select production_date, machine_id, 'misread_scan' as event_kind
     from scans
-    where is_misread
+    where
+        is_misread
         and scan_role = 'cycle_scan'
 ),
 

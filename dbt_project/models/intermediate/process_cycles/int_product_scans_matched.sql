@@ -47,8 +47,9 @@ scans_with_machine as (
     inner join machine_aliases
         on machine_aliases.alias_key = {{ alias_key('product_scans.station_id') }}
     left join products as prefix_products
-        on product_scans.product_id is null
-        and prefix_products.scan_code_prefix = split_part(product_scans.product_code, '-', 1)
+        on
+            product_scans.product_id is null
+            and prefix_products.scan_code_prefix = split_part(product_scans.product_code, '-', 1)
 ),
 
 double_scans_flagged as (
@@ -105,7 +106,8 @@ raw_deltas as (
         case
             when next_start_at is null then date_diff('second', previous_start_at, scanned_at)
             when previous_start_at is null then date_diff('second', next_start_at, scanned_at)
-            when date_diff('second', previous_start_at, scanned_at)
+            when
+                date_diff('second', previous_start_at, scanned_at)
                 <= date_diff('second', scanned_at, next_start_at)
                 then date_diff('second', previous_start_at, scanned_at)
             else date_diff('second', next_start_at, scanned_at)
@@ -131,12 +133,13 @@ corrected as (
         raw_deltas.production_date as scan_production_date,
         coalesce(scanner_offsets.scanner_offset_s, 0) as scanner_offset_s,
         kept_scans.scanned_at
-            - to_seconds(coalesce(scanner_offsets.scanner_offset_s, 0)) as scanned_at_corrected
+        - to_seconds(coalesce(scanner_offsets.scanner_offset_s, 0)) as scanned_at_corrected
     from kept_scans
-    inner join raw_deltas on raw_deltas.scan_id = kept_scans.scan_id
+    inner join raw_deltas on kept_scans.scan_id = raw_deltas.scan_id
     left join scanner_offsets
-        on scanner_offsets.machine_id = raw_deltas.machine_id
-        and scanner_offsets.production_date = raw_deltas.production_date
+        on
+            raw_deltas.machine_id = scanner_offsets.machine_id
+            and raw_deltas.production_date = scanner_offsets.production_date
 ),
 
 -- corrected pass: nearest cycle start on the corrected clock
@@ -177,10 +180,13 @@ nearest_cycle as (
     select
         scan_id,
         case
-            when next_start_at is null
-                or (previous_start_at is not null
+            when
+                next_start_at is null
+                or (
+                    previous_start_at is not null
                     and date_diff('second', previous_start_at, scanned_at_corrected)
-                    <= date_diff('second', scanned_at_corrected, next_start_at))
+                    <= date_diff('second', scanned_at_corrected, next_start_at)
+                )
                 then previous_cycle_id
             else next_cycle_id
         end as candidate_cycle_id,
@@ -201,7 +207,7 @@ matched as (
         end as cycle_id,
         nearest_cycle.residual_s
     from corrected
-    inner join nearest_cycle on nearest_cycle.scan_id = corrected.scan_id
+    inner join nearest_cycle on corrected.scan_id = nearest_cycle.scan_id
 ),
 
 ranked as (

@@ -9,7 +9,8 @@ with
 
 sensor_readings as (
     select * from {{ ref('stg_sensors__sensor_readings') }}
-    where received_at is not null
+    where
+        received_at is not null
         and machine_id is not null
 ),
 

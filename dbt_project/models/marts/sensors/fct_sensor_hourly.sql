@@ -20,10 +20,10 @@ hourly as (
         hour_start_at,
         count(*) as readings,
         {%- for m in ['temperature_c', 'pressure_bar', 'power_kw', 'vibration_mm_s'] %}
-        avg({{ m }}) as {{ m }}_avg,
-        min({{ m }}) as {{ m }}_min,
-        max({{ m }}) as {{ m }}_max,
-        count(*) - count({{ m }}) as {{ m }}_nulls,
+            avg({{ m }}) as {{ m }}_avg,
+            min({{ m }}) as {{ m }}_min,
+            max({{ m }}) as {{ m }}_max,
+            count(*) - count({{ m }}) as {{ m }}_nulls,
         {%- endfor %}
         avg(device_drift_s) as device_drift_s_avg,
         max(abs(device_drift_s)) as device_drift_s_max_abs
@@ -40,10 +40,10 @@ final as (
         cast({{ to_local('hour_start_at') }} as timestamp) as hour_start_local,
         cast(readings as integer) as readings,
         {%- for m in ['temperature_c', 'pressure_bar', 'power_kw', 'vibration_mm_s'] %}
-        cast(round({{ m }}_avg, 4) as double) as {{ m }}_avg,
-        cast({{ m }}_min as double) as {{ m }}_min,
-        cast({{ m }}_max as double) as {{ m }}_max,
-        cast({{ m }}_nulls as integer) as {{ m }}_nulls,
+            cast(round({{ m }}_avg, 4) as double) as {{ m }}_avg,
+            cast({{ m }}_min as double) as {{ m }}_min,
+            cast({{ m }}_max as double) as {{ m }}_max,
+            cast({{ m }}_nulls as integer) as {{ m }}_nulls,
         {%- endfor %}
         cast(round(device_drift_s_avg, 1) as double) as device_drift_s_avg,
         cast(device_drift_s_max_abs as integer) as device_drift_s_max_abs
