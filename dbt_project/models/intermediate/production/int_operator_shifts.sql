@@ -5,6 +5,18 @@ operator_events as (
     select * from {{ ref('stg_mes__operator_events') }}
 ),
 
+dated_events as (
+    select
+        * exclude (production_date),
+        -- the event id carries the production date (data contract §4.3); the event time alone
+        -- would put a SIGN_OUT at the very end of a shift onto the next shift's date
+        coalesce(
+            cast(try_strptime(substr(event_id, 3, 8), '%Y%m%d') as date),
+            production_date
+        ) as production_date
+    from operator_events
+),
+
 per_operator_day as (
     select
         operator_id,
@@ -22,7 +34,7 @@ per_operator_day as (
             - coalesce(sum(epoch(event_at)) filter (where event_type = 'BREAK_START'), 0) as break_s,
         count(*) filter (where event_type = 'NOTE') as note_count,
         count(*) as event_count
-    from operator_events
+    from dated_events
     group by operator_id, production_date
 ),
 

@@ -1,4 +1,4 @@
--- One row per production date from the first to the last date seen in batches or the asset
+-- One row per production date (the date spine of the star schema) from the first to the last date seen in batches or the asset
 -- registry, with its UTC bounds (06:00 plant-local to 06:00 the next day; 23, 24 or 25 h long).
 with
 

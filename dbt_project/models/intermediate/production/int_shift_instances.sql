@@ -4,7 +4,7 @@
 with
 
 dates as (
-    select * from {{ ref('dim_date') }}
+    select * from {{ ref('int_production_dates') }}
 ),
 
 shift_calendar as (

@@ -1,0 +1,64 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+-- One row per QC finding (batch × reason × disposition), dated by the inspected batch's
+-- production date and carrying the machine version valid on that date.
+with
+
+qc_checks as (
+    select * from {{ ref('stg_mes__qc_checks') }}
+),
+
+batches as (
+    select * from {{ ref('int_batches_enriched') }}
+),
+
+machine_versions as (
+    select * from {{ ref('int_machine_versions') }}
+),
+
+dated as (
+    select
+        qc_checks.*,
+        -- the batch row can arrive later than its QC rows; the check id carries the same date
+        coalesce(
+            batches.production_date,
+            cast(strptime(substr(qc_checks.check_id, 3, 8), '%Y%m%d') as date)
+        ) as production_date,
+        batches.shift_code,
+        batches.operator_id
+    from qc_checks
+    left join batches on batches.batch_id = qc_checks.batch_id
+),
+
+filtered as (
+    select * from dated
+    {% if is_incremental() %} where {{ in_partition_window('production_date') }} {% endif %}
+),
+
+final as (
+    select
+        filtered.check_id,
+        filtered.batch_id,
+        filtered.production_date,
+        filtered.shift_code,
+        machine_versions.machine_key,
+        filtered.machine_id,
+        filtered.product_id,
+        filtered.operator_id,
+        filtered.inspector_id,
+        filtered.checked_at,
+        filtered.reason_category,
+        filtered.disposition,
+        cast(filtered.sample_size as bigint) as sample_size,
+        cast(filtered.defects_found as bigint) as defects_found,
+        cast(case when filtered.disposition = 'SCRAP' then filtered.defects_found else 0 end as bigint) as scrap_qty,
+        cast(case when filtered.disposition = 'REWORK' then filtered.defects_found else 0 end as bigint) as rework_qty,
+        filtered.delivery_date,
+        filtered.source_file
+    from filtered
+    left join machine_versions
+        on machine_versions.machine_id = filtered.machine_id
+        and filtered.production_date >= machine_versions.valid_from
+        and filtered.production_date < machine_versions.valid_to
+)
+
+select * from final

@@ -1,0 +1,45 @@
+-- Detects a broken SCD2 history in dim_machine: per machine the versions must follow each other
+-- without gap or overlap (valid_to = next valid_from), exactly one version must be current and
+-- end at 9999-12-31, and every production date of a batch must find exactly one version.
+with
+
+versions as (
+    select
+        *,
+        lead(valid_from) over (partition by machine_id order by valid_from) as next_valid_from
+    from {{ ref('dim_machine') }}
+),
+
+broken_chain as (
+    select machine_id, cast(valid_from as varchar) as detail, 'gap or overlap after this version' as problem
+    from versions
+    where next_valid_from is not null and next_valid_from <> valid_to
+),
+
+bad_current as (
+    select machine_id, cast(count(*) as varchar) as detail, 'not exactly one open current version' as problem
+    from versions
+    where is_current and valid_to = date '9999-12-31'
+    group by machine_id
+    having count(*) <> 1
+),
+
+batch_lookups as (
+    select
+        batches.machine_id,
+        cast(batches.production_date as varchar) as detail,
+        'batch date matches ' || count(versions.machine_key) || ' versions' as problem
+    from {{ ref('fct_production_batch') }} as batches
+    left join versions
+        on versions.machine_id = batches.machine_id
+        and batches.production_date >= versions.valid_from
+        and batches.production_date < versions.valid_to
+    group by batches.batch_id, batches.machine_id, batches.production_date
+    having count(versions.machine_key) <> 1
+)
+
+select * from broken_chain
+union all
+select * from bad_current
+union all
+select * from batch_lookups

@@ -1,0 +1,37 @@
+-- Detects raw machine or product spellings in the MES batches and QC checks that the alias seeds
+-- do not resolve to a canonical id. Each failing row lists one unresolved variant, where it was
+-- seen and how often: add it to seeds/machine_aliases.csv or seeds/product_aliases.csv.
+with
+
+batches as (
+    select * from {{ ref('stg_mes__production_batches') }}
+),
+
+qc_checks as (
+    select * from {{ ref('stg_mes__qc_checks') }}
+),
+
+operator_events as (
+    select * from {{ ref('stg_mes__operator_events') }}
+),
+
+unresolved as (
+    select 'machine' as kind, 'production_batches' as source, machine_raw as raw_spelling
+    from batches where machine_id is null
+    union all
+    select 'product', 'production_batches', product_raw from batches where product_id is null
+    union all
+    select 'machine', 'qc_checks', machine_raw from qc_checks where machine_id is null
+    union all
+    select 'product', 'qc_checks', product_raw from qc_checks where product_id is null
+    union all
+    select 'machine', 'operator_logs', machine_raw from operator_events where machine_id is null
+),
+
+final as (
+    select kind, source, raw_spelling, count(*) as occurrences
+    from unresolved
+    group by kind, source, raw_spelling
+)
+
+select * from final
