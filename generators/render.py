@@ -230,7 +230,9 @@ class DayRenderer:
                 ]
                 if drifted:
                     values.append(b.shift)
-                rows.append(Row(csv_line(values), tags, csv_line([*values, b.shift])))
+                rows.append(
+                    Row(csv_line(values), tags, None if drifted else csv_line([*values, b.shift]))
+                )
                 keys.append(b.batch_id)
         rows.sort(key=lambda r: r.data)  # the MES exports in batch-id order
         keys = [r.data.split(b",", 1)[0].decode() for r in rows]

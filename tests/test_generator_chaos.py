@@ -303,3 +303,34 @@ def test_every_visible_anomaly_is_listed(default_home, default_truths):
         for n, line in enumerate(lines[1:], start=2):
             if (rel, n) not in truncated:  # late rows arrive in the file's own layout
                 assert len(next(csv.reader([line]))) == width, (rel, n)
+
+
+def test_late_rows_take_the_layout_of_the_file_they_arrive_in(tmp_path):
+    """Rows arriving late into files after the schema drift carry exactly the drifted columns."""
+    from datetime import date
+
+    from generators.run import generate
+
+    generate(
+        tmp_path,
+        date(2026, 5, 4),
+        6,
+        seed=5,
+        chaos_level="default",
+        overrides={"late_arrivals": 0.5, "malformed_lines": 0.0},
+    )
+    late_into_drifted = 0
+    for p in sorted(tmp_path.glob("landing/*/production_batches/*.csv")):
+        lines = p.read_text(encoding="utf-8").splitlines()
+        width = len(next(csv.reader([lines[0]])))
+        widths = {len(next(csv.reader([line]))) for line in lines[1:]}
+        assert widths == {width}, p
+        if "shift_code" in lines[0]:
+            label = p.name.split("__")[1][:10]
+            late_into_drifted += sum(
+                1
+                for line in lines[1:]
+                if f"B{label[2:4]}" in line
+                and line.split(",")[0][1:7] != label[2:].replace("-", "")
+            )
+    assert late_into_drifted > 0  # the case under test really occurred

@@ -1,0 +1,329 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='production_date',
+        on_schema_change='fail'
+    )
+}}
+
+-- Per production date, source and chaos type: what the pipeline found in the raw data and what
+-- it did about it. Counts come from the staging and intermediate models that handle each issue.
+with
+
+batches as (
+    select * from {{ ref('stg_mes__production_batches') }}
+),
+
+qc_checks as (
+    select * from {{ ref('stg_mes__qc_checks') }}
+),
+
+operator_events as (
+    select * from {{ ref('stg_mes__operator_events') }}
+),
+
+conveyor_requests as (
+    select * from {{ ref('stg_dispensing_cell__conveyor_requests') }}
+),
+
+equipment_records as (
+    select * from {{ ref('stg_dispensing_cell__equipment_records') }}
+),
+
+product_scans as (
+    select * from {{ ref('stg_dispensing_cell__product_scans') }}
+),
+
+sensor_readings as (
+    select * from {{ ref('stg_sensors__sensor_readings') }}
+),
+
+sensors_aligned as (
+    select * from {{ ref('int_sensor_readings_aligned') }}
+),
+
+files as (
+    select * from {{ ref('stg_bronze__files') }}
+),
+
+rejects as (
+    select * from {{ ref('stg_bronze__rejects') }}
+),
+
+counter_events as (
+    select * from {{ ref('int_counter_events') }}
+),
+
+skipped_states as (
+    select * from {{ ref('int_log_skipped_states') }}
+),
+
+unmatched_events as (
+    select * from {{ ref('int_process_unmatched_events') }}
+),
+
+scans_matched as (
+    select * from {{ ref('int_product_scans_matched') }}
+),
+
+catalogue as (
+    select * from {{ ref('chaos_catalogue') }}
+),
+
+findings as (
+    select
+        production_date,
+        'production_batches' as source_name,
+        'product_variants' as chaos_type,
+        count(*) filter (where product_raw <> product_id) as items_found,
+        'resolved through the product_aliases seed' as action_taken
+    from batches
+    group by all
+    union all
+    select
+        production_date,
+        'production_batches' as source_name,
+        'machine_variants' as chaos_type,
+        count(*) filter (where machine_raw <> machine_id) as items_found,
+        'resolved through the machine_aliases seed' as action_taken
+    from batches
+    group by all
+    union all
+    select
+        b.production_date,
+        'qc_checks' as source_name,
+        'product_variants' as chaos_type,
+        count(*) filter (where q.product_raw <> q.product_id) as items_found,
+        'resolved through the product_aliases seed' as action_taken
+    from qc_checks as q inner join batches as b on q.batch_id = b.batch_id
+    group by all
+    union all
+    select
+        b.production_date,
+        'qc_checks' as source_name,
+        'machine_variants' as chaos_type,
+        count(*) filter (where q.machine_raw <> q.machine_id) as items_found,
+        'resolved through the machine_aliases seed' as action_taken
+    from qc_checks as q inner join batches as b on q.batch_id = b.batch_id
+    group by all
+    union all
+    select
+        production_date,
+        'operator_logs' as source_name,
+        'machine_variants' as chaos_type,
+        count(*) filter (where machine_raw <> machine_id) as items_found,
+        'resolved through the machine_aliases seed' as action_taken
+    from operator_events
+    group by all
+    union all
+    select
+        {{ production_date('received_at') }} as production_date,
+        'sensor_logs' as source_name,
+        'machine_variants' as chaos_type,
+        count(*) filter (where machine_raw <> machine_id) as items_found,
+        'resolved through the machine_aliases seed' as action_taken
+    from sensor_readings
+    group by all
+    union all
+    select
+        production_date,
+        'production_batches' as source_name,
+        'timezone_mix' as chaos_type,
+        count(*) filter (where timestamp_form <> 'utc') as items_found,
+        'converted to UTC (naive times read as plant-local)' as action_taken
+    from batches
+    group by all
+    union all
+    select
+        b.production_date,
+        'qc_checks' as source_name,
+        'timezone_mix' as chaos_type,
+        count(*) filter (where q.timestamp_form <> 'utc') as items_found,
+        'converted to UTC (naive times read as plant-local)' as action_taken
+    from qc_checks as q inner join batches as b on q.batch_id = b.batch_id
+    group by all
+    union all
+    select
+        production_date,
+        'operator_logs' as source_name,
+        'timezone_mix' as chaos_type,
+        count(*) filter (where timestamp_form <> 'utc') as items_found,
+        'converted to UTC (naive times read as plant-local)' as action_taken
+    from operator_events
+    group by all
+    union all
+    select
+        production_date,
+        'conveyor_requests' as source_name,
+        'timezone_mix' as chaos_type,
+        count(*) filter (where timestamp_form <> 'utc') as items_found,
+        'converted to UTC (naive times read as plant-local)' as action_taken
+    from conveyor_requests
+    group by all
+    union all
+    select
+        production_date,
+        'equipment_records' as source_name,
+        'timezone_mix' as chaos_type,
+        count(*) filter (where timestamp_form <> 'utc') as items_found,
+        'converted to UTC (naive times read as plant-local)' as action_taken
+    from equipment_records
+    group by all
+    union all
+    select
+        {{ production_date('scanned_at_scanner_clock') }} as production_date,
+        'product_scans' as source_name,
+        'timezone_mix' as chaos_type,
+        count(*) filter (where timestamp_form <> 'utc') as items_found,
+        'converted to UTC (naive times read as plant-local)' as action_taken
+    from product_scans
+    group by all
+    union all
+    select
+        {{ production_date('received_at') }} as production_date,
+        'sensor_logs' as source_name,
+        'sensor_nulls' as chaos_type,
+        sum(cast(temperature_c is null as int) + cast(pressure_bar is null as int) + cast(power_kw is null as int) + cast(vibration_mm_s is null as int)) as items_found,
+        'kept as null (never zero) and left out of hourly aggregates' as action_taken
+    from sensor_readings
+    group by all
+    union all
+    select
+        production_date,
+        'sensor_logs' as source_name,
+        'sensor_drift' as chaos_type,
+        count(distinct device_id) filter (where abs(device_drift_day_s) >= 30) as items_found,
+        'readings aligned to the gateway receive time' as action_taken
+    from sensors_aligned
+    group by all
+    union all
+    select
+        production_date,
+        'production_batches' as source_name,
+        'duplicate_batches' as chaos_type,
+        sum(copies_delivered - 1) as items_found,
+        'dropped: first delivered copy kept' as action_taken
+    from batches
+    group by all
+    union all
+    select
+        b.production_date,
+        'production_batches' as source_name,
+        'late_arrivals' as chaos_type,
+        count(*) filter (where f.file_production_date > b.production_date) as items_found,
+        'counted on its production date (restated)' as action_taken
+    from batches as b inner join files as f on b.source_file = f.file_path
+    group by all
+    union all
+    select
+        b.production_date,
+        'qc_checks' as source_name,
+        'late_arrivals' as chaos_type,
+        count(*) filter (where f.file_production_date > b.production_date) as items_found,
+        'counted on its batch''s production date (restated)' as action_taken
+    from qc_checks as q inner join batches as b on q.batch_id = b.batch_id inner join files as f on q.source_file = f.file_path
+    group by all
+    union all
+    select
+        file_production_date as production_date,
+        source_name,
+        'late_arrivals' as chaos_type,
+        count(*) filter (where delivery_date > file_production_date and outcome = 'loaded') as items_found,
+        'late file loaded under its delivery date, rows restated' as action_taken
+    from files
+    group by all
+    union all
+    select
+        file_production_date as production_date,
+        source_name,
+        'duplicate_files' as chaos_type,
+        count(*) filter (where outcome = 'duplicate') as items_found,
+        'skipped at load: same bytes already loaded' as action_taken
+    from files
+    group by all
+    union all
+    select
+        file_production_date as production_date,
+        source_name,
+        'schema_drift' as chaos_type,
+        count(*) filter (where len(renamed_columns) > 0 or len(added_columns) > 0) as items_found,
+        'renamed columns mapped by the alias table, added columns kept' as action_taken
+    from files
+    group by all
+    union all
+    select
+        files.file_production_date as production_date,
+        rejects.source_name,
+        'malformed_lines' as chaos_type,
+        count(*) as items_found,
+        'rejected at load with file, line and reason (bronze rejects)' as action_taken
+    from rejects inner join files on rejects.source_file = files.file_path and files.outcome = 'loaded'
+    group by all
+    union all
+    select
+        production_date,
+        'controller_snapshots' as source_name,
+        'counter_resets' as chaos_type,
+        sum(resets + rollovers) as items_found,
+        'counter deltas taken across resets and 16-bit rollovers' as action_taken
+    from counter_events
+    group by all
+    union all
+    select
+        production_date,
+        'controller_snapshots' as source_name,
+        'opcua_bad_values' as chaos_type,
+        sum(bad_reads + stale_reads) as items_found,
+        'excluded from counter deltas and state samples' as action_taken
+    from counter_events
+    group by all
+    union all
+    select
+        production_date,
+        'machine_logs' as source_name,
+        'skipped_log_states' as chaos_type,
+        sum(skipped_states) as items_found,
+        'filled with 0-second inferred states (permissive mode)' as action_taken
+    from skipped_states
+    group by all
+    union all
+    select
+        production_date,
+        'product_scans' as source_name,
+        'scanner_misreads' as chaos_type,
+        sum(events) filter (where event_kind in ('misread_scan', 'double_scan')) as items_found,
+        'misreads left unmatched, double scans dropped' as action_taken
+    from unmatched_events
+    group by all
+    union all
+    select
+        production_date,
+        'product_scans' as source_name,
+        'clock_skew' as chaos_type,
+        count(distinct scanner_id) filter (where abs(scanner_offset_s) >= 3) as items_found,
+        'scanner clock offset estimated per day and corrected before matching' as action_taken
+    from scans_matched
+    group by all
+),
+
+final as (
+    select
+        findings.production_date,
+        findings.source_name,
+        cast((catalogue.chaos_type_id) as bigint) as chaos_type_id,
+        findings.chaos_type,
+        cast((sum(findings.items_found)) as bigint) as items_found,
+        any_value(findings.action_taken) as action_taken
+    from findings
+    inner join catalogue on findings.chaos_type = catalogue.chaos_type
+    where
+        findings.items_found > 0
+        and findings.production_date is not null
+        {% if is_incremental() %}
+            and {{ in_partition_window('findings.production_date') }}
+        {% endif %}
+    group by findings.production_date, findings.source_name, catalogue.chaos_type_id, findings.chaos_type
+)
+
+select * from final
