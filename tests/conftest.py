@@ -37,6 +37,21 @@ def clean_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def pipeline_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four days at default chaos taken through bronze, silver and gold by the Dagster jobs."""
+    from orchestration.runner import run_partitions, run_transform
+
+    home = tmp_path_factory.mktemp("pipeline")
+    generate(home, START, 4, seed=21, chaos_level="default")
+    days = sorted(date.fromisoformat(p.name) for p in (home / "landing").iterdir())
+    bronze = run_partitions(home, days, echo=lambda _: None)
+    assert all(o.success for o in bronze), [o.failures for o in bronze]
+    transform = run_transform(home, days[0], days[-1], echo=lambda _: None)
+    assert transform.success, transform.failures
+    return home
+
+
+@pytest.fixture(scope="session")
 def default_truths(default_home: Path) -> dict[str, dict]:
     return load_truths(default_home)
 

@@ -4,17 +4,12 @@ gold's headline KPIs against the generator's truth (the full gate is the validat
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from generators.run import generate
-from orchestration.runner import run_partitions, run_transform
-
-START = date(2026, 10, 23)
-DAYS = 4
+DAYS = 4  # the pipeline_home fixture (conftest) builds four days from 2026-10-23
 EXACT = [
     "produced_qty",
     "good_qty",
@@ -28,18 +23,6 @@ EXACT = [
     "batch_count",
 ]
 RATIOS = ["availability", "performance", "quality", "oee"]
-
-
-@pytest.fixture(scope="module")
-def pipeline_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("pipeline")
-    generate(home, START, DAYS, seed=21, chaos_level="default")
-    days = sorted(date.fromisoformat(p.name) for p in (home / "landing").iterdir())
-    bronze = run_partitions(home, days, echo=lambda _: None)
-    assert all(o.success for o in bronze), [o.failures for o in bronze]
-    transform = run_transform(home, days[0], days[-1], echo=lambda _: None)
-    assert transform.success, transform.failures
-    return home
 
 
 def _gold(home: Path, sql: str, params: list) -> list[dict]:

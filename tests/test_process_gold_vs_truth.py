@@ -1,8 +1,7 @@
-"""Process-cycle gold and PLC counter silver against truth.json, on an already built home.
+"""Process-cycle gold and PLC counter silver against truth.json, on the pipeline_home fixture.
 
-Runs when SHOPFLOOR_HOME points at a home whose warehouse has gold.kpi_process_daily (for example
-after `dbt build` on 14 generated days); skipped otherwise. kpi_process_daily must equal the
-truth's process_daily exactly (counts, and times to the second / 3 dp as truth rounds them).
+kpi_process_daily must equal the truth's process_daily exactly (counts, and times to the second /
+3 dp as truth rounds them).
 Counter-based produced quantities may undershoot the batch truth per production date by at most
 3 units on a day with a counter reset (units completed in the poll interval before the reset are
 invisible) and on the last loaded date (no closing read); otherwise they are exact.
@@ -11,47 +10,31 @@ invisible) and on the last loaded date (no closing read); otherwise they are exa
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-import pytest
-
-duckdb = pytest.importorskip("duckdb")
-
-HOME = Path(os.environ.get("SHOPFLOOR_HOME", "/nonexistent"))
-DB = HOME / "warehouse" / "shopfloor.duckdb"
+import duckdb
 
 
-def _connect():
-    if not DB.exists():
-        pytest.skip("no built warehouse under SHOPFLOOR_HOME")
-    con = duckdb.connect(str(DB), read_only=True)
+def _connect(home: Path):
+    con = duckdb.connect(str(home / "warehouse" / "shopfloor.duckdb"), read_only=True)
     con.execute("set TimeZone='UTC'")
-    tables = {
-        r[0]
-        for r in con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables"
-        ).fetchall()
-    }
-    if "gold.kpi_process_daily" not in tables:
-        pytest.skip("gold.kpi_process_daily not built")
     return con
 
 
-def _truths() -> dict[str, dict]:
+def _truths(home: Path) -> dict[str, dict]:
     return {
         p.parent.name: json.loads(p.read_text(encoding="utf-8"))
-        for p in sorted((HOME / "ground_truth").glob("*/truth.json"))
+        for p in sorted((home / "ground_truth").glob("*/truth.json"))
     }
 
 
-def test_kpi_process_daily_equals_truth():
-    con = _connect()
+def test_kpi_process_daily_equals_truth(pipeline_home):
+    con = _connect(pipeline_home)
     cur = con.execute("select * from gold.kpi_process_daily")
     cols = [d[0] for d in cur.description]
     gold = {(str(r[0]), r[1]): dict(zip(cols, r, strict=True)) for r in cur.fetchall()}
     mismatches = []
-    for truth in _truths().values():
+    for truth in _truths(pipeline_home).values():
         for row in truth["process_daily"]:
             key = (row["production_date"], row["machine_id"])
             assert key in gold, f"missing kpi_process_daily row {key}"
@@ -68,8 +51,8 @@ def test_kpi_process_daily_equals_truth():
     assert not mismatches, mismatches[:20]
 
 
-def test_counter_produced_matches_batches_within_reset_tolerance():
-    con = _connect()
+def test_counter_produced_matches_batches_within_reset_tolerance(pipeline_home):
+    con = _connect(pipeline_home)
     counted = {
         (str(d), m): q
         for d, m, q in con.execute(
@@ -83,7 +66,7 @@ def test_counter_produced_matches_batches_within_reset_tolerance():
             "select production_date, machine_id from silver.int_counter_events where resets > 0"
         ).fetchall()
     }
-    truths = _truths()
+    truths = _truths(pipeline_home)
     last_date = max(truths)
     for date_s, truth in truths.items():
         for row in truth["machine_daily"]:
