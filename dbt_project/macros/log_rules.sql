@@ -60,3 +60,27 @@
         ) as log_rule_phases (phase, phase_index)
     {%- endif -%}
 {%- endmacro %}
+
+{#- The position of the first rule whose level and pattern match (null: none). The patterns are
+    rendered as constants, so each regex is compiled once, not once per row. -#}
+{% macro log_rule_match(rules, message, log_level) -%}
+    case
+    {%- for rule in rules %}
+        when {% if rule.get('level') %}{{ log_level }} = {{ log_rule_literal(rule.level) }} and {% endif -%}
+            regexp_full_match({{ message }}, {{ log_rule_literal(rule.pattern) }}) then {{ loop.index }}
+    {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- The text of a capture group of the matched rule: group `group` (a number) for every rule, or
+    the group a rule names under the key `group` (state_group, detail_group); null otherwise. -#}
+{% macro log_rule_capture(rules, message, rule_order, group) -%}
+    case {{ rule_order }}
+    {%- for rule in rules %}
+        {%- set g = group if group is number else rule.get(group) %}
+        {%- if g %}
+        when {{ loop.index }} then regexp_extract({{ message }}, {{ log_rule_literal(rule.pattern) }}, {{ g }})
+        {%- endif %}
+    {%- endfor %}
+    end
+{%- endmacro %}

@@ -35,9 +35,11 @@ select
     source_intervals.duration_s as source_duration_s
 from fact
 full outer join source_intervals
-    on source_intervals.machine_id = fact.machine_id
-    and source_intervals.production_date = fact.production_date
-    and source_intervals.state = fact.state
-where fact.duration_s is distinct from source_intervals.duration_s
+    on
+        fact.machine_id = source_intervals.machine_id
+        and fact.production_date = source_intervals.production_date
+        and fact.state = source_intervals.state
+where
+    fact.duration_s is distinct from source_intervals.duration_s
     or fact.failures is distinct from source_intervals.failures
     or fact.small_stops is distinct from source_intervals.small_stops

@@ -13,6 +13,7 @@ select
     message,
     count(*) as line_count
 from parsed_events
-where not is_matched
+where
+    not is_matched
     and log_level != 'DEBUG'
 group by machine_id, log_level, message

@@ -26,15 +26,19 @@ expected as (
     select
         per_shift.*,
         epoch(
-            timezone('{{ var("plant_timezone") }}',
+            timezone(
+                '{{ var("plant_timezone") }}',
                 per_shift.production_date + cast(shift_calendar.start_local as time)
-                + to_hours(cast(shift_calendar.hours as integer)))
+                + to_hours(cast(shift_calendar.hours as integer))
+            )
         ) - epoch(
-            timezone('{{ var("plant_timezone") }}',
-                per_shift.production_date + cast(shift_calendar.start_local as time))
+            timezone(
+                '{{ var("plant_timezone") }}',
+                per_shift.production_date + cast(shift_calendar.start_local as time)
+            )
         ) as shift_time_s
     from per_shift
-    inner join shift_calendar on shift_calendar.shift_code = per_shift.shift_code
+    inner join shift_calendar on per_shift.shift_code = shift_calendar.shift_code
 )
 
 select *

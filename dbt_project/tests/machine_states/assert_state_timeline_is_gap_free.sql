@@ -20,5 +20,6 @@ sequenced as (
 
 select *
 from sequenced
-where previous_ended_at is not null
+where
+    previous_ended_at is not null
     and previous_ended_at != started_at

@@ -5,6 +5,9 @@
 -- at the instant the process is next seen (the next phase line, or the cycle end when the cycle
 -- completed). The phase before the gap keeps the time of the skipped one. A cycle that ends in a
 -- fault (state DOWN) was aborted: phases after its last line are unknown and not inferred.
+{#- sqlfluff's templater renders var() as text: lint against a placeholder rule then. -#}
+{%- set log_rules = var('log_rules') if var('log_rules') is not string
+    else [{'name': 'lint', 'pattern': '^$', 'event_type': 'LINT'}] %}
 with
 
 parsed_events as (
@@ -16,7 +19,7 @@ state_intervals as (
 ),
 
 phase_order as (
-    {{ log_rule_phases_relation() }}
+    {{ log_rule_phases_relation(log_rules) }}
 ),
 
 -- one row per state line: its full extent (before the shift split) and the state after it
@@ -48,7 +51,7 @@ phase_events as (
         phase_order.phase_index,
         parsed_events.state is not null as is_state_line
     from parsed_events
-    inner join phase_order on phase_order.phase = parsed_events.phase
+    inner join phase_order on parsed_events.phase = phase_order.phase
     where parsed_events.machine_id is not null
     qualify row_number() over (
         partition by parsed_events.machine_id, parsed_events.logged_at, parsed_events.phase
@@ -66,11 +69,12 @@ cycles as (
         state_line_sequence.ended_at as cycle_ended_at,
         -- completed: the cycle was ended by the next state line, and that line is not a fault
         state_line_sequence.next_line_at = state_line_sequence.ended_at
-            and state_line_sequence.next_state != 'DOWN' as is_completed
+        and state_line_sequence.next_state != 'DOWN' as is_completed
     from phase_events
     inner join state_line_sequence
-        on state_line_sequence.machine_id = phase_events.machine_id
-        and state_line_sequence.started_at = phase_events.logged_at
+        on
+            phase_events.machine_id = state_line_sequence.machine_id
+            and phase_events.logged_at = state_line_sequence.started_at
     where phase_events.is_state_line
 ),
 
@@ -82,15 +86,17 @@ phase_lines_in_segments as (
         phase,
         phase_index,
         max(segment_started_at) over (
-            partition by machine_id order by logged_at, is_state_line desc
+            partition by machine_id order by logged_at asc, is_state_line desc
             rows between unbounded preceding and current row
         ) as segment_started_at
     from (
-        select machine_id, started_at as logged_at, null as phase, null as phase_index,
+        select
+            machine_id, started_at as logged_at, null as phase, null as phase_index,
             true as is_state_line, started_at as segment_started_at
         from state_lines
         union all
-        select machine_id, logged_at, phase, phase_index, false as is_state_line,
+        select
+            machine_id, logged_at, phase, phase_index, false as is_state_line,
             null as segment_started_at
         from phase_events
     ) as timeline
@@ -110,8 +116,9 @@ phase_lines_in_cycles as (
         phase_lines_in_segments.logged_at
     from phase_lines_in_segments
     inner join cycles
-        on cycles.machine_id = phase_lines_in_segments.machine_id
-        and cycles.cycle_started_at = phase_lines_in_segments.segment_started_at
+        on
+            phase_lines_in_segments.machine_id = cycles.machine_id
+            and phase_lines_in_segments.segment_started_at = cycles.cycle_started_at
 ),
 
 observed as (
@@ -187,7 +194,7 @@ inferred_intervals as (
         union all
         select * from skipped_at_cycle_end
     ) as skipped
-    inner join phase_order on phase_order.phase_index = skipped.phase_index
+    inner join phase_order on skipped.phase_index = phase_order.phase_index
 ),
 
 unioned as (

@@ -86,12 +86,13 @@ daily_counts as (
         false as is_inferred
     from skipped_states
     inner join day_ends
-        on day_ends.machine_id = skipped_states.machine_id
-        and day_ends.production_date = skipped_states.production_date
+        on
+            skipped_states.machine_id = day_ends.machine_id
+            and skipped_states.production_date = day_ends.production_date
     cross join lateral (
         select 'skipped_phase_lines' as metric_name, cast(skipped_states.skipped_states as double) as value
         union all
-        select 'unmatched_log_lines', cast(skipped_states.unmatched_lines as double)
+        select 'unmatched_log_lines' as metric_name, cast(skipped_states.unmatched_lines as double) as value
     ) as counted
 ),
 
@@ -108,8 +109,8 @@ unioned as (
 final as (
     select
         component_id || '|' || metric_name || '|' || state_context || '|'
-            || cast(epoch(metric_at) as bigint) as log_metric_id,
-        metric_at as "timestamp",
+        || cast(epoch(metric_at) as bigint) as log_metric_id,
+        metric_at as timestamp,
         component_id,
         metric_name,
         value,

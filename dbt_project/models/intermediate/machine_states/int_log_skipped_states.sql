@@ -45,8 +45,9 @@ final as (
         line_counts.phase_lines
     from line_counts
     left join inferred_counts
-        on inferred_counts.production_date = line_counts.production_date
-        and inferred_counts.machine_id = line_counts.machine_id
+        on
+            line_counts.production_date = inferred_counts.production_date
+            and line_counts.machine_id = inferred_counts.machine_id
 )
 
 select * from final

@@ -2,6 +2,9 @@
 -- the first rule (in list order) whose level and pattern match the message gives the event type,
 -- the state the machine enters (null: no state change), the dispenser phase and the detail.
 -- Lines no rule matches (heartbeats, anything unexpected) are kept with event_type 'unmatched'.
+{#- sqlfluff's templater renders var() as text: lint against a placeholder rule then. -#}
+{%- set log_rules = var('log_rules') if var('log_rules') is not string
+    else [{'name': 'lint', 'pattern': '^$', 'event_type': 'LINT'}] %}
 with
 
 log_lines as (
@@ -9,41 +12,25 @@ log_lines as (
 ),
 
 log_rules as (
-    {{ log_rules_relation() }}
+    {{ log_rules_relation(log_rules) }}
 ),
 
 matched as (
-    -- The rule patterns are rendered as constants (one compiled regex each), not joined
-    -- row by row: the first rule whose level and pattern match wins.
+    -- the first rule whose level and pattern match wins
     select
         *,
-        case
-            {%- for rule in var('log_rules') %}
-            when {% if rule.get('level') %}log_level = {{ log_rule_literal(rule.level) }} and {% endif -%}
-                regexp_full_match(message, {{ log_rule_literal(rule.pattern) }}) then {{ loop.index }}
-            {%- endfor %}
-        end as rule_order
+        {{ log_rule_match(log_rules, 'message', 'log_level') }} as rule_order
     from log_lines
 ),
 
 extracted as (
     select
         matched.*,
-        case matched.rule_order
-            {%- for rule in var('log_rules') %}
-            when {{ loop.index }} then regexp_extract(matched.message, {{ log_rule_literal(rule.pattern) }}, 1)
-            {%- endfor %}
-        end as message_station,
-        case matched.rule_order
-            {%- for rule in var('log_rules') %}{% if rule.get('state_group') %}
-            when {{ loop.index }} then regexp_extract(matched.message, {{ log_rule_literal(rule.pattern) }}, {{ rule.state_group }})
-            {%- endif %}{% endfor %}
-        end as captured_state,
-        case matched.rule_order
-            {%- for rule in var('log_rules') %}{% if rule.get('detail_group') %}
-            when {{ loop.index }} then regexp_extract(matched.message, {{ log_rule_literal(rule.pattern) }}, {{ rule.detail_group }})
-            {%- endif %}{% endfor %}
-        end as captured_detail
+        {{ log_rule_capture(log_rules, 'matched.message', 'matched.rule_order', 1) }} as message_station,
+        {{ log_rule_capture(log_rules, 'matched.message', 'matched.rule_order', 'state_group') }}
+            as captured_state,
+        {{ log_rule_capture(log_rules, 'matched.message', 'matched.rule_order', 'detail_group') }}
+            as captured_detail
     from matched
 ),
 
@@ -67,7 +54,7 @@ parsed as (
         extracted.source_row_number,
         extracted.delivery_date
     from extracted
-    left join log_rules on log_rules.rule_order = extracted.rule_order
+    left join log_rules on extracted.rule_order = log_rules.rule_order
 ),
 
 final as (

@@ -27,7 +27,8 @@ state_events as (
         source_file,
         source_row_number
     from parsed_events
-    where state is not null
+    where
+        state is not null
         and machine_id is not null
     -- one state per machine and instant, even if the same line were delivered twice
     qualify row_number() over (
@@ -92,15 +93,15 @@ intervals as (
         ) as ended_at,
         -- a repeat of the line right after the break continues what the break interrupted
         sequenced.previous_state = 'PLANNED_STOP'
-            and sequenced.second_previous_event_type = sequenced.event_type
-            and sequenced.second_previous_detail is not distinct from sequenced.detail
+        and sequenced.second_previous_event_type = sequenced.event_type
+        and coalesce(sequenced.second_previous_detail, '') = coalesce(sequenced.detail, '')
             as continues_after_break,
         sequenced.counts,
         sequenced.source_file,
         sequenced.source_row_number
     from sequenced
     inner join production_date_windows
-        on production_date_windows.production_date = sequenced.production_date
+        on sequenced.production_date = production_date_windows.production_date
 ),
 
 split_at_shifts as (
@@ -121,9 +122,10 @@ split_at_shifts as (
         intervals.source_row_number
     from intervals
     inner join shift_windows
-        on shift_windows.production_date = intervals.production_date
-        and shift_windows.shift_start_at < intervals.ended_at
-        and shift_windows.shift_end_at > intervals.started_at
+        on
+            intervals.production_date = shift_windows.production_date
+            and intervals.ended_at > shift_windows.shift_start_at
+            and intervals.started_at < shift_windows.shift_end_at
 ),
 
 final as (

@@ -23,8 +23,9 @@ state_reads as (
         node_reads.polled_at,
         state_codes.state as snapshot_state
     from node_reads
-    left join state_codes on state_codes.state_code = node_reads.value
-    where node_reads.node_name = 'State'
+    left join state_codes on node_reads.value = state_codes.state_code
+    where
+        node_reads.node_name = 'State'
         and node_reads.is_good
         and node_reads.machine_id is not null
 ),
@@ -37,15 +38,17 @@ reads_with_interval_start as (
         polled_at,
         snapshot_state,
         max(interval_started_at) over (
-            partition by machine_id order by event_at, is_interval desc
+            partition by machine_id order by event_at asc, is_interval desc
             rows between unbounded preceding and current row
         ) as interval_started_at
     from (
-        select machine_id, started_at as event_at, true as is_interval, started_at as interval_started_at,
+        select
+            machine_id, started_at as event_at, true as is_interval, started_at as interval_started_at,
             null as polled_at, null as snapshot_state
         from state_intervals
         union all
-        select machine_id, polled_at as event_at, false as is_interval, null as interval_started_at,
+        select
+            machine_id, polled_at as event_at, false as is_interval, null as interval_started_at,
             polled_at, snapshot_state
         from state_reads
     ) as timeline
@@ -61,9 +64,10 @@ compared as (
         state_intervals.state as log_state
     from reads_with_interval_start as reads
     left join state_intervals
-        on state_intervals.machine_id = reads.machine_id
-        and state_intervals.started_at = reads.interval_started_at
-        and reads.polled_at < state_intervals.ended_at
+        on
+            reads.machine_id = state_intervals.machine_id
+            and reads.interval_started_at = state_intervals.started_at
+            and reads.polled_at < state_intervals.ended_at
 ),
 
 final as (

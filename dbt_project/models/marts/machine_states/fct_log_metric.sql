@@ -6,14 +6,14 @@ with
 log_metrics as (
     select * from {{ ref('int_log_metrics_tall') }}
     {% if is_incremental() %}
-    where {{ in_partition_window('production_date') }}
+        where {{ in_partition_window('production_date') }}
     {% endif %}
 ),
 
 final as (
     select
         log_metric_id,
-        "timestamp",
+        timestamp,
         component_id,
         metric_name,
         value,

@@ -8,7 +8,7 @@ with
 state_intervals as (
     select * from {{ ref('int_machine_state_intervals') }}
     {% if is_incremental() %}
-    where {{ in_partition_window('production_date') }}
+        where {{ in_partition_window('production_date') }}
     {% endif %}
 ),
 
@@ -35,7 +35,7 @@ final as (
         state_intervals.is_split_continuation,
         state_intervals.source_file
     from state_intervals
-    left join state_codes on state_codes.state = state_intervals.state
+    left join state_codes on state_intervals.state = state_codes.state
 )
 
 select * from final
