@@ -31,9 +31,10 @@ batch_lookups as (
         'batch date matches ' || count(versions.machine_key) || ' versions' as problem
     from {{ ref('fct_production_batch') }} as batches
     left join versions
-        on versions.machine_id = batches.machine_id
-        and batches.production_date >= versions.valid_from
-        and batches.production_date < versions.valid_to
+        on
+            batches.machine_id = versions.machine_id
+            and batches.production_date >= versions.valid_from
+            and batches.production_date < versions.valid_to
     group by batches.batch_id, batches.machine_id, batches.production_date
     having count(versions.machine_key) <> 1
 )

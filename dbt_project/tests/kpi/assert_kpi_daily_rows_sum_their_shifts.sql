@@ -30,8 +30,9 @@ machine_mismatches as (
     select daily.production_date, daily.machine_id, 'machine_daily vs machine_shift' as problem
     from daily
     full outer join shifts
-        on shifts.production_date = daily.production_date and shifts.machine_id = daily.machine_id
-    where shifts.machine_id is null
+        on daily.production_date = shifts.production_date and daily.machine_id = shifts.machine_id
+    where
+        shifts.machine_id is null
         or daily.machine_id is null
         or daily.shift_time_s <> shifts.shift_time_s
         or daily.actual_production_time_s <> shifts.actual_production_time_s
@@ -53,8 +54,9 @@ plant_mismatches as (
             sum(actual_production_time_s) as actual_production_time_s
         from daily
         group by production_date
-    ) as machine_days on machine_days.production_date = plant.production_date
-    where plant.shift_time_s <> machine_days.shift_time_s
+    ) as machine_days on plant.production_date = machine_days.production_date
+    where
+        plant.shift_time_s <> machine_days.shift_time_s
         or plant.produced_qty <> machine_days.produced_qty
         or plant.actual_production_time_s <> machine_days.actual_production_time_s
 )

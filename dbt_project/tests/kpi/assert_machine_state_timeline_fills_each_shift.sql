@@ -11,5 +11,6 @@ select
     planned_stop_time_s,
     planned_stop_state_s
 from {{ ref('int_machine_shift_quantities') }}
-where state_time_s <> shift_time_s
+where
+    state_time_s <> shift_time_s
     or planned_stop_state_s <> planned_stop_time_s

@@ -17,15 +17,36 @@ operator_events as (
 
 unresolved as (
     select 'machine' as kind, 'production_batches' as source, machine_raw as raw_spelling
-    from batches where machine_id is null
+    from batches
+    where machine_id is null
     union all
-    select 'product', 'production_batches', product_raw from batches where product_id is null
+    select
+        'product' as kind,
+        'production_batches' as source,
+        product_raw as raw_spelling
+    from batches
+    where product_id is null
     union all
-    select 'machine', 'qc_checks', machine_raw from qc_checks where machine_id is null
+    select
+        'machine' as kind,
+        'qc_checks' as source,
+        machine_raw as raw_spelling
+    from qc_checks
+    where machine_id is null
     union all
-    select 'product', 'qc_checks', product_raw from qc_checks where product_id is null
+    select
+        'product' as kind,
+        'qc_checks' as source,
+        product_raw as raw_spelling
+    from qc_checks
+    where product_id is null
     union all
-    select 'machine', 'operator_logs', machine_raw from operator_events where machine_id is null
+    select
+        'machine' as kind,
+        'operator_logs' as source,
+        machine_raw as raw_spelling
+    from operator_events
+    where machine_id is null
 ),
 
 final as (

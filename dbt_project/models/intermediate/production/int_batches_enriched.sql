@@ -37,7 +37,7 @@ with_quality as (
         coalesce(qc_totals.rework_qty, 0) as rework_qty,
         qc_totals.defects_found
     from batches
-    left join qc_totals on qc_totals.batch_id = batches.batch_id
+    left join qc_totals on batches.batch_id = qc_totals.batch_id
 ),
 
 with_machine_version as (
@@ -47,9 +47,10 @@ with_machine_version as (
         machine_versions.line_id
     from with_quality
     left join machine_versions
-        on machine_versions.machine_id = with_quality.machine_id
-        and with_quality.production_date >= machine_versions.valid_from
-        and with_quality.production_date < machine_versions.valid_to
+        on
+            with_quality.machine_id = machine_versions.machine_id
+            and with_quality.production_date >= machine_versions.valid_from
+            and with_quality.production_date < machine_versions.valid_to
 ),
 
 with_ideal_cycle as (
@@ -58,8 +59,9 @@ with_ideal_cycle as (
         ideal_cycle_times.ideal_cycle_time_s
     from with_machine_version
     left join ideal_cycle_times
-        on ideal_cycle_times.machine_key = with_machine_version.machine_key
-        and ideal_cycle_times.product_id = with_machine_version.product_id
+        on
+            with_machine_version.machine_key = ideal_cycle_times.machine_key
+            and with_machine_version.product_id = ideal_cycle_times.product_id
 ),
 
 final as (

@@ -32,8 +32,9 @@ machine_shifts as (
         shift_instances.planned_stop_time_s
     from shift_instances
     inner join machine_versions
-        on shift_instances.production_date >= machine_versions.valid_from
-        and shift_instances.production_date < machine_versions.valid_to
+        on
+            shift_instances.production_date >= machine_versions.valid_from
+            and shift_instances.production_date < machine_versions.valid_to
 ),
 
 state_totals as (
@@ -96,13 +97,15 @@ final as (
         cast(coalesce(batch_totals.batch_count, 0) as bigint) as batch_count
     from machine_shifts
     left join state_totals
-        on state_totals.production_date = machine_shifts.production_date
-        and state_totals.machine_id = machine_shifts.machine_id
-        and state_totals.shift_code = machine_shifts.shift_code
+        on
+            machine_shifts.production_date = state_totals.production_date
+            and machine_shifts.machine_id = state_totals.machine_id
+            and machine_shifts.shift_code = state_totals.shift_code
     left join batch_totals
-        on batch_totals.production_date = machine_shifts.production_date
-        and batch_totals.machine_id = machine_shifts.machine_id
-        and batch_totals.shift_code = machine_shifts.shift_code
+        on
+            machine_shifts.production_date = batch_totals.production_date
+            and machine_shifts.machine_id = batch_totals.machine_id
+            and machine_shifts.shift_code = batch_totals.shift_code
 )
 
 select * from final

@@ -10,11 +10,15 @@ compared as (
     select
         *,
         lag(
-            concat_ws('|', line_id, machine_type, manufacturer, model, firmware_version, location,
-                ideal_cycle_times, cast(last_maintenance_date as varchar))
+            concat_ws(
+                '|', line_id, machine_type, manufacturer, model, firmware_version, location,
+                ideal_cycle_times, cast(last_maintenance_date as varchar)
+            )
         ) over (partition by machine_id order by export_date) as previous_attributes,
-        concat_ws('|', line_id, machine_type, manufacturer, model, firmware_version, location,
-            ideal_cycle_times, cast(last_maintenance_date as varchar)) as attributes
+        concat_ws(
+            '|', line_id, machine_type, manufacturer, model, firmware_version, location,
+            ideal_cycle_times, cast(last_maintenance_date as varchar)
+        ) as attributes
     from exports
 ),
 

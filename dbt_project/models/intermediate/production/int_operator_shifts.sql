@@ -31,7 +31,7 @@ per_operator_day as (
         count(*) filter (where event_type = 'BREAK_END') as break_end_count,
         -- breaks pair up in time order, so Σ(end − start) = Σ ends − Σ starts
         coalesce(sum(epoch(event_at)) filter (where event_type = 'BREAK_END'), 0)
-            - coalesce(sum(epoch(event_at)) filter (where event_type = 'BREAK_START'), 0) as break_s,
+        - coalesce(sum(epoch(event_at)) filter (where event_type = 'BREAK_START'), 0) as break_s,
         count(*) filter (where event_type = 'NOTE') as note_count,
         count(*) as event_count
     from dated_events

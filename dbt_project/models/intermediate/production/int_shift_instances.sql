@@ -31,7 +31,7 @@ wall_clock as (
         dates.date_day + calendar.start_local + to_hours(calendar.shift_hours) as ended_at_local,
         -- a break earlier in the day than the shift start falls on the next calendar day
         dates.date_day + calendar.break_start_local
-            + case when calendar.break_start_local < calendar.start_local then interval 1 day else interval 0 day end
+        + case when calendar.break_start_local < calendar.start_local then interval 1 day else interval 0 day end
             as break_started_at_local,
         calendar.break_minutes
     from dates

@@ -7,13 +7,25 @@ qc_checks as (
 ),
 
 known_reasons as (
-    select * from (
-        values
-            ('QUALITY', 'Quality', 'Product out of specification'),
-            ('MACHINE_ERROR', 'Machine error', 'Defect caused by a machine fault'),
-            ('MATERIAL', 'Material', 'Defective or wrong input material'),
-            ('OPERATOR', 'Operator', 'Handling or operating error')
-    ) as reasons (reason_category, reason_name, reason_description)
+    select
+        'QUALITY' as reason_category,
+        'Quality' as reason_name,
+        'Product out of specification' as reason_description
+    union all
+    select
+        'MACHINE_ERROR' as reason_category,
+        'Machine error' as reason_name,
+        'Defect caused by a machine fault' as reason_description
+    union all
+    select
+        'MATERIAL' as reason_category,
+        'Material' as reason_name,
+        'Defective or wrong input material' as reason_description
+    union all
+    select
+        'OPERATOR' as reason_category,
+        'Operator' as reason_name,
+        'Handling or operating error' as reason_description
 ),
 
 seen_reasons as (
@@ -29,7 +41,7 @@ final as (
         coalesce(known_reasons.reason_description, 'Seen in QC data, not in the data contract') as reason_description,
         known_reasons.reason_category is not null as is_documented
     from known_reasons
-    full outer join seen_reasons on seen_reasons.reason_category = known_reasons.reason_category
+    full outer join seen_reasons on known_reasons.reason_category = seen_reasons.reason_category
 )
 
 select * from final

@@ -54,9 +54,9 @@ final as (
         made_on.made_on_machine_ids,
         products.product_kind = 'raw' as is_raw_material
     from products
-    left join components on components.product_id = products.product_id
-    left join used_in on used_in.product_id = products.product_id
-    left join made_on on made_on.product_id = products.product_id
+    left join components on products.product_id = components.product_id
+    left join used_in on products.product_id = used_in.product_id
+    left join made_on on products.product_id = made_on.product_id
 )
 
 select * from final

@@ -34,8 +34,8 @@ final as (
         cast(produced.produced_qty * bill_of_materials.quantity_per_unit as bigint) as quantity,
         products.unit
     from produced
-    inner join bill_of_materials on bill_of_materials.product_id = produced.product_id
-    left join products on products.product_id = bill_of_materials.component_id
+    inner join bill_of_materials on produced.product_id = bill_of_materials.product_id
+    left join products on bill_of_materials.component_id = products.product_id
 )
 
 select * from final

@@ -63,15 +63,18 @@ joined as (
         coalesce(process_totals.process_count, 0) as process_count
     from operator_shifts
     left join machine_versions
-        on machine_versions.machine_id = operator_shifts.machine_id
-        and operator_shifts.production_date >= machine_versions.valid_from
-        and operator_shifts.production_date < machine_versions.valid_to
+        on
+            operator_shifts.machine_id = machine_versions.machine_id
+            and operator_shifts.production_date >= machine_versions.valid_from
+            and operator_shifts.production_date < machine_versions.valid_to
     left join batch_totals
-        on batch_totals.production_date = operator_shifts.production_date
-        and batch_totals.operator_id = operator_shifts.operator_id
+        on
+            operator_shifts.production_date = batch_totals.production_date
+            and operator_shifts.operator_id = batch_totals.operator_id
     left join process_totals
-        on process_totals.production_date = operator_shifts.production_date
-        and process_totals.operator_id = operator_shifts.operator_id
+        on
+            operator_shifts.production_date = process_totals.production_date
+            and operator_shifts.operator_id = process_totals.operator_id
 ),
 
 final as (

@@ -26,7 +26,7 @@ dated as (
         batches.shift_code,
         batches.operator_id
     from qc_checks
-    left join batches on batches.batch_id = qc_checks.batch_id
+    left join batches on qc_checks.batch_id = batches.batch_id
 ),
 
 filtered as (
@@ -56,9 +56,10 @@ final as (
         filtered.source_file
     from filtered
     left join machine_versions
-        on machine_versions.machine_id = filtered.machine_id
-        and filtered.production_date >= machine_versions.valid_from
-        and filtered.production_date < machine_versions.valid_to
+        on
+            filtered.machine_id = machine_versions.machine_id
+            and filtered.production_date >= machine_versions.valid_from
+            and filtered.production_date < machine_versions.valid_to
 )
 
 select * from final
