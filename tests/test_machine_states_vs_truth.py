@@ -1,0 +1,115 @@
+"""Machine-state silver/gold against truth.json, on an already built home.
+
+Runs when SHOPFLOOR_HOME points at a home whose warehouse has gold.fct_machine_state (for example
+after `dbt build` on 14 generated days); skipped otherwise. Per machine and shift, the state
+durations of fct_machine_state must equal truth's machine_shift times to the second, and its
+failure and small-stop starts the truth counts (data contract §9: exact). The skipped dispenser
+phase lines found by permissive mode must equal the injected chaos 14 items per machine-day.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+duckdb = pytest.importorskip("duckdb")
+
+HOME = Path(os.environ.get("SHOPFLOOR_HOME", "/nonexistent"))
+DB = HOME / "warehouse" / "shopfloor.duckdb"
+
+TIME_FIELDS = {
+    "RUNNING": "actual_production_time_s",
+    "IDLE": "idle_time_s",
+    "SETUP": "setup_time_s",
+    "DOWN": "down_time_s",
+    "PLANNED_STOP": "planned_stop_time_s",
+}
+
+
+def _connect():
+    if not DB.exists():
+        pytest.skip("no built warehouse under SHOPFLOOR_HOME")
+    con = duckdb.connect(str(DB), read_only=True)
+    con.execute("set TimeZone='UTC'")
+    tables = {
+        r[0]
+        for r in con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables"
+        ).fetchall()
+    }
+    if "gold.fct_machine_state" not in tables:
+        pytest.skip("gold.fct_machine_state not built")
+    return con, tables
+
+
+def _truths() -> dict[str, dict]:
+    return {
+        p.parent.name: json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((HOME / "ground_truth").glob("*/truth.json"))
+    }
+
+
+def test_machine_shift_times_and_counts_equal_truth():
+    con, _ = _connect()
+    gold: dict[tuple[str, str, str], dict[str, int]] = {}
+    for d, m, s, state, secs, failures, small_stops in con.execute(
+        "select production_date, machine_id, shift_code, state, sum(duration_s),"
+        " count(*) filter (where is_failure_start), count(*) filter (where is_small_stop_start)"
+        " from gold.fct_machine_state group by all"
+    ).fetchall():
+        row = gold.setdefault((str(d), m, s), {"failure_count": 0, "small_stop_count": 0})
+        row[TIME_FIELDS[state]] = int(secs)
+        row["shift_time_s"] = row.get("shift_time_s", 0) + int(secs)
+        row["failure_count"] += failures
+        row["small_stop_count"] += small_stops
+    mismatches = []
+    compared = 0
+    for truth in _truths().values():
+        for row in truth["machine_shift"]:
+            key = (row["production_date"], row["machine_id"], row["shift_code"])
+            got = gold.get(key, {})
+            for name in [
+                *TIME_FIELDS.values(),
+                "shift_time_s",
+                "failure_count",
+                "small_stop_count",
+            ]:
+                compared += 1
+                if got.get(name, 0) != row[name]:
+                    mismatches.append((key, name, row[name], got.get(name, 0)))
+    assert compared, "no truth rows"
+    assert not mismatches, mismatches[:20]
+
+
+def test_skipped_phase_lines_equal_injected_chaos():
+    con, tables = _connect()
+    if "silver.int_log_skipped_states" not in tables:
+        pytest.skip("silver.int_log_skipped_states not built")
+    found = {
+        (str(d), m): n
+        for d, m, n in con.execute(
+            "select production_date, machine_id, skipped_states from silver.int_log_skipped_states"
+        ).fetchall()
+    }
+    stations = {
+        s: m
+        for s, m in con.execute(
+            "select distinct station_id, machine_id from silver.int_machine_log_events_parsed"
+        ).fetchall()
+    }
+    injected: dict[tuple[str, str], int] = {}
+    for date_s, truth in _truths().items():
+        for item in truth["chaos"]:
+            if item["name"] == "skipped_log_states":
+                key = (date_s, stations[item["key"].split("@")[0]])
+                injected[key] = injected.get(key, 0) + 1
+    keys = set(injected) | {k for k, n in found.items() if n}
+    diffs = [
+        (k, injected.get(k, 0), found.get(k, 0))
+        for k in sorted(keys)
+        if injected.get(k, 0) != found.get(k, 0)
+    ]
+    assert not diffs, diffs[:20]
