@@ -1,8 +1,8 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- Fact: one row per machine state interval (from the machine logs), cut at shift boundaries.
 -- Sum duration_s by state for the ISO 22400 times; count is_failure_start / is_small_stop_start
--- for failures and small stops. Joins to the dimensions by natural key (machine_id,
--- production_date, shift_code).
+-- for failures and small stops. Carries the natural keys (machine_id, production_date,
+-- shift_code) and the dimension keys (machine_key of the version valid that date, shift_key).
 with
 
 state_intervals as (
@@ -16,12 +16,18 @@ state_codes as (
     select * from {{ ref('machine_state_codes') }}
 ),
 
+machine_versions as (
+    select * from {{ ref('int_machine_versions') }}
+),
+
 final as (
     select
         state_intervals.state_interval_id as machine_state_id,
         state_intervals.machine_id,
         state_intervals.production_date,
         state_intervals.shift_code,
+        state_intervals.production_date || '|' || state_intervals.shift_code as shift_key,
+        machine_versions.machine_key,
         state_intervals.state,
         cast(state_codes.state_code as integer) as state_code,
         state_intervals.started_at,
@@ -36,6 +42,12 @@ final as (
         state_intervals.source_file
     from state_intervals
     left join state_codes on state_intervals.state = state_codes.state
+    -- the machine version valid on the production date (SCD2 dim_machine)
+    left join machine_versions
+        on
+            state_intervals.machine_id = machine_versions.machine_id
+            and state_intervals.production_date >= machine_versions.valid_from
+            and state_intervals.production_date < machine_versions.valid_to
 )
 
 select * from final
