@@ -1,7 +1,6 @@
-"""Machine-state silver/gold against truth.json, on an already built home.
+"""Machine-state silver/gold against truth.json, on the pipeline_home fixture (4 built days).
 
-Runs when SHOPFLOOR_HOME points at a home whose warehouse has gold.fct_machine_state (for example
-after `dbt build` on 14 generated days); skipped otherwise. Per machine and shift, the state
+Per machine and shift, the state
 durations of fct_machine_state must equal truth's machine_shift times to the second, and its
 failure and small-stop starts the truth counts (data contract §9: exact). The skipped dispenser
 phase lines found by permissive mode must equal the injected chaos 14 items per machine-day.
@@ -10,15 +9,9 @@ phase lines found by permissive mode must equal the injected chaos 14 items per 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-import pytest
-
-duckdb = pytest.importorskip("duckdb")
-
-HOME = Path(os.environ.get("SHOPFLOOR_HOME", "/nonexistent"))
-DB = HOME / "warehouse" / "shopfloor.duckdb"
+import duckdb
 
 TIME_FIELDS = {
     "RUNNING": "actual_production_time_s",
@@ -29,31 +22,21 @@ TIME_FIELDS = {
 }
 
 
-def _connect():
-    if not DB.exists():
-        pytest.skip("no built warehouse under SHOPFLOOR_HOME")
-    con = duckdb.connect(str(DB), read_only=True)
+def _connect(home: Path):
+    con = duckdb.connect(str(home / "warehouse" / "shopfloor.duckdb"), read_only=True)
     con.execute("set TimeZone='UTC'")
-    tables = {
-        r[0]
-        for r in con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables"
-        ).fetchall()
-    }
-    if "gold.fct_machine_state" not in tables:
-        pytest.skip("gold.fct_machine_state not built")
-    return con, tables
+    return con
 
 
-def _truths() -> dict[str, dict]:
+def _truths(home: Path) -> dict[str, dict]:
     return {
         p.parent.name: json.loads(p.read_text(encoding="utf-8"))
-        for p in sorted((HOME / "ground_truth").glob("*/truth.json"))
+        for p in sorted((home / "ground_truth").glob("*/truth.json"))
     }
 
 
-def test_machine_shift_times_and_counts_equal_truth():
-    con, _ = _connect()
+def test_machine_shift_times_and_counts_equal_truth(pipeline_home):
+    con = _connect(pipeline_home)
     gold: dict[tuple[str, str, str], dict[str, int]] = {}
     for d, m, s, state, secs, failures, small_stops in con.execute(
         "select production_date, machine_id, shift_code, state, sum(duration_s),"
@@ -67,7 +50,7 @@ def test_machine_shift_times_and_counts_equal_truth():
         row["small_stop_count"] += small_stops
     mismatches = []
     compared = 0
-    for truth in _truths().values():
+    for truth in _truths(pipeline_home).values():
         for row in truth["machine_shift"]:
             key = (row["production_date"], row["machine_id"], row["shift_code"])
             got = gold.get(key, {})
@@ -84,10 +67,8 @@ def test_machine_shift_times_and_counts_equal_truth():
     assert not mismatches, mismatches[:20]
 
 
-def test_skipped_phase_lines_equal_injected_chaos():
-    con, tables = _connect()
-    if "silver.int_log_skipped_states" not in tables:
-        pytest.skip("silver.int_log_skipped_states not built")
+def test_skipped_phase_lines_equal_injected_chaos(pipeline_home):
+    con = _connect(pipeline_home)
     found = {
         (str(d), m): n
         for d, m, n in con.execute(
@@ -101,7 +82,7 @@ def test_skipped_phase_lines_equal_injected_chaos():
         ).fetchall()
     }
     injected: dict[tuple[str, str], int] = {}
-    for date_s, truth in _truths().items():
+    for date_s, truth in _truths(pipeline_home).items():
         for item in truth["chaos"]:
             if item["name"] == "skipped_log_states":
                 key = (date_s, stations[item["key"].split("@")[0]])
