@@ -60,7 +60,7 @@ dated as (
     from versions
 ),
 
-valid_from as (
+with_valid_from as (
     select
         *,
         -- the exported effective date says when the change took effect; it can never precede
@@ -96,7 +96,7 @@ final as (
         first_export_date,
         last_export_date,
         cast(export_count as integer) as export_count
-    from valid_from
+    from with_valid_from
 )
 
 select * from final
