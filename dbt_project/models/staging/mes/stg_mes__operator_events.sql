@@ -19,6 +19,10 @@ renamed as (
         {{ to_utc('event_time') }} as event_at,
         {{ timestamp_form('event_time') }} as timestamp_form,
         nullif(note, '') as note,
+        -- A sign-out at the very end of a shift belongs to that shift, not to the next one.
+        {{ to_utc('event_time') }}
+        - case when upper(trim(event_type)) = 'SIGN_OUT' then interval '1 second' else interval '0 seconds' end
+            as attributed_at,
         _source_file as source_file,
         _row_number as source_row_number,
         _delivery_date as delivery_date
@@ -33,8 +37,8 @@ final as (
         machine_aliases.machine_id,
         renamed.event_type,
         renamed.event_at,
-        {{ production_date('renamed.event_at') }} as production_date,
-        {{ shift_code('renamed.event_at') }} as shift_code,
+        {{ production_date('renamed.attributed_at') }} as production_date,
+        {{ shift_code('renamed.attributed_at') }} as shift_code,
         renamed.note,
         renamed.machine_raw,
         renamed.timestamp_form,
