@@ -16,7 +16,7 @@ test: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
 	$(UV) sync --locked --quiet
 	$(UV) run --locked ruff check .
 	$(UV) run --locked ruff format --check .
-	$(UV) run --locked pytest -n 2
+	$(UV) run --locked pytest -n 2 --dist loadgroup
 
 bench: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
 	$(UV) sync --locked --quiet

@@ -1,4 +1,4 @@
-"""The daily schedule: at 06:00 plant time, load the previous delivery date into bronze.
+"""The daily schedule: at 06:00 plant time, run the previous delivery date end to end.
 
 Why: after the night shift the previous day's folder is complete; the run is a no-op for files
 the sensor already loaded (the manifest skips them), and catches anything it missed.
@@ -17,7 +17,7 @@ from orchestration.partitions import PLANT_TZ, partition_key
     job=daily_job,
     cron_schedule="0 6 * * *",
     execution_timezone=PLANT_TZ,
-    description="06:00 Europe/Berlin: load yesterday's delivery folder into bronze.",
+    description="06:00 Europe/Berlin: yesterday's delivery folder into bronze, then silver and gold.",
 )
 def bronze_daily_schedule(context: ScheduleEvaluationContext) -> RunRequest:
     local = context.scheduled_execution_time.astimezone(ZoneInfo(PLANT_TZ))

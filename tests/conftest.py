@@ -13,6 +13,13 @@ from generators.run import generate
 START = date(2026, 10, 23)  # four days from here include the 25 Oct DST change
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the built pipeline share one xdist worker, so the pipeline is built only once."""
+    for item in items:
+        if "pipeline_home" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("pipeline"))
+
+
 def load_truths(home: Path) -> dict[str, dict]:
     return {
         p.parent.name: json.loads(p.read_text(encoding="utf-8"))

@@ -81,7 +81,9 @@ def test_job_schedule_and_sensor_are_registered() -> None:
     assert job.tags["shopfloor/duckdb_writer"] == "warehouse"
     schedule = defs.resolve_schedule_def("bronze_daily_schedule")
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "Europe/Berlin")
-    assert defs.resolve_sensor_def("landing_sensor").job_name == "bronze_job"
+    # The schedule and the sensor launch the end-to-end daily job (bronze, then silver and gold).
+    assert schedule.job_name == "daily_job"
+    assert defs.resolve_sensor_def("landing_sensor").job_name == "daily_job"
 
 
 def test_schedule_targets_the_previous_plant_day() -> None:
