@@ -17,7 +17,7 @@ from orchestration.partitions import PLANT_TZ, partition_key
     job=daily_job,
     cron_schedule="0 6 * * *",
     execution_timezone=PLANT_TZ,
-    description="06:00 Europe/Berlin: yesterday's delivery folder into bronze, then silver and gold.",
+    description="06:00 Europe/Berlin: yesterday's delivery into bronze, then silver and gold.",
 )
 def bronze_daily_schedule(context: ScheduleEvaluationContext) -> RunRequest:
     local = context.scheduled_execution_time.astimezone(ZoneInfo(PLANT_TZ))
