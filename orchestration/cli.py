@@ -141,6 +141,30 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Start the managers' dashboard (Streamlit) on 127.0.0.1 over the published serving copy."""
+    import dashboard  # a bare package: streamlit is only imported by the child process
+    from orchestration.paths import HOME_ENV
+
+    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    serving = home / "warehouse" / "serving.duckdb"
+    app = Path(dashboard.__file__).resolve().parent / "app.py"
+    env = dict(os.environ, **{HOME_ENV: str(home)})
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app),
+           "--server.address", "127.0.0.1", "--server.port", str(args.port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none", "--theme.base", "light",
+           "--theme.primaryColor", "#2563eb",
+           "--client.toolbarMode", "viewer"]  # fmt: skip
+    if not serving.exists():
+        print(f"note: no serving copy yet at {serving}; the dashboard says so until one is "
+              "published", file=sys.stderr)  # fmt: skip
+    print(f"Dashboard on http://127.0.0.1:{args.port} (reading {serving}); Ctrl-C to stop")
+    sys.stdout.flush()
+    os.execvpe(cmd[0], cmd, env)  # replaces this process; signals go straight to streamlit
+    return 0  # pragma: no cover
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The main job on the embedded default plant, as far as the product is built."""
     ns = argparse.Namespace(home=args.home, start=DEMO_START, days=DEMO_DAYS, seed=42,
@@ -202,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help="start the Dagster UI (webserver on 127.0.0.1 + daemon)")
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
+
+    dash = sub.add_parser("dashboard", help="start the managers' dashboard on 127.0.0.1")
+    dash.add_argument("--port", type=int, default=8501)
+    dash.set_defaults(func=cmd_dashboard)
 
     demo = sub.add_parser("demo", help="generate 14 days and load them into bronze")
     demo.set_defaults(func=cmd_demo)

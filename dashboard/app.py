@@ -1,0 +1,41 @@
+"""Shopfloor managers' dashboard: `shopfloor dashboard` (streamlit run dashboard/app.py).
+
+Reads only the published serving copy `$SHOPFLOOR_HOME/warehouse/serving.duckdb`, read-only.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import ui
+
+st.set_page_config(page_title="Shopfloor", page_icon=":material/factory:", layout="wide")
+
+PAGES = [
+    st.Page("views/overview.py", title="Plant overview", icon=":material/factory:", default=True),
+    st.Page(
+        "views/machines.py",
+        title="Machine health",
+        icon=":material/precision_manufacturing:",
+        url_path="machines",
+    ),
+    st.Page("views/flow.py", title="Product flow", icon=":material/account_tree:", url_path="flow"),
+    st.Page(
+        "views/process.py", title="Process cycles", icon=":material/timer:", url_path="process"
+    ),
+    st.Page(
+        "views/quality.py", title="Quality", icon=":material/search_check:", url_path="quality"
+    ),
+    st.Page(
+        "views/data_quality.py",
+        title="Data quality & validation",
+        icon=":material/check_circle:",
+        url_path="dq",
+    ),
+]
+
+page = st.navigation(PAGES)
+filters = ui.sidebar()
+st.session_state["_filters"] = filters
+if filters is not None:
+    page.run()

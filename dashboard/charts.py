@@ -1,0 +1,336 @@
+"""Plotly figures for the dashboard (pure functions of data frames)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+STATE_COLOURS = {
+    "RUNNING": "#2e9e4f",
+    "IDLE": "#f2c94c",
+    "SETUP": "#4a90d9",
+    "PLANNED_STOP": "#b8bec7",
+    "DOWN": "#d64541",
+}
+MACHINE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"]
+FACTOR_COLOURS = {
+    "OEE": "#111827",
+    "Availability": "#2563eb",
+    "Performance": "#d97706",
+    "Quality": "#059669",
+}
+DISPOSITION_COLOURS = {"SCRAP": "#c0392b", "REWORK": "#e6a23c"}
+
+
+def _layout(fig: go.Figure, height: int = 360, title: str | None = None, **kw) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 78 if title else 36, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
+        hovermode="x unified",
+        **kw,
+    )
+    if title:
+        fig.update_layout(
+            title={"text": title, "y": 0.985, "yanchor": "top", "x": 0, "xanchor": "left"},
+            title_font_size=16,
+        )
+    return fig
+
+
+def machine_colour(machines: list[str]) -> dict[str, str]:
+    return {m: MACHINE_COLOURS[i % len(MACHINE_COLOURS)] for i, m in enumerate(sorted(machines))}
+
+
+def oee_trend(daily: pd.DataFrame) -> go.Figure:
+    """Daily OEE with its three factors (ratios of the day's sums)."""
+    fig = go.Figure()
+    for name, col in (
+        ("OEE", "oee"),
+        ("Availability", "availability"),
+        ("Performance", "performance"),
+        ("Quality", "quality"),
+    ):
+        fig.add_scatter(
+            x=daily["production_date"],
+            y=daily[col],
+            name=name,
+            mode="lines+markers",
+            line={"color": FACTOR_COLOURS[name], "width": 4 if name == "OEE" else 2},
+            opacity=1 if name == "OEE" else 0.75,
+        )
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero", title=None)
+    fig.update_xaxes(title=None, dtick=86400000, tickformat="%a %d %b")
+    return _layout(fig, title="OEE and its factors per day")
+
+
+def units_by_machine(df: pd.DataFrame) -> go.Figure:
+    colours = machine_colour(df["machine_id"].unique().tolist())
+    fig = go.Figure()
+    for m, g in df.groupby("machine_id"):
+        fig.add_bar(x=g["production_date"], y=g["good_qty"], name=m, marker_color=colours[m])
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(dtick=86400000, tickformat="%a %d %b")
+    return _layout(fig, title="Good units per day by machine", height=320)
+
+
+def factors_by_machine(df: pd.DataFrame) -> go.Figure:
+    """Small multiples: OEE, availability, performance, quality per machine over time."""
+    colours = machine_colour(df["machine_id"].unique().tolist())
+    panels = (("OEE", "oee"), ("Availability", "availability"))
+    panels += (("Performance", "performance"), ("Quality", "quality"))
+    fig = make_subplots(
+        rows=2,
+        cols=2,
+        subplot_titles=[p[0] for p in panels],
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        horizontal_spacing=0.06,
+    )
+    for i, (_, col) in enumerate(panels):
+        r, c = divmod(i, 2)
+        for m, g in df.groupby("machine_id"):
+            fig.add_scatter(
+                x=g["production_date"],
+                y=g[col],
+                name=m,
+                legendgroup=m,
+                showlegend=i == 0,
+                mode="lines+markers",
+                line={"color": colours[m], "width": 3 if m == "SMELTER-02" else 2},
+                row=r + 1,
+                col=c + 1,
+            )
+    fig.update_yaxes(tickformat=".0%")
+    fig.update_xaxes(tickformat="%d %b")
+    fig = _layout(fig, height=540)
+    fig.update_layout(margin={"t": 70}, legend={"y": 1.06})
+    return fig
+
+
+def gantt(states: pd.DataFrame) -> go.Figure:
+    """Machine state timeline for one day (plant-local time)."""
+    fig = go.Figure()
+    machines = sorted(states["machine_id"].unique().tolist(), reverse=True)
+    for state, colour in STATE_COLOURS.items():
+        g = states[states["state"] == state]
+        if g.empty:
+            continue
+        start = pd.to_datetime(g["started_local"])
+        dur_ms = (pd.to_datetime(g["ended_local"]) - start).dt.total_seconds() * 1000
+        fig.add_bar(
+            base=start,
+            x=dur_ms,
+            y=g["machine_id"],
+            orientation="h",
+            name=state,
+            marker_color=colour,
+            customdata=g[["shift_code", "duration_s"]].assign(
+                detail=g["detail"].fillna(""),
+                s=start.dt.strftime("%H:%M"),
+                e=pd.to_datetime(g["ended_local"]).dt.strftime("%H:%M"),
+            ),
+            hovertemplate=(
+                "%{y} " + state + "<br>%{customdata[3]}–%{customdata[4]} "
+                "(%{customdata[1]} s, %{customdata[0]})<br>%{customdata[2]}<extra></extra>"
+            ),
+        )
+    fig.update_layout(barmode="overlay", bargap=0.3)
+    fig.update_xaxes(type="date", tickformat="%H:%M")
+    fig.update_yaxes(categoryorder="array", categoryarray=machines)
+    fig = _layout(fig, height=110 + 55 * len(machines), title="Machine states (plant-local time)")
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+SENSORS = (
+    ("temperature_c", "Temperature", "°C"),
+    ("pressure_bar", "Pressure", "bar"),
+    ("power_kw", "Power", "kW"),
+    ("vibration_mm_s", "Vibration", "mm/s"),
+)
+
+
+def sensors(df: pd.DataFrame, measures: list[tuple[str, str, str]]) -> go.Figure:
+    """Small multiples: one row per measure, one column per machine (own scales), hourly average
+    with the min–max band."""
+    machines = sorted(df["machine_id"].unique().tolist())
+    colours = machine_colour(machines)
+    fig = make_subplots(
+        rows=len(measures),
+        cols=len(machines),
+        shared_xaxes=True,
+        column_titles=machines,
+        row_titles=[f"{label} ({unit})" for _, label, unit in measures],
+        vertical_spacing=0.05,
+        horizontal_spacing=0.04,
+    )
+    for i, (col, _label, unit) in enumerate(measures, start=1):
+        for j, m in enumerate(machines, start=1):
+            g = df[df["machine_id"] == m].dropna(subset=[f"{col}_avg"])
+            if g.empty:
+                continue
+            x = pd.to_datetime(g["hour_start_local"])
+            c = colours[m]
+            for edge, fill in (("max", None), ("min", "tonexty")):
+                fig.add_scatter(
+                    x=x,
+                    y=g[f"{col}_{edge}"],
+                    mode="lines",
+                    line={"width": 0, "color": c},
+                    fill=fill,
+                    opacity=0.2,
+                    hoverinfo="skip",
+                    showlegend=False,
+                    row=i,
+                    col=j,
+                )
+            fig.add_scatter(
+                x=x,
+                y=g[f"{col}_avg"],
+                name=m,
+                showlegend=False,
+                mode="lines",
+                line={"color": c, "width": 2},
+                hovertemplate="%{x|%H:%M} %{y:.2f} " + unit + "<extra>" + m + "</extra>",
+                row=i,
+                col=j,
+            )
+    fig.update_xaxes(tickformat="%H:%M", nticks=5)
+    fig.update_annotations(font_size=12)
+    fig = _layout(fig, height=170 * len(measures) + 60)
+    fig.update_layout(hovermode="closest", margin={"t": 40, "r": 30})
+    return fig
+
+
+def sankey(flow: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    ids = sorted(set(flow["from_product_id"]) | set(flow["to_product_id"]))
+    index = {p: i for i, p in enumerate(ids)}
+    labels = []
+    for p in ids:
+        out_q = flow.loc[flow["from_product_id"] == p, "quantity"].sum()
+        in_q = flow.loc[flow["to_product_id"] == p, "quantity"].sum()
+        labels.append(f"{names.get(p, p)}<br>{max(out_q, in_q):,.0f}")
+    node_colours = ["#8d6e63" if "ORE" in p else "#607d8b" for p in ids]
+    for p in ids:
+        if p.startswith("GEARBOX"):
+            node_colours[index[p]] = "#2e7d32"
+        elif p in ("GEAR_WHEEL", "COPPER_COIL"):
+            node_colours[index[p]] = "#1565c0"
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={"label": labels, "pad": 24, "thickness": 22, "color": node_colours},
+            link={
+                "source": [index[p] for p in flow["from_product_id"]],
+                "target": [index[p] for p in flow["to_product_id"]],
+                "value": flow["quantity"].tolist(),
+                "customdata": flow["unit"].tolist(),
+                "hovertemplate": "%{source.label} → %{target.label}<br>"
+                "%{value:,.0f} %{customdata}<extra></extra>",
+                "color": "rgba(120,144,156,0.35)",
+            },
+        )
+    )
+    fig.update_layout(height=430, margin={"l": 10, "r": 10, "t": 30, "b": 10}, font_size=13)
+    return fig
+
+
+def stacked_daily(df: pd.DataFrame, x: str, y: str, colour: str, title: str) -> go.Figure:
+    fig = go.Figure()
+    for k, g in df.groupby(colour):
+        fig.add_bar(x=g[x], y=g[y], name=str(k))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(dtick=86400000, tickformat="%a %d %b")
+    return _layout(fig, title=title, height=340)
+
+
+def histogram(df: pd.DataFrame, cols: dict[str, str], title: str, unit: str = "s") -> go.Figure:
+    fig = go.Figure()
+    for col, label in cols.items():
+        s = df[col].dropna()
+        if s.empty:
+            continue
+        fig.add_histogram(x=s, name=label, opacity=0.65, nbinsx=40)
+    fig.update_layout(barmode="group" if len(cols) > 1 else "overlay")
+    fig.update_xaxes(title=unit)
+    fig.update_yaxes(title="cycles")
+    fig = _layout(fig, title=title, height=320)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def hbar(df: pd.DataFrame, x: str, y: str, title: str, fmt: str = ",.1f") -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=df[x],
+            y=df[y],
+            orientation="h",
+            text=[format(v, fmt) for v in df[x]],
+            textposition="auto",
+            marker_color="#2563eb",
+        )
+    )
+    fig.update_yaxes(categoryorder="total ascending")
+    fig = _layout(fig, title=title, height=max(240, 60 + 34 * len(df)))
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def pareto(df: pd.DataFrame, cat: str, title: str) -> go.Figure:
+    """Bars by category (stacked by disposition), sorted descending, with the cumulative share."""
+    totals = df.groupby(cat)["quantity"].sum().sort_values(ascending=False)
+    order = totals.index.tolist()
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for disp, g in df.groupby("disposition"):
+        g = g.groupby(cat)["quantity"].sum().reindex(order).fillna(0)
+        fig.add_bar(
+            x=order,
+            y=g.values,
+            name=disp.title(),
+            marker_color=DISPOSITION_COLOURS.get(disp, "#888"),
+            secondary_y=False,
+        )
+    cum = totals.cumsum() / totals.sum()
+    fig.add_scatter(
+        x=order,
+        y=cum.values,
+        name="Cumulative %",
+        mode="lines+markers",
+        line={"color": "#111827"},
+        secondary_y=True,
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title="defective units", secondary_y=False)
+    fig.update_yaxes(
+        tickformat=".0%", range=[0, 1.05], dtick=0.25, secondary_y=True, showgrid=False
+    )
+    return _layout(fig, title=title, height=360)
+
+
+def heatmap(df: pd.DataFrame, x: str, y: str, z: str, title: str, colorscale="Blues"):
+    pivot = df.pivot_table(index=y, columns=x, values=z, aggfunc="sum", fill_value=0)
+    fig = go.Figure(
+        go.Heatmap(
+            z=pivot.values,
+            x=[str(c) for c in pivot.columns],
+            y=pivot.index.tolist(),
+            colorscale=colorscale,
+            texttemplate="%{z:,.0f}",
+            hoverongaps=False,
+        )
+    )
+    fig = _layout(fig, title=title, height=max(260, 80 + 32 * len(pivot.index)))
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def validation_status(df: pd.DataFrame) -> go.Figure:
+    """Per production date: checks passed (green) and failed (red)."""
+    fig = go.Figure()
+    fig.add_bar(x=df["production_date"], y=df["passed"], name="passed", marker_color="#2e9e4f")
+    fig.add_bar(x=df["production_date"], y=df["failed"], name="failed", marker_color="#d64541")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(dtick=86400000, tickformat="%a %d %b")
+    return _layout(fig, title="Validation checks per production date", height=300)

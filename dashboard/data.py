@@ -1,0 +1,341 @@
+"""Read-only access to the published serving copy (`warehouse/serving.duckdb`).
+
+Every query opens its own read-only connection and closes it at once, so the dashboard never
+holds a lock and never blocks the pipeline. Results are cached per *publication*: the cache key
+includes the file's inode, size and modification time, so a new publication (a rename onto the
+path) is picked up on the next rerun without a restart. All SQL here is static text with named
+parameters; filter values never become SQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+HOME_ENV = "SHOPFLOOR_HOME"
+SERVING_ENV = "SHOPFLOOR_SERVING"  # optional: point at a serving file directly
+PLANT_TZ = "Europe/Berlin"
+SHIFTS = ("EARLY", "LATE", "NIGHT")
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class ServingUnavailable(RuntimeError):
+    """The serving copy is missing or cannot be opened; the message says why, for humans."""
+
+
+def serving_path() -> Path:
+    explicit = os.environ.get(SERVING_ENV)
+    if explicit:
+        return Path(explicit).resolve()
+    home = Path(os.environ.get(HOME_ENV, "data")).resolve()
+    return home / "warehouse" / "serving.duckdb"
+
+
+def publication_stamp(path: Path) -> tuple[str, int, int, int]:
+    """Identity of the file at `path`: changes whenever a publish renames a new file in."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ServingUnavailable(
+            f"No published serving copy at {path}. Run the pipeline to publish one "
+            "(`shopfloor run`), then reload this page."
+        ) from None
+    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def query(path: Path, sql: str, params: dict | None = None) -> pd.DataFrame:
+    """Run one parameterised query on a fresh read-only connection (closed before returning)."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise ServingUnavailable(f"Cannot open the serving copy {path}: {exc}") from exc
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        wanted = set(_PARAM.findall(sql))
+        return con.execute(sql, {k: v for k, v in (params or {}).items() if k in wanted}).df()
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar selected. `history_start` .. `end` is the window of trend charts."""
+
+    start: date
+    end: date
+    shifts: tuple[str, ...] = SHIFTS
+    machines: tuple[str, ...] = ()
+    history_start: date | None = None
+    lines: tuple[str, ...] = field(default=())
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def trend_start(self) -> date:
+        return self.history_start or self.start
+
+    def params(self, **extra) -> dict:
+        p = {
+            "start": self.start,
+            "end": self.end,
+            "shifts": list(self.shifts),
+            "machines": list(self.machines),
+        }
+        p.update(extra)
+        return p
+
+    def trend_params(self) -> dict:
+        return self.params(start=self.trend_start)
+
+    def previous(self) -> Filters:
+        """The period of equal length immediately before this one."""
+        from datetime import timedelta
+
+        n = self.days
+        return Filters(
+            start=self.start - timedelta(days=n),
+            end=self.start - timedelta(days=1),
+            shifts=self.shifts,
+            machines=self.machines,
+            lines=self.lines,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Catalogue: what the serving copy contains
+# --------------------------------------------------------------------------------------------
+
+SQL_TABLES = """
+select table_schema, table_name, column_name
+from information_schema.columns
+where table_schema in ('gold', 'audit', 'meta')
+"""
+
+SQL_DATES = "select distinct production_date from gold.kpi_machine_daily order by 1"
+
+SQL_MACHINES = """
+select machine_id, any_value(line_id order by valid_from desc) as line_id,
+       any_value(machine_type order by valid_from desc) as machine_type
+from gold.dim_machine
+group by machine_id
+order by line_id, machine_id
+"""
+
+# --------------------------------------------------------------------------------------------
+# Plant overview: ratios of sums over machine × shift rows (never averages of percentages)
+# --------------------------------------------------------------------------------------------
+
+_KPI_SUMS = """
+    sum(planned_busy_time_s) as planned_busy_time_s,
+    sum(actual_production_time_s) as actual_production_time_s,
+    sum(ideal_production_time_s) as ideal_production_time_s,
+    sum(down_time_s) as down_time_s,
+    sum(produced_qty) as produced_qty,
+    sum(good_qty) as good_qty,
+    sum(scrap_qty) as scrap_qty,
+    sum(rework_qty) as rework_qty,
+    sum(energy_kwh)::double as energy_kwh,
+    sum(failure_count) as failure_count,
+    count(*) as row_count
+"""
+
+SQL_PERIOD_SUMS = (
+    "select"
+    + _KPI_SUMS
+    + """
+from gold.kpi_machine_shift
+where production_date between $start and $end
+  and list_contains($shifts, shift_code)
+  and list_contains($machines, machine_id)
+"""
+)
+
+SQL_DAILY_SUMS = (
+    "select production_date,"
+    + _KPI_SUMS
+    + """
+from gold.kpi_machine_shift
+where production_date between $start and $end
+  and list_contains($shifts, shift_code)
+  and list_contains($machines, machine_id)
+group by production_date
+order by production_date
+"""
+)
+
+SQL_MACHINE_DAILY_SUMS = (
+    "select production_date, machine_id,"
+    + _KPI_SUMS
+    + """
+from gold.kpi_machine_shift
+where production_date between $start and $end
+  and list_contains($shifts, shift_code)
+  and list_contains($machines, machine_id)
+group by production_date, machine_id
+order by machine_id, production_date
+"""
+)
+
+SQL_MACHINE_PERIOD_SUMS = (
+    "select machine_id,"
+    + _KPI_SUMS
+    + """
+from gold.kpi_machine_shift
+where production_date between $start and $end
+  and list_contains($shifts, shift_code)
+  and list_contains($machines, machine_id)
+group by machine_id
+order by machine_id
+"""
+)
+
+# --------------------------------------------------------------------------------------------
+# Machine health
+# --------------------------------------------------------------------------------------------
+
+SQL_STATES_DAY = """
+select machine_id, shift_code, state,
+       timezone($tz, started_at) as started_local,
+       timezone($tz, ended_at) as ended_local,
+       duration_s, detail
+from gold.fct_machine_state
+where production_date = $day
+  and list_contains($shifts, shift_code)
+  and list_contains($machines, machine_id)
+  and duration_s > 0
+order by machine_id, started_at
+"""
+
+SQL_SENSOR_DAY = """
+select machine_id, hour_start_local, readings,
+       temperature_c_avg, temperature_c_min, temperature_c_max, temperature_c_nulls,
+       pressure_bar_avg, pressure_bar_min, pressure_bar_max, pressure_bar_nulls,
+       power_kw_avg, power_kw_min, power_kw_max, power_kw_nulls,
+       vibration_mm_s_avg, vibration_mm_s_min, vibration_mm_s_max, vibration_mm_s_nulls
+from gold.fct_sensor_hourly
+where production_date = $day
+  and list_contains($machines, machine_id)
+order by machine_id, hour_start_local
+"""
+
+# --------------------------------------------------------------------------------------------
+# Product flow
+# --------------------------------------------------------------------------------------------
+
+SQL_FLOW = """
+select f.from_product_id, f.to_product_id, f.unit,
+       coalesce(pf.product_name, f.from_product_id) as from_name,
+       coalesce(pt.product_name, f.to_product_id) as to_name,
+       sum(f.quantity) as quantity
+from gold.kpi_material_flow_daily as f
+left join gold.dim_product as pf on pf.product_id = f.from_product_id
+left join gold.dim_product as pt on pt.product_id = f.to_product_id
+where f.production_date between $start and $end
+group by all
+order by quantity desc
+"""
+
+SQL_FLOW_DAILY = """
+select production_date, from_product_id || ' → ' || to_product_id as flow, unit,
+       sum(quantity) as quantity
+from gold.kpi_material_flow_daily
+where production_date between $start and $end
+group by all
+order by production_date, flow
+"""
+
+SQL_PRODUCT_DAILY = """
+select b.production_date, b.product_id, coalesce(p.product_name, b.product_id) as product_name,
+       any_value(p.unit) as unit,
+       sum(b.produced_qty) as produced_qty, sum(b.good_qty) as good_qty,
+       sum(b.scrap_qty) as scrap_qty, sum(b.batch_duration_s) as batch_time_s
+from gold.fct_production_batch as b
+left join gold.dim_product as p on p.product_id = b.product_id
+where b.production_date between $start and $end
+  and list_contains($shifts, b.shift_code)
+  and list_contains($machines, b.machine_id)
+group by all
+order by b.production_date, b.product_id
+"""
+
+# --------------------------------------------------------------------------------------------
+# Process cycles (dispensing cell)
+# --------------------------------------------------------------------------------------------
+
+SQL_CYCLES = """
+select production_date, shift_code, machine_id, operator_id, product_id,
+       is_completed, is_aborted, cycle_time_s, wait_time_s, side_a_time_s, side_b_time_s,
+       timezone($tz, started_at) as started_local
+from gold.fct_process_cycle
+where production_date between $start and $end
+  and list_contains($shifts, shift_code)
+  and list_contains($machines, machine_id)
+"""
+
+SQL_OPERATOR_RATE = """
+select operator_id, sum(process_count) as processes, sum(worked_s) as worked_s
+from gold.kpi_operator_daily
+where production_date between $start and $end
+  and list_contains($shifts, shift_code)
+  and list_contains($machines, machine_id)
+group by operator_id
+having sum(process_count) > 0
+order by operator_id
+"""
+
+SQL_PLANNED_BUSY = """
+select sum(planned_busy_time_s) as planned_busy_time_s
+from gold.dim_shift
+where production_date between $start and $end
+  and list_contains($shifts, shift_code)
+"""
+
+# --------------------------------------------------------------------------------------------
+# Quality
+# --------------------------------------------------------------------------------------------
+
+SQL_DEFECTS = """
+select q.reason_category, q.disposition, q.machine_id, q.product_id,
+       sum(q.defects_found) as quantity
+from gold.fct_quality_check as q
+where q.production_date between $start and $end
+  and list_contains($shifts, q.shift_code)
+  and list_contains($machines, q.machine_id)
+  and q.disposition in ('SCRAP', 'REWORK')
+group by all
+having sum(q.defects_found) > 0
+"""
+
+# --------------------------------------------------------------------------------------------
+# Data quality and validation
+# --------------------------------------------------------------------------------------------
+
+SQL_DQ_SUMMARY = """
+select source_name, chaos_type, action_taken, sum(items_found) as items_found,
+       count(distinct production_date) filter (where items_found > 0) as days_seen
+from gold.data_quality_daily
+where production_date between $start and $end
+group by all
+order by source_name, chaos_type, action_taken
+"""
+
+SQL_DQ_DAILY = """
+select production_date, source_name, sum(items_found) as items_found
+from gold.data_quality_daily
+where production_date between $start and $end
+group by all
+order by production_date, source_name
+"""

@@ -1,0 +1,135 @@
+"""Data quality and validation: what the pipeline found and fixed, what the gate proved."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data, ui
+
+DATE_COLUMNS = ("production_date", "date", "partition_date")
+PASS_COLUMNS = ("passed", "success", "ok")
+
+
+def publication_panel() -> None:
+    st.subheader("Publication")
+    pub = ui.publication()
+    if pub is None:
+        st.warning(
+            "This serving copy has no publication record (meta.publication is missing or empty): "
+            "publication time, run and validation status are unknown.",
+            icon=":material/warning:",
+        )
+        return
+    ts = ui.published_at(pub)
+    c = st.columns(4)
+    c[0].metric("Published", "unknown" if ts is None else f"{ts:%d %b %H:%M} UTC", border=True)
+    c[1].metric("Freshness", ui.age_text(ts, datetime.now(UTC)), border=True)
+    c[2].metric("Validation", ui.status_of(pub) or "unknown", border=True)
+    c[3].metric("Run", str(pub.get("run_id") or "unknown")[:12], border=True)
+    shown = pd.DataFrame([{k: v for k, v in pub.items()}]).astype(str)
+    ui.table(shown, "publication")
+
+
+def validation_panel(f: data.Filters) -> None:
+    st.subheader("Validation status per production date")
+    if not ui.has_table("audit.validation_results"):
+        st.warning(
+            "No validation results in this serving copy (audit.validation_results is missing): "
+            "the numbers shown have not been proven against ground truth here.",
+            icon=":material/warning:",
+        )
+        return
+    cols = ui.catalogue()["audit.validation_results"]
+    date_col = next((c for c in DATE_COLUMNS if c in cols), None)
+    pass_col = next((c for c in PASS_COLUMNS if c in cols), None)
+    if date_col is None or pass_col is None:
+        st.warning(
+            "audit.validation_results has no production-date or pass/fail column; "
+            "cannot summarise it per date.",
+            icon=":material/warning:",
+        )
+        return
+    res = ui.q("select * from audit.validation_results")
+    if res.empty:
+        st.info("audit.validation_results is empty: nothing was validated.", icon=":material/info:")
+        return
+    res = res.assign(
+        _day=pd.to_datetime(res[date_col], errors="coerce").dt.date,
+        _ok=res[pass_col].astype("boolean"),
+    )
+    in_range = res[(res["_day"] >= f.trend_start) & (res["_day"] <= f.end)]
+    undated = res[res["_day"].isna()]
+    per_day = (
+        in_range.groupby("_day")["_ok"]
+        .agg(checks="size", passed="sum")
+        .reset_index()
+        .rename(columns={"_day": "production_date"})
+    )
+    per_day["passed"] = per_day["passed"].astype(int)
+    per_day["failed"] = per_day["checks"] - per_day["passed"]
+    per_day["status"] = ["passed" if n == 0 else "FAILED" for n in per_day["failed"]]
+    if per_day.empty:
+        st.info(
+            f"No validation results for {ui.period_label(f)} "
+            f"({len(res):,} results for other dates).",
+            icon=":material/info:",
+        )
+    else:
+        failed_days = int((per_day["failed"] > 0).sum())
+        if failed_days:
+            st.error(
+                f"{failed_days} production date(s) failed validation.", icon=":material/cancel:"
+            )
+        else:
+            st.success(
+                f"All {len(per_day)} production dates passed "
+                f"({int(per_day['checks'].sum()):,} checks).",
+                icon=":material/check_circle:",
+            )
+        st.plotly_chart(charts.validation_status(per_day), key="validation")
+        ui.table(per_day, "validation_per_date")
+    if not undated.empty:
+        st.caption(f"{len(undated):,} further results are not tied to a production date.")
+    failures = in_range[~in_range["_ok"].fillna(False)].drop(columns=["_day", "_ok"])
+    if not failures.empty:
+        ui.table(failures.head(500).astype(str), "validation_failures", caption="Failed checks")
+
+
+def data_quality_panel(f: data.Filters) -> None:
+    st.subheader("What the pipeline found and fixed")
+    summary = ui.q(data.SQL_DQ_SUMMARY, f.params())
+    if summary.empty:
+        ui.no_data("data-quality records", f)
+        return
+    daily = ui.q(data.SQL_DQ_DAILY, f.params())
+    daily["production_date"] = daily["production_date"].dt.strftime("%d %b")
+    st.plotly_chart(
+        charts.heatmap(
+            daily, "production_date", "source_name", "items_found", "Items found per source and day"
+        ),
+        key="dq_heat",
+    )
+    by_type = summary.groupby("chaos_type")["items_found"].sum().reset_index()
+    st.plotly_chart(
+        charts.hbar(by_type, "items_found", "chaos_type", "Items found per chaos type", ",.0f"),
+        key="dq_types",
+    )
+    ui.table(
+        summary,
+        "data_quality_by_source_and_type",
+        caption="Per source and chaos type: items found and what was done about them",
+    )
+
+
+def render() -> None:
+    f = ui.current_filters()
+    ui.page_header("Data quality & validation", f)
+    publication_panel()
+    validation_panel(f)
+    data_quality_panel(f)
+
+
+render()

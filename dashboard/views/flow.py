@@ -1,0 +1,69 @@
+"""Product flow: material Sankey (ore → plates → gears → gearboxes) and throughput per product."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data, kpi, ui
+
+
+def render() -> None:
+    f = ui.current_filters()
+    ui.page_header("Product flow", f)
+    flow = ui.q(data.SQL_FLOW, f.params())
+    if flow.empty or flow["quantity"].sum() == 0:
+        ui.no_data("material flow", f)
+    else:
+        names = dict(zip(flow["from_product_id"], flow["from_name"], strict=True))
+        names |= dict(zip(flow["to_product_id"], flow["to_name"], strict=True))
+        st.subheader("Material flow")
+        st.caption(
+            "Material consumed by each step over the period (ore in kg, parts in pieces). "
+            "Plant-wide: the shift and machine filters do not apply here."
+        )
+        st.plotly_chart(charts.sankey(flow, names), key="sankey")
+        daily = ui.q(data.SQL_FLOW_DAILY, f.trend_params())
+        pivot = daily.pivot_table(
+            index="production_date", columns="flow", values="quantity", aggfunc="sum"
+        ).reset_index()
+        pivot["production_date"] = pivot["production_date"].dt.date
+        ui.table(pivot, "material_flow_daily", caption="Daily quantities per flow")
+
+    st.subheader("Throughput per product")
+    prod = ui.q(data.SQL_PRODUCT_DAILY, f.trend_params())
+    if prod.empty:
+        ui.no_data("production batches", f)
+        return
+    st.plotly_chart(
+        charts.stacked_daily(prod, "production_date", "good_qty", "product_name", "Good units/day"),
+        key="product_daily",
+    )
+    in_period = prod[prod["production_date"].dt.date >= f.start]
+    totals = (
+        in_period.groupby(["product_id", "product_name", "unit"], dropna=False)[
+            ["produced_qty", "good_qty", "scrap_qty", "batch_time_s"]
+        ]
+        .sum()
+        .reset_index()
+    )
+    totals["good_per_day"] = totals["good_qty"] / f.days
+    totals["good_per_batch_h"] = [
+        kpi.ratio(g * 3600, t)
+        for g, t in zip(totals["good_qty"], totals["batch_time_s"], strict=True)
+    ]
+    totals["scrap_rate"] = [
+        kpi.ratio(s, p) for s, p in zip(totals["scrap_qty"], totals["produced_qty"], strict=True)
+    ]
+    ui.table(
+        totals.drop(columns=["batch_time_s"]),
+        "product_throughput",
+        caption="Per product over the period: good units per day and per hour of batch time",
+        column_config={
+            "good_per_day": st.column_config.NumberColumn(format="%.0f"),
+            "good_per_batch_h": st.column_config.NumberColumn(format="%.1f"),
+            "scrap_rate": st.column_config.NumberColumn(format="percent"),
+        },
+    )
+
+
+render()

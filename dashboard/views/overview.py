@@ -1,0 +1,155 @@
+"""Plant overview: KPI cards with the change against the previous period, OEE trend."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data, kpi, ui
+
+
+def kpi_cards(f: data.Filters) -> tuple[kpi.Kpis, kpi.Kpis]:
+    cur_row = ui.q(data.SQL_PERIOD_SUMS, f.params()).iloc[0].to_dict()
+    prev_f = f.previous()
+    prev_row = ui.q(data.SQL_PERIOD_SUMS, prev_f.params()).iloc[0].to_dict()
+    return kpi.from_sums(cur_row), kpi.from_sums(prev_row)
+
+
+def render() -> None:
+    f = ui.current_filters()
+    ui.page_header("Plant overview", f)
+    cur, prev = kpi_cards(f)
+    if cur.empty:
+        ui.no_data("production data", f)
+        return
+    daily = kpi.add_ratios(ui.q(data.SQL_DAILY_SUMS, f.trend_params()))
+    prev_label = ui.period_label(f.previous())
+    if prev.empty:
+        st.caption(f"No data for the previous period ({prev_label}): no change shown.")
+    else:
+        st.caption(f"Change against the previous period: {prev_label}")
+
+    spark = {c: daily[c].tolist() for c in daily.columns} if len(daily) > 1 else {}
+    cards = [
+        ("OEE", kpi.fmt_pct(cur.oee), kpi.delta_pp(cur.oee, prev.oee), "normal", "oee"),
+        (
+            "Availability",
+            kpi.fmt_pct(cur.availability),
+            kpi.delta_pp(cur.availability, prev.availability),
+            "normal",
+            "availability",
+        ),
+        (
+            "Performance",
+            kpi.fmt_pct(cur.performance),
+            kpi.delta_pp(cur.performance, prev.performance),
+            "normal",
+            "performance",
+        ),
+        (
+            "Quality",
+            kpi.fmt_pct(cur.quality),
+            kpi.delta_pp(cur.quality, prev.quality),
+            "normal",
+            "quality",
+        ),
+        (
+            "Units produced",
+            kpi.fmt_int(cur.produced_qty),
+            kpi.delta_rel(cur.produced_qty, prev.produced_qty),
+            "normal",
+            "produced_qty",
+        ),
+        (
+            "Good units",
+            kpi.fmt_int(cur.good_qty),
+            kpi.delta_rel(cur.good_qty, prev.good_qty),
+            "normal",
+            "good_qty",
+        ),
+        (
+            "Scrap rate",
+            kpi.fmt_pct(cur.scrap_rate),
+            kpi.delta_pp(cur.scrap_rate, prev.scrap_rate),
+            "inverse",
+            "scrap_rate",
+        ),
+        (
+            "Downtime",
+            kpi.fmt_num(cur.downtime_h, 1, "h"),
+            kpi.delta_rel(cur.downtime_h, prev.downtime_h),
+            "inverse",
+            "downtime_h",
+        ),
+        (
+            "Energy per good unit",
+            kpi.fmt_num(cur.energy_per_good_unit_kwh, 3, "kWh"),
+            kpi.delta_rel(cur.energy_per_good_unit_kwh, prev.energy_per_good_unit_kwh),
+            "inverse",
+            "energy_per_good_unit_kwh",
+        ),
+    ]
+    rows = [st.columns(5), st.columns(5)]
+    slots = rows[0] + rows[1][:4]
+    for slot, (label, value, delta, colour, col) in zip(slots, cards, strict=True):
+        slot.metric(
+            label,
+            value,
+            delta,
+            delta_color=colour,
+            border=True,
+            chart_data=[v for v in spark.get(col, []) if v is not None] or None,
+            chart_type="line",
+        )
+    with rows[1][4]:
+        st.metric(
+            "Failures",
+            kpi.fmt_int(cur.failure_count),
+            kpi.delta_rel(cur.failure_count, prev.failure_count),
+            delta_color="inverse",
+            border=True,
+            help="MTBF / MTTR per machine: Machine health page",
+        )
+
+    if daily.empty:
+        return
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(charts.oee_trend(daily), key="oee_trend")
+    with right:
+        per_machine = ui.q(data.SQL_MACHINE_DAILY_SUMS, f.trend_params())
+        st.plotly_chart(charts.units_by_machine(per_machine), key="units_by_machine")
+
+    st.subheader("Daily KPIs")
+    shown = daily[
+        [
+            "production_date",
+            "oee",
+            "availability",
+            "performance",
+            "quality",
+            "produced_qty",
+            "good_qty",
+            "scrap_rate",
+            "downtime_h",
+            "energy_per_good_unit_kwh",
+        ]
+    ]
+    ui.table(
+        shown,
+        "plant_daily_kpis",
+        column_config={
+            c: st.column_config.NumberColumn(format="percent")
+            for c in ("oee", "availability", "performance", "quality", "scrap_rate")
+        }
+        | {
+            "downtime_h": st.column_config.NumberColumn(format="%.1f h"),
+            "energy_per_good_unit_kwh": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
+    st.caption(
+        "Ratios over days, shifts and machines are computed from summed times and quantities "
+        "(ISO 22400), never by averaging daily percentages."
+    )
+
+
+render()

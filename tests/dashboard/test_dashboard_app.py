@@ -1,0 +1,238 @@
+"""The dashboard's pages under streamlit.testing (AppTest) on small published warehouses."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data, kpi
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+PAGES = [
+    "views/overview.py",
+    "views/machines.py",
+    "views/flow.py",
+    "views/process.py",
+    "views/quality.py",
+    "views/data_quality.py",
+]
+
+
+def _app(home: Path, monkeypatch, page: str | None = None, **state) -> AppTest:
+    monkeypatch.setenv(data.HOME_ENV, str(home))
+    monkeypatch.delenv(data.SERVING_ENV, raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for e in (*at.info, *at.warning, *at.error, *at.success)]
+    parts += [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def _no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _dates(home: Path) -> list[date]:
+    con = duckdb.connect(str(home / "warehouse" / "serving.duckdb"), read_only=True)
+    try:
+        return [r[0] for r in con.execute(
+            "select distinct production_date from gold.kpi_plant_daily order by 1"
+        ).fetchall()]  # fmt: skip
+    finally:
+        con.close()
+
+
+def _independent_kpis(home: Path, start: date, end: date) -> dict:
+    """The plant KPIs of a period straight from gold.kpi_plant_daily (ratios of sums)."""
+    con = duckdb.connect(str(home / "warehouse" / "serving.duckdb"), read_only=True)
+    try:
+        row = con.execute(
+            """
+            select sum(actual_production_time_s) / sum(planned_busy_time_s),
+                   sum(ideal_production_time_s) / sum(actual_production_time_s),
+                   sum(good_qty) / sum(produced_qty),
+                   sum(produced_qty), sum(good_qty), sum(scrap_qty) / sum(produced_qty),
+                   sum(down_time_s) / 3600, sum(energy_kwh)::double / sum(good_qty)
+            from gold.kpi_plant_daily
+            where production_date between ? and ?
+            """,
+            [start, end],
+        ).fetchone()
+    finally:
+        con.close()
+    a, p, q, produced, good, scrap, down_h, energy = row
+    return {
+        "_oee": a * p * q,
+        "OEE": kpi.fmt_pct(a * p * q),
+        "Availability": kpi.fmt_pct(a),
+        "Performance": kpi.fmt_pct(p),
+        "Quality": kpi.fmt_pct(q),
+        "Units produced": kpi.fmt_int(produced),
+        "Good units": kpi.fmt_int(good),
+        "Scrap rate": kpi.fmt_pct(scrap),
+        "Downtime": kpi.fmt_num(down_h, 1, "h"),
+        "Energy per good unit": kpi.fmt_num(energy, 3, "kWh"),
+    }
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(serving_home, monkeypatch, page):
+    at = _app(serving_home, monkeypatch, page)
+    _no_exception(at)
+    assert at.title, "page has no title"
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_kpi_cards_equal_an_independent_query(serving_home, monkeypatch):
+    days = _dates(serving_home)
+    assert len(days) >= 4
+    start, end = days[-2], days[-1]
+    at = _app(serving_home, monkeypatch, dates=(start, end))
+    _no_exception(at)
+    cards = {m.label: m for m in at.metric}
+    expected = _independent_kpis(serving_home, start, end)
+    assert {k: cards[k].value for k in expected if k[0] != "_"} == {
+        k: v for k, v in expected.items() if k[0] != "_"
+    }
+    # the change against the previous period (the two days before), in percentage points
+    prev = _independent_kpis(serving_home, days[-4], days[-3])
+    assert cards["OEE"].delta == kpi.delta_pp(expected["_oee"], prev["_oee"])
+    assert re.fullmatch(r"[+-]\d+\.\d pp", cards["OEE"].delta)
+
+
+def test_kpi_cards_of_the_whole_range_have_no_previous_period(serving_home, monkeypatch):
+    days = _dates(serving_home)
+    at = _app(serving_home, monkeypatch, dates=(days[0], days[-1]))
+    _no_exception(at)
+    cards = {m.label: m for m in at.metric}
+    assert cards["OEE"].value == _independent_kpis(serving_home, days[0], days[-1])["OEE"]
+    assert not cards["OEE"].delta  # no previous data: no change shown, never a fake 0
+    assert "No data for the previous period" in _texts(at)
+
+
+def test_shift_and_machine_filters_use_ratios_of_sums(serving_home, monkeypatch):
+    days = _dates(serving_home)
+    at = _app(serving_home, monkeypatch, dates=(days[0], days[-1]), shifts=["NIGHT"],
+              machines=["SMELTER-02"])  # fmt: skip
+    _no_exception(at)
+    con = duckdb.connect(str(serving_home / "warehouse" / "serving.duckdb"), read_only=True)
+    try:
+        a, p, q = con.execute(
+            """
+            select sum(actual_production_time_s) / sum(planned_busy_time_s),
+                   sum(ideal_production_time_s) / sum(actual_production_time_s),
+                   sum(good_qty) / sum(produced_qty)
+            from gold.kpi_machine_shift
+            where machine_id = 'SMELTER-02' and shift_code = 'NIGHT'
+            """
+        ).fetchone()
+    finally:
+        con.close()
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["OEE"] == kpi.fmt_pct(a * p * q)
+
+
+def test_machine_page_makes_smelter_02_degradation_obvious(serving_home, monkeypatch):
+    days = _dates(serving_home)
+    at = _app(serving_home, monkeypatch, "views/machines.py", dates=(days[0], days[-1]))
+    _no_exception(at)
+    assert "SMELTER-02" in _texts(at)
+    assert "SMELTER-02 is degrading" in _texts(at)
+
+
+def test_every_page_on_an_empty_serving_copy_says_so(empty_serving_home, monkeypatch):
+    at = _app(empty_serving_home, monkeypatch)
+    _no_exception(at)
+    assert "no production dates" in _texts(at)
+    assert not at.metric  # no 0 % cards
+
+
+def test_empty_range_and_missing_machine_give_messages(serving_home, monkeypatch):
+    days = _dates(serving_home)
+    for page in PAGES:
+        # a machine that produces nothing that page could show, on one shift only
+        at = _app(serving_home, monkeypatch, page, dates=(days[0], days[0]),
+                  machines=["DISPENSER-01"], shifts=["NIGHT"])  # fmt: skip
+        _no_exception(at)
+    for page in ("views/process.py", "views/flow.py"):
+        at = _app(serving_home, monkeypatch, page, machines=["SMELTER-01"])
+        _no_exception(at)
+    at = _app(serving_home, monkeypatch, "views/process.py", machines=["SMELTER-01"])
+    assert "No process cycles" in _texts(at)
+
+
+def test_no_serving_copy_is_a_clear_message(tmp_path, monkeypatch):
+    at = _app(tmp_path, monkeypatch)
+    _no_exception(at)
+    assert "No published serving copy" in _texts(at)
+
+
+def test_all_null_sensor_day_is_a_message_not_a_chart(null_sensor_home, monkeypatch):
+    days = _dates(null_sensor_home)
+    at = _app(null_sensor_home, monkeypatch, "views/machines.py", dates=(days[-1], days[-1]))
+    _no_exception(at)
+    assert "null" in _texts(at)
+    assert "nothing to chart" in _texts(at)
+
+
+def test_missing_audit_and_meta_degrade_gracefully(bare_serving_home, monkeypatch):
+    at = _app(bare_serving_home, monkeypatch, "views/data_quality.py")
+    _no_exception(at)
+    text = _texts(at)
+    assert "no publication record" in text
+    assert "No validation results" in text
+
+
+def test_validation_status_per_date(serving_home, monkeypatch):
+    days = _dates(serving_home)
+    at = _app(serving_home, monkeypatch, "views/data_quality.py", dates=(days[0], days[-1]))
+    _no_exception(at)
+    assert f"All {len(days)} production dates passed" in _texts(at)
+
+
+def test_new_publication_is_picked_up_without_restart(serving_home, tmp_path, monkeypatch):
+    import shutil
+
+    home = tmp_path / "home"
+    (home / "warehouse").mkdir(parents=True)
+    target = home / "warehouse" / "serving.duckdb"
+    shutil.copy2(serving_home / "warehouse" / "serving.duckdb", target)
+    days = _dates(home)
+    at = _app(home, monkeypatch, dates=(days[0], days[-1]))
+    before = {m.label: m.value for m in at.metric}["Units produced"]
+    # publish: a new file renamed over the old one, while the app keeps running
+    staged = home / "warehouse" / "serving.next.duckdb"
+    shutil.copy2(target, staged)
+    con = duckdb.connect(str(staged))
+    con.execute("update gold.kpi_machine_shift set produced_qty = produced_qty + 1")
+    con.close()
+    staged.replace(target)
+    at.run()
+    _no_exception(at)
+    after = {m.label: m.value for m in at.metric}["Units produced"]
+    assert after != before
+
+
+def test_filters_cannot_inject_sql(serving_home, monkeypatch):
+    f = data.Filters(
+        start=date(2026, 10, 23),
+        end=date(2026, 10, 26),
+        machines=("x'); drop table gold.kpi_machine_shift; --",),
+    )
+    path = serving_home / "warehouse" / "serving.duckdb"
+    out = data.query(path, data.SQL_PERIOD_SUMS, f.params())
+    assert out["row_count"].iloc[0] == 0
+    assert not data.query(path, "select * from gold.kpi_machine_shift limit 1").empty
