@@ -123,6 +123,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"\nBuilding silver and gold (dbt, Dagster job transform_job) for {days[0]} .. {days[-1]}"
     )
     transform = run_transform(home, days[0], days[-1])
+    from orchestration.validation_summary import summary_lines
+
+    print("\n" + "\n".join(summary_lines(home)))
     return 0 if transform.success else 1
 
 
@@ -180,7 +183,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("\nWhere to look:")
     print(f"  raw landing files : {home / 'landing'}/<delivery date>/<source>/")
     print(f"  ground truth      : {home / 'ground_truth'}/<production date>/truth.json")
-    print(f"  bronze warehouse  : {home / 'warehouse' / 'shopfloor.duckdb'} (schema bronze)")
+    print(f"  warehouse         : {home / 'warehouse' / 'shopfloor.duckdb'} (bronze, silver, gold)")
+    print(f"  serving copy      : {home / 'warehouse' / 'serving.duckdb'} (validated; read-only)")
+    print(f"  validation report : {home / 'reports' / 'validation_latest.md'}")
     print("  data contract     : docs/data_contract.md")
     print("  Dagster UI        : shopfloor ui")
     return code

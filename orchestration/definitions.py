@@ -17,13 +17,21 @@ from orchestration.dbt_assets import gold_by_production_date, silver_and_dimensi
 from orchestration.dbt_project import shopfloor_dbt
 from orchestration.jobs import bronze_job, daily_job, transform_job
 from orchestration.paths import HOME_ENV
+from orchestration.publish_asset import publish_serving
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import bronze_daily_schedule
 from orchestration.sensors import landing_sensor
+from orchestration.validation import validation_checks
 
 defs = Definitions(
-    assets=[*landing_specs(), *bronze_assets(), silver_and_dimensions, gold_by_production_date],
-    asset_checks=bronze_checks(),
+    assets=[
+        *landing_specs(),
+        *bronze_assets(),
+        silver_and_dimensions,
+        gold_by_production_date,
+        publish_serving,
+    ],
+    asset_checks=[*bronze_checks(), *validation_checks()],
     jobs=[bronze_job, transform_job, daily_job],
     schedules=[bronze_daily_schedule],
     sensors=[landing_sensor],

@@ -20,7 +20,8 @@ bronze_job = define_asset_job(
     description="Load one delivery date of landing into bronze, then run the bronze checks.",
 )
 
-TRANSFORM_GROUPS = ("reference", "silver", "gold")
+# Silver, gold, then the truth gate (blocking checks on gold) and publish to the serving copy.
+TRANSFORM_GROUPS = ("reference", "silver", "gold", "serving")
 
 # Silver and gold for a production-date window: `shopfloor run` launches it once for the whole
 # landed range after bronze (the partitioned dbt assets take the range in a single run).
@@ -29,7 +30,7 @@ transform_job = define_asset_job(
     selection=AssetSelection.groups(*TRANSFORM_GROUPS),
     executor_def=in_process_executor,
     tags={WRITER_TAG: "warehouse"},
-    description="dbt build: seeds, silver, dimensions, then facts and KPI marts for the window.",
+    description="dbt build: seeds, silver, dimensions, facts and KPI marts; truth gate; publish.",
 )
 
 # One delivery date end to end: what the schedule and the sensor launch.

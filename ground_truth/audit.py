@@ -1,0 +1,77 @@
+"""The `audit` schema: append-only records of every validation, expectation run and publication.
+
+Why: a gate is only trustworthy if its verdicts can be inspected afterwards; every run appends
+under its Dagster run id, so history is kept and the serving copy carries the latest verdicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import astuple, fields
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+DDL = (
+    "create schema if not exists audit",
+    """create table if not exists audit.validation_results (
+        run_id varchar not null, production_date date not null, mart varchar not null,
+        key varchar not null, metric varchar not null, expected varchar, actual varchar,
+        tolerance double, passed boolean not null)""",
+    """create table if not exists audit.validation_runs (
+        run_id varchar not null, validated_at timestamptz not null,
+        production_date date not null, truth_status varchar not null,
+        metrics_checked bigint not null, metrics_passed bigint not null,
+        metrics_failed bigint not null, passed boolean not null)""",
+    """create table if not exists audit.chaos_recall (
+        run_id varchar not null, validated_at timestamptz not null, date_from date,
+        date_to date, chaos_type varchar not null, injected bigint not null,
+        detected bigint not null, handled_elsewhere bigint not null, recall double,
+        passed boolean not null, note varchar)""",
+    """create table if not exists audit.expectation_results (
+        run_id varchar not null, validated_at timestamptz not null, layer varchar not null,
+        suite varchar not null, partition_key varchar, expectation varchar not null,
+        column_name varchar, severity varchar not null, success boolean not null,
+        observed varchar)""",
+    """create table if not exists audit.publications (
+        published_at timestamptz not null, run_id varchar not null,
+        production_dates date[], covered_from date, covered_to date,
+        validation_status varchar not null, metrics_checked bigint, metrics_failed bigint,
+        serving_path varchar)""",
+)
+
+TABLES = (
+    "validation_results",
+    "validation_runs",
+    "chaos_recall",
+    "expectation_results",
+    "publications",
+)
+
+
+def ensure_audit(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the audit schema and tables when missing."""
+    for statement in DDL:
+        con.execute(statement)
+
+
+def append(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Append rows (dicts with the table's column names) in one statement via Arrow."""
+    if table not in TABLES:
+        raise ValueError(f"not an audit table: {table}")
+    if not rows:
+        return
+    ensure_audit(con)
+    columns = list(rows[0])
+    batch = pa.Table.from_pylist([dict(r) for r in rows])  # noqa: F841 (read by the SQL below)
+    names = ", ".join(columns)
+    con.execute(f"insert into audit.{table} ({names}) select {names} from batch")  # noqa: S608
+
+
+def as_rows(run_id: str, records: Sequence[Any]) -> list[dict[str, Any]]:
+    """Dataclass records as audit rows, prefixed with the run id."""
+    if not records:
+        return []
+    names = [f.name for f in fields(records[0])]
+    return [{"run_id": run_id, **dict(zip(names, astuple(r), strict=True))} for r in records]

@@ -1,0 +1,130 @@
+"""The truth gate for a set of production dates: compare, measure recall, record, report.
+
+Why: Dagster checks, the CLI summary and the tests all need the same verdict; this function is
+the one place that produces it (and writes `audit.*` plus the Markdown report).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from ground_truth import audit
+from ground_truth.compare import MetricResult, compare_date
+from ground_truth.recall import Recall, chaos_recall
+from ground_truth.truth import load_truth
+
+NO_TRUTH = "no truth"
+HAS_TRUTH = "truth"
+
+
+@dataclass
+class DateVerdict:
+    """The gate's verdict on one production date."""
+
+    production_date: date
+    truth_status: str
+    results: list[MetricResult] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[MetricResult]:
+        return [r for r in self.results if not r.passed]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class GateOutcome:
+    """Verdicts per date, chaos recall and where the report was written."""
+
+    run_id: str
+    dates: list[DateVerdict]
+    recall: list[Recall]
+    report: Path | None = None
+
+    @property
+    def checked(self) -> int:
+        return sum(len(d.results) for d in self.dates)
+
+    @property
+    def failed(self) -> int:
+        return sum(len(d.failures) for d in self.dates)
+
+    @property
+    def passed(self) -> bool:
+        return all(d.passed for d in self.dates)
+
+    @property
+    def status(self) -> str:
+        """passed / failed, or 'expectations only' when no date had truth."""
+        if not self.passed:
+            return "failed"
+        if all(d.truth_status == NO_TRUTH for d in self.dates):
+            return "passed (no truth: expectations only)"
+        return "passed"
+
+
+def run_gate(
+    con: duckdb.DuckDBPyConnection, home: Path, days: list[date], run_id: str
+) -> GateOutcome:
+    """Validate gold for `days` against truth, append to audit, write the report."""
+    from ground_truth.report import write_report
+
+    verdicts, truths = [], {}
+    for day in sorted(days):
+        truth = load_truth(home, day)
+        if truth is None:
+            verdicts.append(DateVerdict(day, NO_TRUTH))
+            continue
+        truths[day] = truth
+        verdicts.append(DateVerdict(day, HAS_TRUTH, compare_date(con, truth, day)))
+    recall = chaos_recall(con, truths) if truths else []
+    outcome = GateOutcome(run_id, verdicts, recall)
+    record(con, outcome)
+    outcome.report = write_report(home, outcome)
+    return outcome
+
+
+def record(con: duckdb.DuckDBPyConnection, outcome: GateOutcome) -> None:
+    """Append the outcome to audit.validation_results, validation_runs and chaos_recall."""
+    now = datetime.now(UTC)
+    audit.ensure_audit(con)
+    for verdict in outcome.dates:
+        audit.append(con, "validation_results", audit.as_rows(outcome.run_id, verdict.results))
+    runs = [
+        {
+            "run_id": outcome.run_id,
+            "validated_at": now,
+            "production_date": v.production_date,
+            "truth_status": v.truth_status,
+            "metrics_checked": len(v.results),
+            "metrics_passed": len(v.results) - len(v.failures),
+            "metrics_failed": len(v.failures),
+            "passed": v.passed,
+        }
+        for v in outcome.dates
+    ]
+    audit.append(con, "validation_runs", runs)
+    with_truth = [v.production_date for v in outcome.dates if v.truth_status == HAS_TRUTH]
+    recall = [
+        {
+            "run_id": outcome.run_id,
+            "validated_at": now,
+            "date_from": min(with_truth),
+            "date_to": max(with_truth),
+            "chaos_type": r.chaos_type,
+            "injected": r.injected,
+            "detected": r.detected,
+            "handled_elsewhere": r.handled_elsewhere,
+            "recall": r.recall,
+            "passed": r.passed,
+            "note": r.note,
+        }
+        for r in outcome.recall
+    ]
+    audit.append(con, "chaos_recall", recall)

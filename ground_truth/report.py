@@ -1,0 +1,95 @@
+"""The gate's readable report: $SHOPFLOOR_HOME/reports/validation_<run>.md (and latest.md).
+
+Why: audit tables are for queries; a person deciding whether to trust today's numbers wants one
+page: the verdict, what failed (with expected vs actual), recall per chaos type, and whether a
+date was validated against truth at all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ground_truth.gate import GateOutcome
+
+MAX_FAILURES = 200
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f} %"
+
+
+def render(outcome: GateOutcome) -> str:
+    """The report as Markdown."""
+    lines = [
+        f"# Validation report — run {outcome.run_id}",
+        "",
+        f"**Verdict: {outcome.status.upper()}** — {outcome.checked:,} truth metrics checked, "
+        f"{outcome.checked - outcome.failed:,} passed, {outcome.failed:,} failed.",
+        "",
+        "Tolerances: counts and seconds exact; 6-dp ratios ±1e-6; 3-dp values ±1e-3 "
+        "(`ground_truth/tolerances.py`, data contract §9).",
+        "",
+        "## Production dates",
+        "",
+        "| date | truth | metrics | failed | verdict |",
+        "|---|---|---:|---:|---|",
+    ]
+    for v in outcome.dates:
+        verdict = "pass" if v.passed else "FAIL"
+        if v.truth_status == "no truth":
+            verdict = "no truth file: expectation suites only, not compared"
+        lines.append(
+            f"| {v.production_date} | {v.truth_status} | {len(v.results):,} "
+            f"| {len(v.failures):,} | {verdict} |"
+        )
+    by_mart = Counter(r.mart for v in outcome.dates for r in v.failures)
+    failures = [r for v in outcome.dates for r in v.failures]
+    if failures:
+        lines += [
+            "",
+            "## Failures",
+            "",
+            "by mart: " + ", ".join(f"{m} {n}" for m, n in sorted(by_mart.items())),
+            "",
+            "| date | mart | key | metric | expected | actual | tolerance |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in failures[:MAX_FAILURES]:
+            lines.append(
+                f"| {r.production_date} | {r.mart} | {r.key} | {r.metric} | {r.expected} "
+                f"| {r.actual} | {r.tolerance} |"
+            )
+        if len(failures) > MAX_FAILURES:
+            lines.append(f"\n… {len(failures) - MAX_FAILURES} more in audit.validation_results")
+    lines += ["", "## Chaos detection recall", ""]
+    if not outcome.recall:
+        lines.append("No truth file for these dates: recall cannot be measured.")
+    else:
+        lines += [
+            "| chaos type | injected | detected | handled elsewhere | recall | note |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        for r in outcome.recall:
+            lines.append(
+                f"| {r.chaos_type} | {r.injected:,} | {r.detected:,} | {r.handled_elsewhere:,} "
+                f"| {_pct(r.recall)} | {r.note} |"
+            )
+        lines += ["", "Counting rules: `ground_truth/recall.py` (module docstring)."]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(home: Path, outcome: GateOutcome) -> Path:
+    """Write the report atomically and point reports/validation_latest.md at it."""
+    folder = home / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"validation_{outcome.run_id}.md"
+    text = render(outcome)
+    for target in (path, folder / "validation_latest.md"):
+        tmp = target.with_suffix(".md.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    return path

@@ -1,0 +1,24 @@
+"""Reading truth.json: the only pipeline code that opens ground-truth files (DESIGN §3).
+
+Why: gold is computed from landing data alone; keeping every read of truth in this package makes
+that rule checkable with one grep.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+def truth_path(home: Path, day: date) -> Path:
+    return home / "ground_truth" / day.isoformat() / "truth.json"
+
+
+def load_truth(home: Path, day: date) -> dict[str, Any] | None:
+    """The truth of one production date, or None when there is none (real plant data)."""
+    path = truth_path(home, day)
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))

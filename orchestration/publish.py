@@ -1,0 +1,116 @@
+"""Publish validated gold and the audit trail to `warehouse/serving.duckdb`, atomically.
+
+Why: analysts and the dashboard must never meet a lock error or half a publication. The writer
+never opens serving.duckdb itself: it builds a new file next to it and renames it into place
+(os.replace is atomic on one file system). A reader that already has the old file open keeps its
+consistent snapshot (the old inode) and sees the new data on its next connect.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from ground_truth import audit
+
+SERVING_NAME = "serving.duckdb"
+COPIED_SCHEMAS = ("gold", "audit")
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What one publish wrote."""
+
+    path: Path
+    published_at: datetime
+    run_id: str
+    production_dates: list[date]
+    tables: int
+
+
+def serving_path(home: Path) -> Path:
+    return home / "warehouse" / SERVING_NAME
+
+
+def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = ? order by table_name",
+        [schema],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    home: Path,
+    run_id: str,
+    production_dates: list[date],
+    validation_status: str,
+    metrics_checked: int | None = None,
+    metrics_failed: int | None = None,
+) -> Publication:
+    """Copy gold + audit from the open warehouse connection into a new file, then rename it."""
+    target = serving_path(home)
+    tmp = target.with_name(f".{SERVING_NAME}.{uuid.uuid4().hex}.tmp")
+    now = datetime.now(UTC)
+    audit.ensure_audit(con)
+    covered = con.execute(
+        "select min(production_date), max(production_date) from gold.kpi_plant_daily"
+    ).fetchone()
+    row = {
+        "published_at": now,
+        "run_id": run_id,
+        "production_dates": sorted(production_dates),
+        "covered_from": covered[0],
+        "covered_to": covered[1],
+        "validation_status": validation_status,
+        "metrics_checked": metrics_checked,
+        "metrics_failed": metrics_failed,
+        "serving_path": str(target),
+    }
+    tables = 0
+    con.execute("attach ? as serving_new", [str(tmp)])
+    try:
+        for schema in COPIED_SCHEMAS:
+            con.execute(f"create schema serving_new.{schema}")
+            for table in _tables(con, schema):
+                name = f"{schema}.{_ident(table)}"
+                con.execute(f"create table serving_new.{name} as select * from {name}")  # noqa: S608
+                tables += 1
+        con.execute("create schema serving_new.meta")
+        con.execute(
+            "create table serving_new.meta.publication as "
+            "select * from audit.publications where false"
+        )
+        con.execute("insert into serving_new.meta.publication select * from audit.publications")
+        con.execute(
+            "insert into serving_new.meta.publication values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(row.values()),
+        )
+    except BaseException:
+        con.execute("detach serving_new")
+        tmp.unlink(missing_ok=True)
+        raise
+    con.execute("detach serving_new")  # checkpoints and closes the new file: no WAL left behind
+    with open(tmp, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+    audit.append(con, "publications", [row])
+    return Publication(target, now, run_id, sorted(production_dates), tables)
+
+
+def connect_serving(home: Path) -> duckdb.DuckDBPyConnection:
+    """How readers open the serving copy: read-only, UTC session time zone."""
+    con = duckdb.connect(str(serving_path(home)), read_only=True)
+    con.execute("set TimeZone = 'UTC'")
+    return con

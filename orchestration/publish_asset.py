@@ -1,0 +1,74 @@
+"""The `publish` asset: validated gold + audit → warehouse/serving.duckdb (see publish.py).
+
+Why an asset downstream of every gold asset: the truth checks on the KPI marts are blocking, so
+Dagster skips this step whenever a mart fails truth in the same run, and the last good serving
+copy stays in place.
+"""
+
+from datetime import date
+
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, asset
+
+from orchestration.assets import WRITER_POOL
+from orchestration.dbt_assets import gold_by_production_date, silver_and_dimensions
+from orchestration.partitions import delivery_partitions
+from orchestration.publish import publish
+from orchestration.resources import WarehouseResource
+
+SERVING_GROUP = "serving"
+GOLD_KEYS = sorted(
+    (
+        k
+        for k in [*silver_and_dimensions.keys, *gold_by_production_date.keys]
+        if k.path[0] == "gold"
+    ),
+    key=lambda k: k.to_user_string(),
+)
+
+
+def _validation_summary(con, run_id: str) -> tuple[str, int, int]:
+    row = con.execute(
+        "select count(*), coalesce(sum(metrics_checked), 0), coalesce(sum(metrics_failed), 0), "
+        "count(*) filter (truth_status = 'truth') from audit.validation_runs where run_id = ?",
+        [run_id],
+    ).fetchone()
+    dates, checked, failed, with_truth = (int(v) for v in row)
+    if dates == 0:
+        return "not validated", 0, 0
+    if failed:
+        return "failed", checked, failed
+    return ("passed" if with_truth else "no truth: expectations only"), checked, failed
+
+
+@asset(
+    key=AssetKey(["serving", "publish"]),
+    deps=GOLD_KEYS,
+    group_name=SERVING_GROUP,
+    partitions_def=delivery_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    pool=WRITER_POOL,
+    description="Atomically replace warehouse/serving.duckdb with validated gold + audit.",
+)
+def publish_serving(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> MaterializeResult:
+    """Write a new serving file and rename it into place, with a meta.publication row."""
+    days = [date.fromisoformat(k) for k in context.partition_keys]
+    con = warehouse.connect()
+    try:
+        status, checked, failed = _validation_summary(con, context.run_id)
+        if status in ("failed", "not validated"):  # defence in depth behind the blocking checks
+            raise RuntimeError(f"refusing to publish: validation {status} in run {context.run_id}")
+        result = publish(con, warehouse.home_path, context.run_id, days, status, checked, failed)
+    finally:
+        con.close()
+    return MaterializeResult(
+        metadata={
+            "serving_path": str(result.path),
+            "tables": result.tables,
+            "validation_status": status,
+            "metrics_checked": checked,
+            "metrics_failed": failed,
+            "production_dates": f"{days[0]} .. {days[-1]}" if days else "none",
+        }
+    )

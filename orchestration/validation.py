@@ -1,0 +1,234 @@
+"""The truth gate and the expectation suites as Dagster asset checks.
+
+Why: the UI shows each verdict on the asset it judges, per production date (or delivery date for
+bronze); `blocking=True` makes an ERROR-severity failure stop every downstream asset of the run,
+so `publish` never copies gold that failed truth or silver that failed a critical expectation.
+Warnings (severity WARN) are recorded and shown but never block.
+"""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+from dagster import (
+    AssetCheckEvaluation,
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetKey,
+    multi_asset_check,
+)
+from dagster._utils.warnings import disable_dagster_warnings
+
+from ground_truth import audit
+from ground_truth.gate import NO_TRUTH, GateOutcome, run_gate
+from ground_truth.marts import MARTS
+from orchestration.assets import bronze_key
+from orchestration.partitions import delivery_partitions
+from orchestration.resources import WarehouseResource
+from orchestration.validation_suites import CRITICAL, SUITES, Outcome, Suite, validate_suite
+
+TRUTH_CHECK, RECALL_CHECK, GX_CHECK = "matches_truth", "chaos_recall", "expectations"
+QUALITY_ASSET = AssetKey(["gold", "data_quality_daily"])
+MAX_LISTED = 20
+
+
+def gold_key(table: str) -> AssetKey:
+    return AssetKey(["gold", table])
+
+
+def _partition_dates(context: AssetCheckExecutionContext) -> list[date]:
+    keys = context.op_execution_context.partition_keys
+    return [date.fromisoformat(k) for k in keys]
+
+
+def _truth_metadata(outcome: GateOutcome, table: str, day: date | None) -> dict:
+    dates = [d for d in outcome.dates if day is None or d.production_date == day]
+    results = [r for d in dates for r in d.results if r.mart == table]
+    failures = [r for r in results if not r.passed]
+    lines = [
+        f"{r.production_date} {r.key} {r.metric}: expected {r.expected}, got {r.actual}"
+        for r in failures[:MAX_LISTED]
+    ]
+    no_truth = [str(d.production_date) for d in dates if d.truth_status == NO_TRUTH]
+    return {
+        "metrics_checked": len(results),
+        "metrics_failed": len(failures),
+        "failures": "\n".join(lines) or "none",
+        "no_truth_dates": ", ".join(no_truth) or "none",
+        "report": str(outcome.report),
+    }
+
+
+# Partitioned asset checks are a Dagster preview feature: they give one verdict per partition.
+with disable_dagster_warnings():
+    TRUTH_SPECS = [
+        AssetCheckSpec(
+            TRUTH_CHECK,
+            asset=gold_key(m.table),
+            blocking=True,
+            partitions_def=delivery_partitions,
+            description=f"Every row and metric equals truth.json `{m.section}` within "
+            "the tolerances of data_contract §9 (ground_truth/tolerances.py).",
+        )
+        for m in MARTS
+    ] + [
+        AssetCheckSpec(
+            RECALL_CHECK,
+            asset=QUALITY_ASSET,
+            partitions_def=delivery_partitions,
+            description="Each injected chaos type is detected and handled (WARN only).",
+        )
+    ]
+
+
+@multi_asset_check(specs=TRUTH_SPECS, name="truth_gate", can_subset=False)
+def truth_gate(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> Iterator[AssetCheckResult]:
+    """Compare the run's production dates with truth; one verdict per mart and date."""
+    days = _partition_dates(context)
+    con = warehouse.connect()
+    try:
+        outcome = run_gate(con, warehouse.home_path, days, context.op_execution_context.run_id)
+    finally:
+        con.close()
+    per_date = len(days) > 1  # a single-partition step already attaches its partition
+    for mart in MARTS:
+        key = gold_key(mart.table)
+        if per_date:
+            for verdict in outcome.dates:
+                failed = [r for r in verdict.failures if r.mart == mart.table]
+                context.op_execution_context.log_event(
+                    AssetCheckEvaluation(
+                        asset_key=key,
+                        check_name=TRUTH_CHECK,
+                        passed=not failed,
+                        blocking=True,
+                        partition=verdict.production_date.isoformat(),
+                        metadata=_truth_metadata(outcome, mart.table, verdict.production_date),
+                    )
+                )
+        failed = any(r.mart == mart.table for d in outcome.dates for r in d.failures)
+        yield AssetCheckResult(
+            asset_key=key,
+            check_name=TRUTH_CHECK,
+            passed=not failed,
+            severity=AssetCheckSeverity.ERROR,
+            metadata=_truth_metadata(outcome, mart.table, None),
+        )
+    missed = [f"{r.chaos_type}: {r.detected}/{r.injected}" for r in outcome.recall if not r.passed]
+    yield AssetCheckResult(
+        asset_key=QUALITY_ASSET,
+        check_name=RECALL_CHECK,
+        passed=not missed,
+        severity=AssetCheckSeverity.WARN,
+        description="; ".join(missed) or None,
+        metadata={r.chaos_type: f"{r.detected}/{r.injected}" for r in outcome.recall},
+    )
+
+
+def suite_asset(suite: Suite) -> AssetKey:
+    if suite.layer == "bronze":
+        return bronze_key(suite.table)
+    return AssetKey(["silver", suite.table])
+
+
+def _gx_result(suite: Suite, outcomes: list[Outcome]) -> AssetCheckResult:
+    failed = [o for o in outcomes if not o.success]
+    critical = [o for o in failed if o.severity == CRITICAL]
+    lines = [
+        f"[{o.severity}] {o.expectation}({o.column_name}): observed {o.observed}"
+        for o in failed[:MAX_LISTED]
+    ]
+    return AssetCheckResult(
+        asset_key=suite_asset(suite),
+        check_name=GX_CHECK,
+        passed=not failed,
+        severity=AssetCheckSeverity.ERROR if critical else AssetCheckSeverity.WARN,
+        description=f"{len(critical)} critical, {len(failed) - len(critical)} warning failures"
+        if failed
+        else None,
+        metadata={
+            "suite": suite.name,
+            "expectations": len(outcomes),
+            "failed_critical": len(critical),
+            "failed_warning": len(failed) - len(critical),
+            "failures": "\n".join(lines) or "none",
+        },
+    )
+
+
+def _record(con, run_id: str, suite: Suite, partition: str | None, outcomes: list) -> None:
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "run_id": run_id,
+            "validated_at": now,
+            "layer": suite.layer,
+            "suite": o.suite,
+            "partition_key": partition,
+            "expectation": o.expectation,
+            "column_name": o.column_name,
+            "severity": o.severity,
+            "success": o.success,
+            "observed": o.observed,
+        }
+        for o in outcomes
+    ]
+    audit.append(con, "expectation_results", rows)
+
+
+def _gx_specs(layer: str) -> list[AssetCheckSpec]:
+    pdef = delivery_partitions if layer == "bronze" else None
+    with disable_dagster_warnings():
+        return [
+            AssetCheckSpec(
+                GX_CHECK,
+                asset=suite_asset(s),
+                blocking=True,
+                partitions_def=pdef,
+                description=f"Great Expectations suite `{s.name}` (critical blocks, "
+                "warning does not)",
+            )
+            for s in SUITES
+            if s.layer == layer
+        ]
+
+
+def _run_suites(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource, layer: str
+) -> Iterator[AssetCheckResult]:
+    selected = {k.asset_key for k in context.selected_asset_check_keys}
+    partition = context.op_execution_context.partition_key if layer == "bronze" else None
+    con = warehouse.connect()
+    try:
+        for suite in SUITES:
+            if suite.layer != layer or suite_asset(suite) not in selected:
+                continue
+            day = date.fromisoformat(partition) if partition else None
+            outcomes = validate_suite(con, suite, day)
+            _record(con, context.op_execution_context.run_id, suite, partition, outcomes)
+            yield _gx_result(suite, outcomes)
+    finally:
+        con.close()
+
+
+@multi_asset_check(specs=_gx_specs("bronze"), name="bronze_expectations", can_subset=True)
+def bronze_expectations(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> Iterator[AssetCheckResult]:
+    """GX suites on the bronze rows of the run's delivery date."""
+    yield from _run_suites(context, warehouse, "bronze")
+
+
+@multi_asset_check(specs=_gx_specs("silver"), name="silver_expectations", can_subset=True)
+def silver_expectations(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> Iterator[AssetCheckResult]:
+    """GX suites on silver staging models (whole tables: they are views over all of bronze)."""
+    yield from _run_suites(context, warehouse, "silver")
+
+
+def validation_checks() -> list:
+    return [truth_gate, bronze_expectations, silver_expectations]

@@ -1,0 +1,303 @@
+"""Great Expectations (1.x) suites for bronze and silver, validated on pandas frames.
+
+Why pandas: GX 1.24 cannot validate DuckDB through its SQL datasource (every metric fails), so a
+suite's query is read into a dataframe and validated with an ephemeral context (STACK_NOTES).
+Why lazy: `import great_expectations` costs 10–18 s; only a running check pays it.
+Severity: `critical` failures block (Dagster ERROR, blocking check); `warning` ones are recorded
+and shown but do not block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+
+CRITICAL, WARNING = "critical", "warning"
+INT_TYPES = ["int8", "int16", "int32", "int64", "Int8", "Int16", "Int32", "Int64"]
+
+
+@dataclass(frozen=True)
+class Exp:
+    """One expectation: GX class name, its arguments and the severity of a failure."""
+
+    kind: str
+    kwargs: dict[str, Any]
+    severity: str = CRITICAL
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A named suite over the rows one query returns (bound to the partition, if any)."""
+
+    name: str
+    layer: str  # bronze | silver
+    table: str  # the asset's table, e.g. "production_batches"
+    query: str
+    expectations: Callable[[dict[str, Any]], list[Exp]]
+    partitioned: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _exist(*columns: str) -> list[Exp]:
+    return [Exp("ExpectColumnToExist", {"column": c}) for c in columns]
+
+
+def _not_null(*columns: str, mostly: float = 1.0, severity: str = CRITICAL) -> list[Exp]:
+    return [
+        Exp("ExpectColumnValuesToNotBeNull", {"column": c, "mostly": mostly}, severity)
+        for c in columns
+    ]
+
+
+def _ge0(*columns: str) -> list[Exp]:
+    return [Exp("ExpectColumnValuesToBeBetween", {"column": c, "min_value": 0}) for c in columns]
+
+
+def _ints(*columns: str) -> list[Exp]:
+    return [
+        Exp("ExpectColumnValuesToBeInTypeList", {"column": c, "type_list": INT_TYPES})
+        for c in columns
+    ]
+
+
+LINEAGE = ("_source_file", "_file_sha256", "_row_number", "_delivery_date", "_loaded_at")
+DIGITS = r"^\s*\d+\s*$"
+
+
+def _bronze_batches(_: dict[str, Any]) -> list[Exp]:
+    return [
+        *_exist(
+            "batch_id",
+            "machine_id",
+            "product",
+            "start_time",
+            "end_time",
+            "units_produced",
+            "units_defective",
+            *LINEAGE,
+        ),
+        *_not_null("batch_id", *LINEAGE),
+        Exp("ExpectColumnValuesToMatchRegex", {"column": "units_produced", "regex": DIGITS}),
+        Exp("ExpectColumnValuesToMatchRegex", {"column": "units_defective", "regex": DIGITS}),
+    ]
+
+
+def _bronze_qc(_: dict[str, Any]) -> list[Exp]:
+    return [
+        *_exist("check_id", "batch_id", "defects_found", "disposition", *LINEAGE),
+        *_not_null("check_id", "batch_id", *LINEAGE),
+        Exp("ExpectColumnValuesToMatchRegex", {"column": "defects_found", "regex": DIGITS}),
+    ]
+
+
+def _bronze_sensors(_: dict[str, Any]) -> list[Exp]:
+    return [
+        *_exist(
+            "device_id", "machine", "ts", "received_at", "temperature_c", "pressure_bar", *LINEAGE
+        ),
+        *_not_null("device_id", "ts", *LINEAGE),
+        # chaos 3 writes 2 % of values as null at default (6 % heavy): > 15 % is an outage
+        *_not_null("temperature_c", "pressure_bar", "power_kw", mostly=0.85, severity=WARNING),
+    ]
+
+
+def _silver_batches(p: dict[str, Any]) -> list[Exp]:
+    import pandas as pd
+
+    fresh_from = pd.Timestamp(p["latest_delivery"] - timedelta(days=2))
+    return [
+        *_not_null(
+            "batch_id",
+            "machine_id",
+            "product_id",
+            "started_at",
+            "ended_at",
+            "production_date",
+            "units_produced",
+            "units_defective",
+        ),
+        Exp("ExpectColumnValuesToBeUnique", {"column": "batch_id"}),
+        *_ints("units_produced", "units_defective"),
+        *_ge0("units_produced", "units_defective", "energy_kwh"),
+        Exp(
+            "ExpectColumnPairValuesAToBeGreaterThanB",
+            {"column_A": "units_produced", "column_B": "units_defective", "or_equal": True},
+        ),
+        Exp(
+            "ExpectColumnPairValuesAToBeGreaterThanB",
+            {"column_A": "ended_at", "column_B": "started_at", "or_equal": True},
+        ),
+        Exp(
+            "ExpectColumnMaxToBeBetween",
+            {"column": "production_date", "min_value": fresh_from},
+            WARNING,
+        ),
+    ]
+
+
+def _silver_qc(_: dict[str, Any]) -> list[Exp]:
+    return [
+        *_not_null("check_id", "batch_id", "machine_id", "product_id", "disposition"),
+        Exp("ExpectColumnValuesToBeUnique", {"column": "check_id"}),
+        *_ints("sample_size", "defects_found"),
+        *_ge0("sample_size", "defects_found"),
+        Exp(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "disposition", "value_set": ["SCRAP", "REWORK", "PASS"]},
+        ),
+        Exp(
+            "ExpectColumnValuesToBeInSet",
+            {
+                "column": "reason_category",
+                "value_set": ["QUALITY", "MACHINE_ERROR", "MATERIAL", "OPERATOR"],
+            },
+            WARNING,
+        ),
+    ]
+
+
+def _silver_sensors(_: dict[str, Any]) -> list[Exp]:
+    return [
+        *_not_null("device_id", "machine_id", "device_ts", "received_at"),
+        # one reading per device and gateway receive time; device clocks drift and restart each
+        # day (chaos 4), so device_ts legitimately repeats around the day change
+        Exp("ExpectCompoundColumnsToBeUnique", {"column_list": ["device_id", "received_at"]}),
+        # physical bounds: smelters run at ~600–1 600 °C, presses below 50 bar (§5.4)
+        Exp(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "temperature_c", "min_value": -40, "max_value": 1800},
+        ),
+        Exp(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "pressure_bar", "min_value": 0, "max_value": 100},
+        ),
+        *_ge0("power_kw", "vibration_mm_s"),
+        *_not_null(
+            "temperature_c",
+            "pressure_bar",
+            "power_kw",
+            "vibration_mm_s",
+            mostly=0.85,
+            severity=WARNING,
+        ),
+    ]
+
+
+def _bronze_query(table: str, columns: str) -> str:
+    return f"select {columns} from bronze.{table} where _delivery_date = ?"  # noqa: S608
+
+
+SUITES: tuple[Suite, ...] = (
+    Suite(
+        "bronze_production_batches",
+        "bronze",
+        "production_batches",
+        _bronze_query("production_batches", "*"),
+        _bronze_batches,
+        partitioned=True,
+    ),
+    Suite(
+        "bronze_qc_checks",
+        "bronze",
+        "qc_checks",
+        _bronze_query("qc_checks", "*"),
+        _bronze_qc,
+        partitioned=True,
+    ),
+    Suite(
+        "bronze_sensor_logs",
+        "bronze",
+        "sensor_logs",
+        _bronze_query("sensor_logs", "*"),
+        _bronze_sensors,
+        partitioned=True,
+    ),
+    Suite(
+        "silver_production_batches",
+        "silver",
+        "stg_mes__production_batches",
+        "select * exclude (energy_kwh), cast(energy_kwh as double) as energy_kwh "
+        "from silver.stg_mes__production_batches",
+        _silver_batches,
+    ),
+    Suite(
+        "silver_qc_checks",
+        "silver",
+        "stg_mes__qc_checks",
+        "select * from silver.stg_mes__qc_checks",
+        _silver_qc,
+    ),
+    Suite(
+        "silver_sensor_readings",
+        "silver",
+        "stg_sensors__sensor_readings",
+        "select * from silver.stg_sensors__sensor_readings",
+        _silver_sensors,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One expectation's result, flattened for audit and Dagster metadata."""
+
+    suite: str
+    expectation: str
+    column_name: str | None
+    severity: str
+    success: bool
+    observed: str
+
+
+def suite_params(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Values expectations depend on: the latest delivery date loaded (for freshness)."""
+    latest = con.execute("select max(delivery_date) from bronze._files").fetchone()[0]
+    return {"latest_delivery": latest or date.today()}
+
+
+def _gx_expectation(gx: Any, exp: Exp) -> Any:
+    cls = getattr(gx.expectations, exp.kind)
+    return cls(**exp.kwargs, severity=exp.severity)
+
+
+def validate_suite(
+    con: duckdb.DuckDBPyConnection, suite: Suite, partition: date | None = None
+) -> list[Outcome]:
+    """Run one suite on its query's rows and return every expectation's outcome."""
+    import great_expectations as gx  # lazy: 10–18 s
+
+    params = [partition] if suite.partitioned else []
+    frame = con.execute(suite.query, params).df()
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas(name=suite.name)
+    asset = source.add_dataframe_asset(name=suite.table)
+    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
+        batch_parameters={"dataframe": frame}
+    )
+    expectations = [_gx_expectation(gx, e) for e in suite.expectations(suite_params(con))]
+    gx_suite = gx.ExpectationSuite(name=suite.name, expectations=expectations)
+    result = batch.validate(gx_suite, result_format="SUMMARY")
+    outcomes = []
+    for r in result.results:
+        cfg = r.expectation_config
+        observed = r.result.get("observed_value", r.result.get("unexpected_percent"))
+        if r.exception_info and r.exception_info.get("raised_exception"):
+            observed = r.exception_info.get("exception_message")
+        outcomes.append(
+            Outcome(
+                suite.name,
+                cfg.type,
+                cfg.kwargs.get("column") or cfg.kwargs.get("column_A"),
+                str(cfg.severity.value if hasattr(cfg.severity, "value") else cfg.severity),
+                bool(r.success),
+                str(observed)[:500],
+            )
+        )
+    return outcomes

@@ -1,0 +1,71 @@
+"""The gate's summary for the CLI: metrics checked/passed/failed, recall per type, serving copy.
+
+Why: `shopfloor run` and `make demo` end by telling the user whether today's numbers were proven
+and where to read them, without opening the Dagster UI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingestion.warehouse import connect
+from orchestration.publish import serving_path
+
+
+def _latest_run(con) -> str | None:
+    row = con.execute(
+        "select run_id from audit.validation_runs order by validated_at desc limit 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def summary_lines(home: Path) -> list[str]:
+    """Lines describing the latest gate run and the current serving copy."""
+    con = connect(home, read_only=True)
+    try:
+        has_audit = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'audit'"
+        ).fetchone()[0]
+        run_id = _latest_run(con) if has_audit else None
+        if run_id is None:
+            return ["Validation: not run yet (no audit.validation_runs)"]
+        checked, failed, no_truth = con.execute(
+            "select sum(metrics_checked), sum(metrics_failed), "
+            "count(*) filter (truth_status = 'no truth') from audit.validation_runs "
+            "where run_id = ?",
+            [run_id],
+        ).fetchone()
+        recall = con.execute(
+            "select chaos_type, detected, injected, recall, note from audit.chaos_recall "
+            "where run_id = ? order by chaos_type",
+            [run_id],
+        ).fetchall()
+        published = con.execute(
+            "select published_at, validation_status from audit.publications "
+            "where run_id = ? order by published_at desc limit 1",
+            [run_id],
+        ).fetchone()
+    finally:
+        con.close()
+    lines = [
+        f"Validation (run {run_id}): {checked:,} truth metrics checked, "
+        f"{checked - failed:,} passed, {failed:,} failed"
+    ]
+    if no_truth:
+        lines.append(f"  {no_truth} production date(s) without truth: expectation suites only")
+    if recall:
+        lines.append("  chaos detection recall (detected / injected):")
+        for name, detected, injected, value, note in recall:
+            pct = "  n/a " if value is None else f"{100 * value:5.1f}%"
+            lines.append(f"    {name:<20}{detected:>8,} / {injected:<8,} {pct}  {note or ''}")
+    lines.append(f"  report: {home / 'reports' / 'validation_latest.md'}")
+    serving = serving_path(home)
+    if published:
+        lines.append(
+            f"Published {published[0]:%Y-%m-%d %H:%M:%S} UTC ({published[1]}): {serving} "
+            "(open read-only; table meta.publication)"
+        )
+    else:
+        where = f"previous copy kept at {serving}" if serving.exists() else "no serving copy yet"
+        lines.append(f"NOT published: the gate blocked this run; {where}")
+    return lines
