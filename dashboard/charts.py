@@ -173,14 +173,15 @@ def sensors(df: pd.DataFrame, measures: list[tuple[str, str, str]]) -> go.Figure
                 continue
             x = pd.to_datetime(g["hour_start_local"])
             c = colours[m]
+            band = "rgba({},{},{},0.15)".format(*(int(c[k : k + 2], 16) for k in (1, 3, 5)))
             for edge, fill in (("max", None), ("min", "tonexty")):
                 fig.add_scatter(
                     x=x,
                     y=g[f"{col}_{edge}"],
                     mode="lines",
-                    line={"width": 0, "color": c},
+                    line={"width": 0, "color": band},
                     fill=fill,
-                    opacity=0.2,
+                    fillcolor=band,
                     hoverinfo="skip",
                     showlegend=False,
                     row=i,

@@ -25,7 +25,7 @@ def publication_panel() -> None:
         return
     ts = ui.published_at(pub)
     c = st.columns(4)
-    c[0].metric("Published", "unknown" if ts is None else f"{ts:%d %b %H:%M} UTC", border=True)
+    c[0].metric("Published (UTC)", "unknown" if ts is None else f"{ts:%d %b %H:%M}", border=True)
     c[1].metric("Freshness", ui.age_text(ts, datetime.now(UTC)), border=True)
     c[2].metric("Validation", ui.status_of(pub) or "unknown", border=True)
     c[3].metric("Run", str(pub.get("run_id") or "unknown")[:12], border=True)
@@ -105,7 +105,7 @@ def data_quality_panel(f: data.Filters) -> None:
         ui.no_data("data-quality records", f)
         return
     daily = ui.q(data.SQL_DQ_DAILY, f.params())
-    daily["production_date"] = daily["production_date"].dt.strftime("%d %b")
+    daily["production_date"] = daily["production_date"].dt.strftime("%Y-%m-%d")  # sorts by date
     st.plotly_chart(
         charts.heatmap(
             daily, "production_date", "source_name", "items_found", "Items found per source and day"
