@@ -60,6 +60,15 @@ def validation_panel(f: data.Filters) -> None:
         _day=pd.to_datetime(res[date_col], errors="coerce").dt.date,
         _ok=res[pass_col].astype("boolean"),
     )
+    if "run_id" in res.columns and ui.has_table("audit.validation_runs"):
+        # results are append-only across runs: per date, only the latest run counts
+        latest = ui.q(
+            "select production_date, arg_max(run_id, validated_at) as run_id "
+            "from audit.validation_runs group by production_date"
+        )
+        days = pd.to_datetime(latest["production_date"]).dt.date
+        keep = set(zip(days, latest["run_id"], strict=True))
+        res = res[[k in keep for k in zip(res["_day"], res["run_id"], strict=True)]]
     in_range = res[(res["_day"] >= f.trend_start) & (res["_day"] <= f.end)]
     undated = res[res["_day"].isna()]
     per_day = (
