@@ -56,10 +56,11 @@ def publish_serving(
     days = [date.fromisoformat(k) for k in context.partition_keys]
     con = warehouse.connect()
     try:
-        status, checked, failed = _validation_summary(con, context.run_id)
+        run_id = context.run.run_id
+        status, checked, failed = _validation_summary(con, run_id)
         if status in ("failed", "not validated"):  # defence in depth behind the blocking checks
-            raise RuntimeError(f"refusing to publish: validation {status} in run {context.run_id}")
-        result = publish(con, warehouse.home_path, context.run_id, days, status, checked, failed)
+            raise RuntimeError(f"refusing to publish: validation {status} in run {run_id}")
+        result = publish(con, warehouse.home_path, run_id, days, status, checked, failed)
     finally:
         con.close()
     return MaterializeResult(
