@@ -292,16 +292,19 @@ findings as (
         production_date,
         'product_scans' as source_name,
         'scanner_misreads' as chaos_type,
-        sum(events) filter (where event_kind in ('misread_scan', 'double_scan')) as items_found,
-        'misreads left unmatched, double scans dropped' as action_taken
-    from unmatched_events
+        -- every read beyond the first of a carrier is a double scan, whichever read was garbled
+        count(*) - count(distinct cycle_id) + count(*) filter (where is_misread) as items_found,
+        'misreads identified by code format, double scans dropped' as action_taken
+    from scans_matched
     group by all
     union all
     select
         production_date,
         'product_scans' as source_name,
         'clock_skew' as chaos_type,
-        count(distinct scanner_id) filter (where abs(scanner_offset_s) >= 3) as items_found,
+        count(distinct scanner_id) filter (
+            where abs(scanner_offset_s + {{ var('correlation')['scan_lead_s'] }}) >= 3
+        ) as items_found,
         'scanner clock offset estimated per day and corrected before matching' as action_taken
     from scans_matched
     group by all
