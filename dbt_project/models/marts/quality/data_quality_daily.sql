@@ -59,10 +59,6 @@ skipped_states as (
     select * from {{ ref('int_log_skipped_states') }}
 ),
 
-unmatched_events as (
-    select * from {{ ref('int_process_unmatched_events') }}
-),
-
 scans_matched as (
     select * from {{ ref('int_product_scans_matched') }}
 ),
