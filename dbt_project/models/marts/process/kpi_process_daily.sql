@@ -1,5 +1,5 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
--- Gold KPI mart: one row per production date × dispensing machine, named as truth.json's
+-- Gold KPI mart: one row per production date × dispensing machine, named as the ground-truth answer key's
 -- process_daily. Cycle statistics over completed cycles, wait statistics over all started cycles
 -- with a request; avg/p50/p95/stddev rounded to 3 dp (stddev = sample, p = quantile_cont),
 -- min/max unrounded. processes_per_h = completed × 3600 / planned busy time, where planned busy
