@@ -152,25 +152,21 @@ _KPI_SUMS = """
     count(*) as row_count
 """
 
-SQL_PERIOD_SUMS = (
-    "select"
-    + _KPI_SUMS
-    + """
+# The filtered machine × shift rows every overview query aggregates (parameters only).
+_FILTERED_SHIFT_ROWS = """
 from gold.kpi_machine_shift
 where production_date between $start and $end
   and list_contains($shifts, shift_code)
   and list_contains($machines, machine_id)
 """
-)
+
+SQL_PERIOD_SUMS = "select" + _KPI_SUMS + _FILTERED_SHIFT_ROWS
 
 SQL_DAILY_SUMS = (
     "select production_date,"
     + _KPI_SUMS
+    + _FILTERED_SHIFT_ROWS
     + """
-from gold.kpi_machine_shift
-where production_date between $start and $end
-  and list_contains($shifts, shift_code)
-  and list_contains($machines, machine_id)
 group by production_date
 order by production_date
 """
@@ -179,11 +175,8 @@ order by production_date
 SQL_MACHINE_DAILY_SUMS = (
     "select production_date, machine_id,"
     + _KPI_SUMS
+    + _FILTERED_SHIFT_ROWS
     + """
-from gold.kpi_machine_shift
-where production_date between $start and $end
-  and list_contains($shifts, shift_code)
-  and list_contains($machines, machine_id)
 group by production_date, machine_id
 order by machine_id, production_date
 """
@@ -192,11 +185,8 @@ order by machine_id, production_date
 SQL_MACHINE_PERIOD_SUMS = (
     "select machine_id,"
     + _KPI_SUMS
+    + _FILTERED_SHIFT_ROWS
     + """
-from gold.kpi_machine_shift
-where production_date between $start and $end
-  and list_contains($shifts, shift_code)
-  and list_contains($machines, machine_id)
 group by machine_id
 order by machine_id
 """

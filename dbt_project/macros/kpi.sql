@@ -41,3 +41,16 @@
         {{ safe_ratio('energy_kwh', 'good_qty') }} as energy_per_good_unit_kwh,
         cast(batch_count as bigint) as batch_count
 {%- endmacro %}
+
+{#- The additive base quantities of int_machine_shift_quantities, summed over a coarser grain;
+    every ratio is then derived from these sums (ratios of sums, never averages of ratios). -#}
+{% macro sum_base_quantities() -%}
+    {%- set columns = [
+        "shift_time_s", "planned_stop_time_s", "running_s", "idle_s", "setup_s", "down_s",
+        "produced_qty", "good_qty", "scrap_qty", "rework_qty", "ideal_production_time_s",
+        "failure_count", "small_stop_count", "energy_kwh", "batch_count",
+    ] -%}
+    {%- for column in columns %}
+        sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
