@@ -16,6 +16,10 @@ How items are counted (both sides in the unit data_contract §7 gives each type)
   file) count 1 detected when gold flags any file of the window.
 - degradation is a real signal, not a data defect: it changes the truth itself and is proven by
   the KPI comparison, so it has no recall.
+- A dispenser phase line skipped right before a `Fault` line (the fault aborts the cycle, so no
+  later phase or `Cycle complete` follows) leaves nothing to see: the log reads exactly like a
+  fault during the previous phase (data contract §10). Such items are counted as unobservable,
+  decided from the landing file (the line truth names as the next one written), not expected.
 Recall = min(detected, injected) / injected; detected > injected is reported as over-counting.
 """
 
@@ -24,6 +28,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -41,6 +46,7 @@ class Recall:
     detected: int
     handled_elsewhere: int  # in rejected rows, or a late duplicate copy
     note: str
+    unobservable: int = 0  # nothing in landing data shows the item (see module doc)
 
     @property
     def countable(self) -> bool:
@@ -71,16 +77,34 @@ def _detected(con: duckdb.DuckDBPyConnection, days: list[date]) -> Counter:
     return Counter({name: int(n) for name, n in rows})
 
 
+def _skip_before_fault(home: Path, item: dict[str, Any], cache: dict[str, list[str]]) -> bool:
+    """A skipped phase line whose next written line is a fault: invisible in the log."""
+    if item["name"] != "skipped_log_states" or item["line"] is None:
+        return False
+    if item["file"] not in cache:
+        path = home / item["file"]
+        cache[item["file"]] = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    lines = cache[item["file"]]
+    line = lines[item["line"] - 1] if 0 < item["line"] <= len(lines) else ""
+    return "[ERROR]" in line and ": Fault " in line
+
+
 def chaos_recall(
-    con: duckdb.DuckDBPyConnection, truths: dict[date, dict[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    truths: dict[date, dict[str, Any]],
+    home: Path | None = None,
 ) -> list[Recall]:
-    """Recall per chaos type over the production dates that have truth."""
+    """Recall per chaos type over the production dates that have truth (`home` holds the
+    landing files, to recognize unobservable items; without it every item is expected)."""
     items = [c for t in truths.values() for c in t.get("chaos", [])]
     rejected = _rejected_lines(con)
     duplicated = {(c["source"], c["key"]) for c in items if c["name"] == "duplicate_batches"}
-    injected, in_rejects = Counter(), Counter()
+    injected, in_rejects, unobservable = Counter(), Counter(), Counter()
+    files: dict[str, list[str]] = {}
     for c in items:
-        if (
+        if home is not None and _skip_before_fault(home, c, files):
+            unobservable[c["name"]] += 1
+        elif (
             c["line"] is not None
             and (c["file"], c["line"]) in rejected
             and c["name"] != ("malformed_lines")
@@ -92,12 +116,16 @@ def chaos_recall(
             injected[c["name"]] += 1
     detected = _detected(con, sorted(truths))
     results = []
-    for name in sorted(set(injected) | set(detected) | set(in_rejects)):
+    for name in sorted(set(injected) | set(detected) | set(in_rejects) | set(unobservable)):
         found = detected[name]
         if name in PERIOD_LEVEL:
             found = min(found, 1) if injected[name] else found
         note = NOT_COUNTABLE.get(name, "")
         if not note and found > injected[name]:
             note = f"gold reports {found - injected[name]} more than injected"
-        results.append(Recall(name, injected[name], found, in_rejects[name], note))
+        if unobservable[name]:
+            note = f"{unobservable[name]} invisible in landing data (skipped just before a fault)"
+        results.append(
+            Recall(name, injected[name], found, in_rejects[name], note, unobservable[name])
+        )
     return results

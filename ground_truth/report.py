@@ -10,10 +10,8 @@ from __future__ import annotations
 import os
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ground_truth.gate import GateOutcome
+from ground_truth.gate import AWAITING, NO_TRUTH, GateOutcome
 
 MAX_FAILURES = 200
 
@@ -40,8 +38,10 @@ def render(outcome: GateOutcome) -> str:
     ]
     for v in outcome.dates:
         verdict = "pass" if v.passed else "FAIL"
-        if v.truth_status == "no truth":
+        if v.truth_status == NO_TRUTH:
             verdict = "no truth file: expectation suites only, not compared"
+        elif v.truth_status == AWAITING:
+            verdict = "not compared yet: a landed delivery that can hold its late rows is unloaded"
         lines.append(
             f"| {v.production_date} | {v.truth_status} | {len(v.results):,} "
             f"| {len(v.failures):,} | {verdict} |"

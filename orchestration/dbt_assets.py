@@ -1,12 +1,14 @@
 """Silver and gold as Dagster assets: dbt models, seeds and tests (tests become asset checks).
 
-Why two sets: incremental facts and KPI marts are partitioned by production date and rebuilt
-for the run's partition window (passed to dbt as vars, plus the lookback for late rows); views,
-intermediate tables and dimensions are unpartitioned and rebuilt whole. Sources map onto the
-bronze assets, so the graph runs landing → bronze → silver → gold without gaps.
+Why two sets: the incremental models (silver's event-level intermediates, the facts and the KPI
+marts) are partitioned by production date and rebuilt for the run's partition window (passed to
+dbt as vars, plus the lookback for late rows), so a daily run costs the same whatever the
+history; seeds, staging views, the small reference-like intermediate tables and dimensions are
+unpartitioned and rebuilt whole. Sources map onto the bronze assets, so the graph runs landing →
+bronze → silver → gold without gaps. dbt unit tests run in CI (tests/), not in production runs,
+as dbt recommends: they test the SQL, not the data.
 """
 
-import json
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
@@ -17,8 +19,10 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from orchestration.assets import WRITER_POOL, bronze_key
 from orchestration.dbt_project import ensure_manifest, shopfloor_dbt
 from orchestration.partitions import delivery_partitions
+from orchestration.run_window import RunWindow, run_window, window_environment
 
 INCREMENTAL = "config.materialized:incremental"
+BUILD = ["build", "--exclude", "resource_type:unit_test"]
 
 
 class ShopfloorTranslator(DagsterDbtTranslator):
@@ -49,8 +53,14 @@ TRANSLATOR = ShopfloorTranslator()
     pool=WRITER_POOL,
 )
 def silver_and_dimensions(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-    """Seeds, staging views, intermediate tables and dimensions, rebuilt whole."""
-    yield from dbt.cli(["build"], context=context).stream()
+    """Seeds, staging views, intermediate tables and dimensions, rebuilt whole.
+
+    The models here read all history, but in a run for a partition window the staging views'
+    tests check only that window's deliveries (macros/run_window.sql), so dbt gets the window.
+    """
+    with window_environment(run_window(context.run.tags)):
+        invocation = dbt.cli(BUILD, context=context)
+    yield from invocation.stream()
 
 
 @dbt_assets(
@@ -64,10 +74,10 @@ def silver_and_dimensions(context: AssetExecutionContext, dbt: DbtCliResource) -
     pool=WRITER_POOL,
 )
 def gold_by_production_date(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-    """Facts and KPI marts for the run's production-date window (one run for a whole range)."""
-    window = context.partition_time_window
-    dbt_vars = {
-        "min_production_date": window.start.date().isoformat(),
-        "max_production_date": (window.end - timedelta(days=1)).date().isoformat(),
-    }
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    """Incremental silver, facts and KPI marts for the run's production-date window (one run for
+    a whole range)."""
+    time_window = context.partition_time_window
+    window = RunWindow(time_window.start.date(), (time_window.end - timedelta(days=1)).date())
+    with window_environment(window):
+        invocation = dbt.cli(BUILD, context=context)
+    yield from invocation.stream()

@@ -13,6 +13,7 @@ from generators.run import generate
 START = date(2026, 10, 23)  # four days from here include the 25 Oct DST change
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its hook is registered later)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests on the built pipeline share one xdist worker, so the pipeline is built only once."""
     for item in items:

@@ -52,3 +52,13 @@ def test_sqlfluff_lints_models_and_tests_clean():
         check=False,
     )
     assert proc.returncode == 0, proc.stdout[-6000:]
+
+
+def test_python_and_dbt_agree_on_the_lookback():
+    """The silver suites scope staging views with the same delivery bounds as dbt's macros."""
+    import yaml
+
+    from orchestration.run_window import LOOKBACK_DAYS
+
+    project = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    assert project["vars"]["lookback_days"] == LOOKBACK_DAYS

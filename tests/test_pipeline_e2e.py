@@ -72,40 +72,69 @@ def test_smelter_02_degradation_is_visible_in_gold(pipeline_home):
     assert rows[-1]["performance"] < rows[0]["performance"]
 
 
-GOLD_TABLES = [
-    "kpi_machine_daily",
-    "kpi_machine_shift",
-    "kpi_plant_daily",
-    "kpi_process_daily",
-    "fct_production_batch",
-    "fct_machine_state",
-    "fct_process_cycle",
-    "data_quality_daily",
-]
+def _built_tables(home: Path) -> list[str]:
+    """Every table dbt built in silver and gold (views excluded: they hold no rows)."""
+    con = duckdb.connect(str(home / "warehouse" / "shopfloor.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() "
+            "where schema_name in ('silver', 'gold') order by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    return [name for (name,) in rows]
 
 
 def _table_rows(home: Path, table: str) -> list[tuple]:
     con = duckdb.connect(str(home / "warehouse" / "shopfloor.duckdb"), read_only=True)
     try:
-        return con.execute(f"select * from gold.{table} order by all").fetchall()
+        return con.execute(f"select * from {table} order by all").fetchall()
     finally:
         con.close()
 
 
 def test_rebuilding_a_partition_twice_changes_nothing(pipeline_home, tmp_path):
-    """Incremental facts and marts: re-running a production date (and its lookback) is a no-op."""
+    """Incremental silver and gold: re-running a production date (and its lookback) through the
+    windowed path gives, twice over, exactly the tables the whole-range run built."""
     from orchestration.runner import run_transform
 
     home = tmp_path / "home"
     shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns("dagster"))
-    before = {t: _table_rows(home, t) for t in GOLD_TABLES}
+    tables = _built_tables(home)
+    assert {"silver.int_machine_state_intervals", "gold.kpi_machine_daily"} <= set(tables)
+    before = {t: _table_rows(home, t) for t in tables}
     day = date(2026, 10, 25)
     for _ in range(2):
         assert run_transform(home, day, day, echo=lambda _: None).success
-    after = {t: _table_rows(home, t) for t in GOLD_TABLES}
-    for table in GOLD_TABLES:
-        assert before[table], table
+    after = {t: _table_rows(home, t) for t in tables}
+    for table in tables:
         assert after[table] == before[table], table
+    assert before["gold.kpi_machine_daily"] and before["silver.int_sensor_readings_aligned"]
+
+
+def test_dbt_unit_tests_pass(pipeline_home, tmp_path):
+    """dbt unit tests run here (dev/CI), not in every production run."""
+    home = tmp_path / "home"
+    shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns("dagster"))
+    dbt_dir = Path(__file__).resolve().parents[1] / "dbt_project"
+    env = os.environ | {
+        "DBT_PROFILES_DIR": str(dbt_dir),
+        "SHOPFLOOR_HOME": str(home),
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "dbt.cli.main", "test", "--select", "test_type:unit"],
+        cwd=dbt_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))
+    unit = [r for r in results["results"] if r["unique_id"].startswith("unit_test.")]
+    assert len(unit) >= 20 and all(r["status"] == "pass" for r in unit)
 
 
 def test_dbt_docs_generate_works(pipeline_home, tmp_path):

@@ -40,6 +40,6 @@
 
 {#- Production-date window of an incremental run: the partition window minus the lookback. -#}
 {% macro in_partition_window(date_column) -%}
-    {{ date_column }} between cast('{{ var("min_production_date") }}' as date) - interval '{{ var("lookback_days") }} days'
-        and cast('{{ var("max_production_date") }}' as date)
+    {{ date_column }} between cast('{{ window_first() }}' as date) - interval '{{ var("lookback_days") }} days'
+        and cast('{{ window_last() }}' as date)
 {%- endmacro %}

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- Dispenser phase timeline (permissive mode, seed 003): a cycle starts at a state line that also
 -- starts a phase (`Cycle started`, phase CLAMP) and lasts until the machine's next state line.
 -- Each phase line inside the cycle starts the next phase. A phase line may be missing (chaos 14):
@@ -12,10 +13,12 @@ with
 
 parsed_events as (
     select * from {{ ref('int_machine_log_events_parsed') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 state_intervals as (
     select * from {{ ref('int_machine_state_intervals') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 phase_order as (
@@ -221,3 +224,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

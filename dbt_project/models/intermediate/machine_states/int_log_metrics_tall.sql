@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- The tall log-metrics table of seed 003 (timestamp, component_id, metric_name, value, unit,
 -- state_context), one row per measured value, stamped when the measured state is left:
 --   state_duration       s      per state interval (state_context = RUNNING, IDLE, ...)
@@ -10,14 +11,17 @@ with
 
 state_intervals as (
     select * from {{ ref('int_machine_state_intervals') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 phase_intervals as (
     select * from {{ ref('int_dispenser_phase_intervals') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 skipped_states as (
     select * from {{ ref('int_log_skipped_states') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 state_durations as (
@@ -123,3 +127,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- Per machine and production date: how the machine log was read. skipped_states = phase lines
 -- the log should have had but did not (chaos 14), i.e. the 0-second phases permissive mode
 -- inferred; also lines read, lines no rule matched (heartbeats) and state lines.
@@ -5,10 +6,12 @@ with
 
 parsed_events as (
     select * from {{ ref('int_machine_log_events_parsed') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 phase_intervals as (
     select * from {{ ref('int_dispenser_phase_intervals') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 line_counts as (
@@ -51,3 +54,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

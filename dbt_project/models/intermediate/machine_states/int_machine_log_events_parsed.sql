@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- One row per machine-log line, parsed by the rule table in var `log_rules` (dbt_project.yml):
 -- the first rule (in list order) whose level and pattern match the message gives the event type,
 -- the state the machine enters (null: no state change), the dispenser phase and the detail.
@@ -81,3 +82,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

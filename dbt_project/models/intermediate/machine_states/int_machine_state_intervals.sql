@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- One gap-free state timeline per machine from the machine logs. Every state line starts an
 -- interval that lasts until the machine's next state line (across files and days, ordered by
 -- logged_at) or at most until the end of the production date it starts in (data contract §5.8).
@@ -9,6 +10,7 @@ with
 
 parsed_events as (
     select * from {{ ref('int_machine_log_events_parsed') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 shift_calendar as (
@@ -154,3 +156,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

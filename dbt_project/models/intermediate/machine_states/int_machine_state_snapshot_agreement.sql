@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- Data-quality signal, not a source of KPI time: per machine and production date, the share of
 -- Good controller `State` reads (OPC-UA, every 60 s) whose state code agrees with the state the
 -- log timeline has at that instant. Stale and bad reads are left out. Expect about 1 near the
@@ -11,6 +12,7 @@ node_reads as (
 
 state_intervals as (
     select * from {{ ref('int_machine_state_intervals') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 state_codes as (
@@ -87,3 +89,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

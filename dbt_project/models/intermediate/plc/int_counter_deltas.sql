@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 {#- A drop of a UInt16 counter is a rollover when counting on across the wrap needs no more than
     this many units per minute since the previous usable read; otherwise it is a reset. -#}
 {%- set max_units_per_minute = 10 -%}
@@ -84,3 +85,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

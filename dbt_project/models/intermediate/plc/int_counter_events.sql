@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- Counter and OPC-UA read-quality events per production date and machine, for data quality:
 -- resets and 16-bit rollovers of TotalCount (from int_counter_deltas), and bad / stale reads of
 -- every node (bad = Bad* status or null value; stale = a non-Good status or a source timestamp
@@ -11,6 +12,7 @@ node_reads as (
 
 counter_deltas as (
     select * from {{ ref('int_counter_deltas') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 read_quality as (
@@ -58,3 +60,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- Units produced per machine × production date × shift according to the PLC TotalCount counter
 -- (sum of int_counter_deltas). Exact per production date without a reset; an interval spanning a
 -- shift boundary (a bad/stale read at the boundary) goes wholly to the earlier shift; the last
@@ -6,6 +7,7 @@ with
 
 counter_deltas as (
     select * from {{ ref('int_counter_deltas') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 final as (
@@ -23,3 +25,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

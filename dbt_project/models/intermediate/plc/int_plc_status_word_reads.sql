@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- Usable (Good, fresh) StatusWord reads of dispensing controllers, decoded: the current step
 -- (highest set bit) and the completed steps (all set bits) at each 60 s poll. A word of 0 means
 -- no step yet on this production date (both decodings null).
@@ -27,3 +28,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

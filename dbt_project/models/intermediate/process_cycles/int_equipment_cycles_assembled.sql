@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- One row per dispensing cycle assembled from the controller's step records: a record with
 -- status word 1 (CYCLE_STARTED) opens a cycle; the following records up to the next 1 belong to it.
 -- Completed = the cumulative mask reached 63 (EJECTED); otherwise the cycle was aborted.
@@ -85,3 +86,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 {%- set corr = var('correlation') -%}
 -- One row per equipment cycle, correlated with its conveyor request and its product scan.
 -- Request: the latest request of the same machine at or before the cycle start, within
@@ -9,6 +10,7 @@ with
 
 cycles as (
     select * from {{ ref('int_equipment_cycles_assembled') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 conveyor_requests as (
@@ -20,7 +22,7 @@ conveyor_requests as (
 
 cycle_scans as (
     select * from {{ ref('int_product_scans_matched') }}
-    where scan_role = 'cycle_scan'
+    where {{ in_context_window('production_date') }} and scan_role = 'cycle_scan'
 ),
 
 request_cycle_events as (
@@ -159,3 +161,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- Correlation leftovers per production date, machine and kind (read by data_quality_daily):
 -- request_without_cycle, cycle_without_request, cycle_without_scan, scan_without_cycle,
 -- double_scan (same code re-read within the window; dropped), extra_scan (a further read matched to
@@ -13,10 +14,12 @@ conveyor_requests as (
 
 cycles as (
     select * from {{ ref('int_process_cycles_correlated') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 scans as (
     select * from {{ ref('int_product_scans_matched') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 requests_without_cycle as (
@@ -76,3 +79,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 {%- set corr = var('correlation') -%}
 -- One row per product scan with its role in correlation. Steps:
 -- 1. double scans: a read of the same code at the same station within double_scan_window_s of the
@@ -26,6 +27,7 @@ products as (
 
 cycles as (
     select * from {{ ref('int_equipment_cycles_assembled') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 scans_with_machine as (
@@ -267,3 +269,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

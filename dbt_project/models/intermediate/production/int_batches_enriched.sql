@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- One row per batch with its QC totals (scrap, rework, good) and the ideal cycle time of its
 -- machine and product valid on its production date.
 with
@@ -94,3 +95,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- Additive ISO 22400 base quantities per production date × machine × shift, unrounded: the
 -- calendar's shift and planned-stop time, state times, failures and small stops from the machine
 -- state timeline, and batch quantities, ideal production time and energy. Every machine valid in
@@ -14,10 +15,12 @@ machine_versions as (
 
 state_intervals as (
     select * from {{ ref('int_machine_state_intervals') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 batches as (
     select * from {{ ref('int_batches_enriched') }}
+    where {{ in_context_window('production_date') }}
 ),
 
 machine_shifts as (
@@ -109,3 +112,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- One row per sensor device and sample minute. The device clock (`device_ts`) drifts by up to
 -- ±5 min over a day, so readings are aligned by the gateway receipt time instead: the sample
 -- instant is `received_at` truncated to the minute (the gateway receives 0–2 s after sampling).
@@ -60,3 +61,4 @@ final as (
 )
 
 select * from final
+where {{ in_run_window('production_date') }}

@@ -4,6 +4,7 @@ with
 
 source as (
     select * from {{ source('machine_logs', 'machine_logs') }}
+    where {{ delivered_in_run_window('_delivery_date') }}
 ),
 
 machine_aliases as (

@@ -3,6 +3,7 @@ with
 
 source as (
     select * from {{ source('plc', 'controller_snapshots') }}
+    where {{ delivered_in_run_window('_delivery_date') }}
 ),
 
 machine_aliases as (
