@@ -19,7 +19,7 @@ from orchestration.jobs import bronze_job, daily_job, transform_job
 from orchestration.paths import HOME_ENV
 from orchestration.publish_asset import publish_serving
 from orchestration.resources import WarehouseResource
-from orchestration.schedules import bronze_daily_schedule
+from orchestration.schedules import daily_schedule
 from orchestration.sensors import landing_sensor
 from orchestration.validation import validation_checks
 
@@ -33,7 +33,7 @@ defs = Definitions(
     ],
     asset_checks=[*bronze_checks(), *validation_checks()],
     jobs=[bronze_job, transform_job, daily_job],
-    schedules=[bronze_daily_schedule],
+    schedules=[daily_schedule],
     sensors=[landing_sensor],
     resources={
         "warehouse": WarehouseResource(home=EnvVar(HOME_ENV)),

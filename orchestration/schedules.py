@@ -1,25 +1,32 @@
 """The daily schedule: at 06:00 plant time, run the previous delivery date end to end.
 
-Why: after the night shift the previous day's folder is complete; the run is a no-op for files
-the sensor already loaded (the manifest skips them), and catches anything it missed.
+Why: after the night shift the previous day's folder is complete. The sensor normally loads it as
+it lands; the schedule is the safety net, so it launches a run only when that folder holds a file
+bronze has not recorded (a run with nothing new would cost a full dbt, gate and publish cycle).
 """
 
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from dagster import RunRequest, ScheduleEvaluationContext, schedule
+from dagster import RunRequest, ScheduleEvaluationContext, SkipReason, schedule
 
 from orchestration.jobs import daily_job
 from orchestration.partitions import PLANT_TZ, partition_key
+from orchestration.paths import shopfloor_home
+from orchestration.pending import unloaded_files
 
 
 @schedule(
     job=daily_job,
     cron_schedule="0 6 * * *",
     execution_timezone=PLANT_TZ,
-    description="06:00 Europe/Berlin: yesterday's delivery into bronze, then silver and gold.",
+    description="06:00 Europe/Berlin: yesterday's delivery end to end, if any of it is not loaded.",
 )
-def bronze_daily_schedule(context: ScheduleEvaluationContext) -> RunRequest:
+def daily_schedule(context: ScheduleEvaluationContext) -> RunRequest | SkipReason:
     local = context.scheduled_execution_time.astimezone(ZoneInfo(PLANT_TZ))
-    key = partition_key(local.date() - timedelta(days=1))
+    day = local.date() - timedelta(days=1)
+    key = partition_key(day)
+    pending = unloaded_files(shopfloor_home(), day)
+    if pending == []:
+        return SkipReason(f"nothing new landed for {key}: every file is already in bronze")
     return RunRequest(run_key=f"daily:{key}", partition_key=key)

@@ -6,6 +6,7 @@ late file dropped into an old one, triggers a run for exactly that delivery date
 """
 
 import json
+from datetime import date
 from pathlib import Path
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
@@ -14,6 +15,7 @@ from ingestion.landing import delivery_dates
 from orchestration.jobs import daily_job
 from orchestration.partitions import is_valid_delivery, partition_key
 from orchestration.paths import shopfloor_home
+from orchestration.pending import unloaded_files
 
 
 def folder_fingerprint(folder: Path) -> str:
@@ -52,4 +54,10 @@ def landing_sensor(context: SensorEvaluationContext):
         return SkipReason("no new or changed landing folder")
     cursor.update(changed)
     context.update_cursor(json.dumps(cursor, sort_keys=True))
-    return [RunRequest(run_key=f"{key}:{fp}", partition_key=key) for key, fp in changed.items()]
+    # A folder whose files are all in bronze already (a first start on a loaded home, a touched
+    # file) needs no run; None (warehouse busy) errs on the side of running.
+    home = shopfloor_home()
+    pending = [k for k in changed if unloaded_files(home, date.fromisoformat(k)) != []]
+    if not pending:
+        return SkipReason("changed landing folders hold no file that bronze has not loaded")
+    return [RunRequest(run_key=f"{key}:{changed[key]}", partition_key=key) for key in pending]

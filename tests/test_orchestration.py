@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, build_schedule_context, build_sensor_context
+from dagster import AssetKey, SkipReason, build_schedule_context, build_sensor_context
 
 from ingestion.contracts import SOURCES
 from orchestration.definitions import defs
 from orchestration.runner import run_partitions
-from orchestration.schedules import bronze_daily_schedule
+from orchestration.schedules import daily_schedule
 from orchestration.sensors import landing_sensor
 from tests import bronze_fixtures
-from tests.bronze_fixtures import copy_home, query
+from tests.bronze_fixtures import BRONZE_START, copy_home, query
 
-bronze_landing = bronze_fixtures.bronze_landing  # a fixture
+bronze_landing = bronze_fixtures.bronze_landing  # fixtures
+bronze_loaded = bronze_fixtures.bronze_loaded
 REPO = Path(__file__).resolve().parents[1]
 
 # The designed asset graph, reviewed and committed. A lost dependency, partitioning or check
@@ -79,18 +81,45 @@ def test_job_schedule_and_sensor_are_registered() -> None:
     job = defs.resolve_job_def("bronze_job")
     assert job.partitions_def is not None
     assert job.tags["shopfloor/duckdb_writer"] == "warehouse"
-    schedule = defs.resolve_schedule_def("bronze_daily_schedule")
+    schedule = defs.resolve_schedule_def("daily_schedule")
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "Europe/Berlin")
     # The schedule and the sensor launch the end-to-end daily job (bronze, then silver and gold).
     assert schedule.job_name == "daily_job"
     assert defs.resolve_sensor_def("landing_sensor").job_name == "daily_job"
 
 
-def test_schedule_targets_the_previous_plant_day() -> None:
-    # 05:30 UTC on 26 Oct is 06:30 in Berlin (CET): yesterday there was 25 Oct
-    ctx = build_schedule_context(scheduled_execution_time=datetime(2026, 10, 26, 5, 30, tzinfo=UTC))
-    request = bronze_daily_schedule(ctx)
-    assert request.partition_key == "2026-10-25"
+def _at_0630_berlin_after(day) -> datetime:
+    """06:30 in Berlin on the day after `day` (CET/CEST handled by Dagster's context)."""
+    return datetime(day.year, day.month, day.day, 5, 30, tzinfo=UTC) + timedelta(days=1)
+
+
+def test_schedule_runs_the_previous_plant_day_when_a_file_is_not_loaded(
+    bronze_landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = copy_home(bronze_landing, tmp_path / "home")  # landed, never loaded
+    monkeypatch.setenv("SHOPFLOOR_HOME", str(home))
+    day = BRONZE_START + timedelta(days=1)
+    ctx = build_schedule_context(scheduled_execution_time=_at_0630_berlin_after(day))
+    request = daily_schedule(ctx)
+    assert request.partition_key == day.isoformat()
+
+
+def test_schedule_skips_when_nothing_new_landed_and_runs_for_a_new_file(
+    bronze_loaded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(bronze_loaded, home)  # landing and its bronze warehouse
+    monkeypatch.setenv("SHOPFLOOR_HOME", str(home))
+    day = BRONZE_START + timedelta(days=1)
+    ctx = build_schedule_context(scheduled_execution_time=_at_0630_berlin_after(day))
+    skip = daily_schedule(ctx)
+    assert isinstance(skip, SkipReason) and "nothing new landed" in skip.skip_message
+    # A first start on a loaded home (empty sensor cursor) launches nothing either.
+    first_tick = landing_sensor(build_sensor_context(cursor=None))
+    assert isinstance(first_tick, SkipReason)
+    late = home / "landing" / day.isoformat() / "qc_checks" / "qc_checks__late.csv"
+    late.write_text("check_id\n", encoding="utf-8")
+    assert daily_schedule(ctx).partition_key == day.isoformat()
 
 
 def test_sensor_requests_new_and_changed_folders(
