@@ -7,6 +7,7 @@ tables really hold those rows, and no landed file is left without a manifest ent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,31 +31,55 @@ class SourceTotals:
     duplicates: int
 
 
-def accounting_breaks(con: duckdb.DuckDBPyConnection, source_name: str) -> list[str]:
-    """Files of a source whose accounting does not hold, each as a readable sentence."""
+def _in_dates(column: str) -> str:
+    """SQL bound by `_date_params`: `column` is one of the dates (any date when they are NULL);
+    the BETWEEN lets DuckDB skip the row groups of other dates."""
+    return (
+        f"(?::DATE[] IS NULL OR ({column} BETWEEN ?::DATE AND ?::DATE "
+        f"AND list_contains(?::DATE[], {column})))"
+    )
+
+
+def _date_params(dates: Sequence[date] | None) -> list:
+    if dates is None:
+        return [None, None, None, None]
+    days = sorted(set(dates))
+    return [days, days[0] if days else None, days[-1] if days else None, days]
+
+
+def accounting_breaks(
+    con: duckdb.DuckDBPyConnection, source_name: str, dates: Sequence[date] | None = None
+) -> list[str]:
+    """Files of a source whose accounting does not hold, each as a readable sentence.
+
+    With `dates`, only files delivered on those dates: a run checks what it loaded, and the
+    cost stays that of the run's rows however long the history grows.
+    """
     spec = source(source_name)
     loaded_rows = "count(DISTINCT _row_number)" if spec.fmt is Format.SNAPSHOT else "count(*)"
+    in_dates = _date_params(dates)
     rows = con.execute(
         f"""
         WITH b AS (
             SELECT _source_file, _file_sha256, {loaded_rows} AS n, count(*) AS records
-            FROM {spec.table} GROUP BY ALL
+            FROM {spec.table} WHERE {_in_dates("_delivery_date")} GROUP BY ALL
         ), r AS (
-            SELECT _source_file, _file_sha256, count(*) AS n FROM {spec.rejects_table} GROUP BY ALL
+            SELECT _source_file, _file_sha256, count(*) AS n FROM {spec.rejects_table}
+            WHERE {_in_dates("_delivery_date")} GROUP BY ALL
         )
         SELECT f.path, f.rows_read, f.rows_loaded, f.rows_rejected, f.records_written,
                coalesce(b.n, 0), coalesce(b.records, 0), coalesce(r.n, 0)
         FROM bronze._files f
         LEFT JOIN b ON b._source_file = f.path AND b._file_sha256 = f.sha256
         LEFT JOIN r ON r._source_file = f.path AND r._file_sha256 = f.sha256
-        WHERE f.source = ? AND f.outcome IN (?, ?)
+        WHERE f.source = ? AND f.outcome IN (?, ?) AND {_in_dates("f.delivery_date")}
           AND (f.rows_read <> f.rows_loaded + f.rows_rejected
                OR coalesce(b.n, 0) <> f.rows_loaded
                OR coalesce(b.records, 0) <> f.records_written
                OR coalesce(r.n, 0) <> f.rows_rejected)
         ORDER BY f.path
         """,  # noqa: S608 - table names come from the contract whitelist
-        [source_name, LOADED, REJECTED],
+        [*in_dates, *in_dates, source_name, LOADED, REJECTED, *in_dates],
     ).fetchall()
     return [
         f"{path}: read {read} = loaded {loaded} + rejected {rejected} must hold; bronze holds "
@@ -63,28 +88,47 @@ def accounting_breaks(con: duckdb.DuckDBPyConnection, source_name: str) -> list[
     ]
 
 
-def stuck_files(con: duckdb.DuckDBPyConnection, home: Path, source_name: str) -> list[str]:
-    """Landed files in already-processed partitions of a source that have no manifest entry."""
-    dates = [
+def stuck_files(
+    con: duckdb.DuckDBPyConnection,
+    home: Path,
+    source_name: str,
+    dates: Sequence[date] | None = None,
+) -> list[str]:
+    """Landed files in already-processed partitions of a source that have no manifest entry
+    (with `dates`, only in those delivery folders)."""
+    in_dates = _date_params(dates)
+    processed = [
         d
         for (d,) in con.execute(
-            "SELECT DISTINCT delivery_date FROM bronze._loads WHERE source = ? ORDER BY 1",
-            [source_name],
+            "SELECT DISTINCT delivery_date FROM bronze._loads WHERE source = ? "  # noqa: S608
+            f"AND {_in_dates('delivery_date')} ORDER BY 1",  # fixed SQL, values bound
+            [source_name, *in_dates],
         ).fetchall()
     ]
     known = {
         p
         for (p,) in con.execute(
-            "SELECT path FROM bronze._files WHERE coalesce(source, ?) = ?", [STRAY, source_name]
+            "SELECT path FROM bronze._files WHERE coalesce(source, ?) = ? "  # noqa: S608
+            f"AND {_in_dates('delivery_date')}",  # fixed SQL, values bound
+            [STRAY, source_name, *in_dates],
         ).fetchall()
     }
     stuck = []
-    for d in dates:
+    for d in processed:
         files = stray_files(home, d) if source_name == STRAY else source_files(
             home, source(source_name), d
         )  # fmt: skip
         stuck += [f.rel_path for f in files if f.rel_path not in known]
     return stuck
+
+
+def delivery_of(problem: str) -> date | None:
+    """The delivery date of the landing path a problem sentence starts with, if any."""
+    parts = problem.split("/", 2)
+    try:
+        return date.fromisoformat(parts[1]) if len(parts) > 2 and parts[0] == "landing" else None
+    except ValueError:
+        return None
 
 
 def totals(con: duckdb.DuckDBPyConnection, dates: list[date] | None = None) -> list[SourceTotals]:

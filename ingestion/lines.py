@@ -2,96 +2,114 @@
 
 Why: bronze promises a reason for every line it does not load, naming the physical line number.
 So each file is first cut into numbered raw lines (bytes, vectorised in Arrow), and the checks
-that do not depend on the format (UTF-8, blank, partial write) run as one DuckDB pass.
+that do not depend on the format (UTF-8, blank, partial write) run in the same single DuckDB pass
+as the format's own checks. The screened lines stay in a temp table that the loader inserts from
+directly, so rows never travel back through Python.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-LINES_VIEW = "_lines"  # registered Arrow table: line_no BIGINT, raw BLOB
-SCREENED = "_screened"  # temp table: line_no, raw, txt, reason (NULL = good line)
+LINES_VIEW = "_lines"  # registered Arrow table: line_no BIGINT, raw BLOB, next_raw BLOB
+SCREENED = "_screened"  # temp table: line_no, raw, txt, format columns, reason (NULL = good)
 
 REASON_UTF8 = "invalid UTF-8 bytes"
 REASON_BLANK = "blank line"
 REASON_TRUNCATED = "truncated row: partial write, repeated in full on the next line"
 
-# The common reasons, in order; the format adds its own WHEN branches after them.
+# The common reasons, in order; the format adds its own WHEN branches after them. A CASE only
+# evaluates a branch on the rows no earlier branch took, and `AND` inside a branch short-cuts:
+# `trim` (which copies the string) only runs on lines that do not start with a visible ASCII
+# character, and the next line is only decoded when it is longer than this one.
 COMMON_CASE = f"""
     WHEN txt IS NULL THEN '{REASON_UTF8}'
-    WHEN trim(txt) = '' THEN '{REASON_BLANK}'
-    WHEN length(next_txt) > length(txt) AND starts_with(next_txt, txt) THEN '{REASON_TRUNCATED}'
+    WHEN NOT regexp_matches(txt, '^[!-~]') AND trim(txt) = '' THEN '{REASON_BLANK}'
+    WHEN octet_length(next_raw) > octet_length(raw) AND starts_with(try(decode(next_raw)), txt)
+        THEN '{REASON_TRUNCATED}'
 """
-
-REJECT_SCHEMA = pa.schema([("line_no", pa.int64()), ("reason", pa.string()), ("raw", pa.binary())])
 
 
 @dataclass
 class Parsed:
-    """What a format parser made of one file."""
+    """What a format parser made of one file: how to select its good rows from `_screened`."""
 
-    rows_read: int
-    rows_loaded: int
-    rows: pa.Table | None  # line_no + payload columns + _extra_columns
-    rejects: pa.Table  # line_no, reason, raw
+    rows_read: int  # data lines (header excluded)
+    first_line: int  # first data line (2 for CSV: line 1 is the header)
+    # SELECT line_no, <payload columns in table order>, _extra_columns FROM _screened ...
+    payload_sql: str | None = None
+    payload_params: list = field(default_factory=list)
     header: str | None = None
     added_columns: list[str] = field(default_factory=list)
     renamed_columns: list[str] = field(default_factory=list)
-    error: str | None = None  # set when the whole file is rejected
+    error: str | None = None  # set when the whole file is rejected (every line, this reason)
 
 
 class Unreadable(Exception):
     """The file as a whole cannot be read: it goes to quarantine with this reason."""
 
 
+def _int64(values: np.ndarray) -> pa.Array:
+    # from buffers: `pa.array` would import pandas (seconds) to check whether it was given one
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
 def split_lines(data: bytes) -> pa.Table:
-    """Numbered physical lines (1-based) of a file, without line terminators."""
+    """Numbered physical lines (1-based) of a file without terminators, each with the next line."""
     if b"\r\n" in data:
         data = data.replace(b"\r\n", b"\n")
     body = data[:-1] if data.endswith(b"\n") else data
-    pieces = pc.split_pattern(pa.array([body], pa.large_binary()), pattern=b"\n").flatten()
+    offsets = np.array([0, len(body)], dtype=np.int64)
+    whole = pa.Array.from_buffers(
+        pa.large_binary(), 1, [None, pa.py_buffer(offsets), pa.py_buffer(body)]
+    )
+    pieces = pc.split_pattern(whole, pattern=b"\n").flatten()
     raw = pieces.cast(pa.binary()) if len(body) < 2**31 else pieces
-    numbers = pa.array(range(1, len(raw) + 1), pa.int64())
-    return pa.table({"line_no": numbers, "raw": raw})
+    # the next line beside each line: the partial-write check needs no window (sort) in SQL
+    following = pa.concat_arrays([raw.slice(1), pa.nulls(1, raw.type)])
+    numbers = _int64(np.arange(1, len(raw) + 1, dtype=np.int64))
+    return pa.Table.from_arrays([numbers, raw, following], names=["line_no", "raw", "next_raw"])
 
 
 def screen(
     con: duckdb.DuckDBPyConnection,
-    lines: pa.Table,
     first_line: int,
     format_case: str,
     params: list | None = None,
-    extra_select: str = "",
+    stages: Sequence[str] = (),
+    stage_params: list | None = None,
 ) -> None:
-    """Fill the temp table `_screened` with each line from `first_line` on and its reject reason.
+    """Fill the temp table `_screened` with each line of `_lines` from `first_line` on and its
+    reject reason.
 
     `format_case` holds further `WHEN ... THEN reason` branches (fixed SQL with `?` parameters
-    bound from `params`); `extra_select` adds computed columns (e.g. parsed CSV fields).
+    bound from `params`). Each of `stages` adds computed columns (e.g. parsed CSV fields, JSON
+    types and keys; `?` bound from `stage_params`) in its own step, so a later stage, the
+    branches and the payload query read a column instead of parsing the line again.
     """
-    con.register(LINES_VIEW, lines)
-    try:
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {SCREENED} AS
-            WITH decoded AS (
-                SELECT line_no, raw, try(decode(raw)) AS txt FROM {LINES_VIEW} WHERE line_no >= ?
-            ), windowed AS (
-                SELECT *, lead(txt) OVER (ORDER BY line_no) AS next_txt {extra_select}
-                FROM decoded
-            )
-            SELECT *, CASE {COMMON_CASE} {format_case} END AS reason FROM windowed
-            """,  # noqa: S608 - identifiers and SQL fragments are fixed, values are bound
-            [first_line, *(params or [])],
-        )
-    finally:
-        con.unregister(LINES_VIEW)
+    # fixed SQL fragments only: every value is bound
+    first = f"SELECT line_no, raw, next_raw, try(decode(raw)) AS txt FROM {LINES_VIEW}"  # noqa: S608
+    ctes = [f"s0 AS ({first} WHERE line_no >= ?)"]
+    ctes += [f"s{i} AS (SELECT * {stage} FROM s{i - 1})" for i, stage in enumerate(stages, 1)]  # noqa: S608
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {SCREENED} AS
+        WITH {", ".join(ctes)}
+        SELECT * EXCLUDE (next_raw), CASE {COMMON_CASE} {format_case} END AS reason
+        FROM s{len(stages)}
+        """,  # noqa: S608 - identifiers and SQL fragments are fixed, values are bound
+        [first_line, *(stage_params or []), *(params or [])],
+    )
 
 
-def _explain_utf8(raw: bytes) -> str:
+def explain_utf8(raw: bytes) -> str:
+    """The UTF-8 reject reason made precise: which byte, at which column."""
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -101,38 +119,3 @@ def _explain_utf8(raw: bytes) -> str:
             "(file must be UTF-8; this looks like a Windows-1252 / Latin-1 text)"
         )
     return REASON_UTF8
-
-
-def screened_rejects(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """Rejected lines of `_screened`, the UTF-8 reason made precise (few rows, off hot path)."""
-    sql = f"SELECT line_no, reason, raw FROM {SCREENED} WHERE reason IS NOT NULL ORDER BY line_no"  # noqa: S608
-    table = fetch_arrow(con, sql)
-    reasons = table.column("reason").to_pylist()
-    if REASON_UTF8 in reasons:
-        raws = table.column("raw").to_pylist()
-        reasons = [
-            _explain_utf8(r) if reason == REASON_UTF8 else reason
-            for reason, r in zip(reasons, raws, strict=True)
-        ]
-        table = table.set_column(1, "reason", pa.array(reasons, pa.string()))
-    return table.cast(REJECT_SCHEMA)
-
-
-def fetch_arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pa.Table:
-    """Run a query and return its result as one Arrow table."""
-    return con.sql(sql, params=params or None).to_arrow_table()
-
-
-def count_lines(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    """(lines screened, lines that passed) in `_screened`."""
-    sql = f"SELECT count(*), count(*) FILTER (reason IS NULL) FROM {SCREENED}"  # noqa: S608
-    (total, good) = con.execute(sql).fetchall()[0]
-    return int(total), int(good)
-
-
-def reject_all(lines: pa.Table, first_line: int, reason: str) -> pa.Table:
-    """Every line from `first_line` on as a reject with the same reason (a whole-file problem)."""
-    kept = lines.filter(pc.greater_equal(lines.column("line_no"), first_line))
-    reasons = pa.array([reason] * kept.num_rows, pa.string())
-    line_no, raw = kept.column("line_no"), kept.column("raw")
-    return pa.table({"line_no": line_no, "reason": reasons, "raw": raw})

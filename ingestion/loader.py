@@ -1,7 +1,9 @@
 """Load one (source, delivery date) partition of landing into bronze, file by file.
 
-Why: each file is one transaction (its rows, its rejects and its manifest entry commit together),
-so an interrupted load never leaves half a file behind, and a re-run only sees what is new.
+Why: each partition is one transaction (its files' rows, rejects and manifest entries and the
+load record commit together), so an interrupted load never leaves half a file behind, and a
+re-run only sees what is new. A file's lines are screened and inserted inside DuckDB; Python
+only cuts lines and hashes bytes.
 """
 
 from __future__ import annotations
@@ -12,19 +14,19 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from ingestion import manifest
 from ingestion.contracts import Format, SourceSpec, source
+from ingestion.insert import Lineage, write_file
 from ingestion.landing import STRAY, LandedFile, sha256_of, source_files, stray_files
-from ingestion.lines import Parsed, Unreadable, split_lines
+from ingestion.lines import LINES_VIEW, Parsed, Unreadable, split_lines
 from ingestion.manifest import DUPLICATE, LOADED, QUARANTINED, REJECTED, FileEntry
 from ingestion.parse_csv import parse_csv
 from ingestion.parse_json import parse_jsonl, parse_snapshots
 from ingestion.parse_log import parse_log
 from ingestion.quarantine import quarantine_target, remove_from_landing, stage_copy
 from ingestion.warehouse import ensure_schema
-
-ROWS_VIEW, REJECTS_VIEW = "_rows", "_rejects"
 
 
 @dataclass
@@ -65,8 +67,10 @@ def new_load_id() -> str:
     return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
-def _parse(con: duckdb.DuckDBPyConnection, spec: SourceSpec, f: LandedFile, data: bytes) -> Parsed:
-    lines = split_lines(data)
+def _parse(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, f: LandedFile, lines: pa.Table
+) -> Parsed:
+    """Screen the file's lines into `_screened`; Unreadable when the file cannot be read."""
     if spec.fmt is Format.CSV:
         return parse_csv(con, spec, lines)
     if spec.fmt is Format.JSONL:
@@ -78,38 +82,12 @@ def _parse(con: duckdb.DuckDBPyConnection, spec: SourceSpec, f: LandedFile, data
     return parse_log(con, spec, lines, match["stem"])
 
 
-def _insert(
-    con: duckdb.DuckDBPyConnection, spec: SourceSpec, f: LandedFile, sha: str, parsed: Parsed,
-    load_id: str, loaded_at: datetime,
-) -> None:  # fmt: skip
-    lineage = [f.rel_path, sha, f.delivery, loaded_at, load_id]
-    if parsed.rows is not None and parsed.rows.num_rows:
-        cols = ", ".join((*spec.columns, "_extra_columns"))
-        con.register(ROWS_VIEW, parsed.rows)
-        con.execute(
-            f"INSERT INTO {spec.table} ({cols}, _source_file, _file_sha256, _row_number, "  # noqa: S608
-            f"_delivery_date, _loaded_at, _load_id) "
-            f"SELECT {cols}, ?, ?, line_no, ?, ?, ? FROM {ROWS_VIEW}",
-            lineage,
-        )
-        con.unregister(ROWS_VIEW)
-    if parsed.rejects.num_rows:
-        con.register(REJECTS_VIEW, parsed.rejects)
-        con.execute(
-            f"INSERT INTO {spec.rejects_table} (_source_file, _file_sha256, _row_number, "  # noqa: S608
-            "_delivery_date, _loaded_at, _load_id, reason, raw_line, raw_bytes) "
-            "SELECT ?, ?, line_no, ?, ?, ?, reason, "
-            f"coalesce(try(decode(raw)), CAST(raw AS VARCHAR)), raw FROM {REJECTS_VIEW}",
-            lineage,
-        )
-        con.unregister(REJECTS_VIEW)
-
-
 class PartitionLoader:
     """Loads the files of one partition; one instance per (source, delivery date) and load."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, home: Path, load_id: str) -> None:
         self.con, self.home, self.load_id = con, home, load_id
+        self.leaving: list[LandedFile] = []  # quarantined: leave landing once the entry commits
         ensure_schema(con)
 
     def _entry(self, f: LandedFile, data: bytes, sha: str, outcome: str, **kw) -> FileEntry:
@@ -121,68 +99,79 @@ class PartitionLoader:
         stage_copy(f, target)
         entry = self._entry(f, data, sha, QUARANTINED, error=f"{f.rel_path}: {error}",
                             quarantine_path=target.relative_to(self.home).as_posix())  # fmt: skip
-        manifest.record(self.con, entry)  # autocommit: entry first, then leave landing
-        remove_from_landing(f)
+        manifest.record(self.con, entry)
+        self.leaving.append(f)
         return entry
 
     def load_file(self, f: LandedFile) -> FileEntry | None:
-        """Process one file; None when these bytes at this path were processed before."""
+        """Process one file inside the partition's transaction; None when these bytes at this
+        path were processed before."""
         try:
             data = f.path.read_bytes()
         except OSError as exc:
             raise RuntimeError(f"{f.rel_path}: cannot read file: {exc.strerror}") from exc
         sha = sha256_of(data)
-        if manifest.already_processed(self.con, f.rel_path, sha):
+        processed, original = manifest.lookup(self.con, f.rel_path, sha)
+        if processed:
             return None
         if f.problem or f.source is None:
             return self._quarantine(f, data, sha, f.problem or "file outside any source folder")
         if not data:
             return self._quarantine(f, data, sha, "file is empty (0 bytes): nothing to read, "
                                     "not even a header")  # fmt: skip
-        original = manifest.first_copy(self.con, sha)
         if original is not None:
             entry = self._entry(f, data, sha, DUPLICATE, duplicate_of=original,
                                 error=f"same bytes as {original}; not loaded again")  # fmt: skip
             manifest.record(self.con, entry)
             return entry
         spec = source(f.source)
+        lines = split_lines(data)
+        self.con.register(LINES_VIEW, lines)
         try:
-            parsed = _parse(self.con, spec, f, data)
-        except Unreadable as exc:
-            return self._quarantine(f, data, sha, str(exc))
-        outcome = REJECTED if parsed.error else LOADED
+            try:
+                parsed = _parse(self.con, spec, f, lines)
+            except Unreadable as exc:
+                return self._quarantine(f, data, sha, str(exc))
+            lineage = Lineage(f.rel_path, sha, f.delivery, datetime.now(UTC), self.load_id)
+            written = write_file(self.con, spec, parsed, lineage)
+        finally:
+            self.con.unregister(LINES_VIEW)
         entry = self._entry(
-            f, data, sha, outcome,
-            rows_read=parsed.rows_read, rows_loaded=parsed.rows_loaded,
-            rows_rejected=parsed.rejects.num_rows,
-            records_written=parsed.rows.num_rows if parsed.rows is not None else 0,
+            f, data, sha, REJECTED if parsed.error else LOADED,
+            rows_read=parsed.rows_read, rows_loaded=written.rows_loaded,
+            rows_rejected=written.rows_rejected, records_written=written.records_written,
             header=parsed.header, added_columns=parsed.added_columns,
             renamed_columns=parsed.renamed_columns,
             error=f"{f.rel_path}: {parsed.error}" if parsed.error else None,
         )  # fmt: skip
         if entry.rows_read != entry.rows_loaded + entry.rows_rejected:
             raise AssertionError(f"{f.rel_path}: row accounting broken ({entry})")
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            _insert(self.con, spec, f, sha, parsed, self.load_id, datetime.now(UTC))
-            manifest.record(self.con, entry)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+        manifest.record(self.con, entry)
         return entry
 
     def run(self, source_name: str, files: list[LandedFile], delivery: date) -> PartitionReport:
+        """Every file of the partition and the load record in one transaction (one commit: a
+        commit costs a WAL flush, which used to dominate small files)."""
         report = PartitionReport(source_name, delivery, self.load_id, files_seen=len(files))
         started = datetime.now(UTC)
-        for f in files:
-            entry = self.load_file(f)
-            if entry is None:
-                report.already_processed += 1
-            else:
-                report.entries.append(entry)
-        manifest.record_load(self.con, self.load_id, source_name, delivery, started,
-                             len(files), len(report.entries))  # fmt: skip
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for f in files:
+                entry = self.load_file(f)
+                if entry is None:
+                    report.already_processed += 1
+                else:
+                    report.entries.append(entry)
+            manifest.record_load(self.con, self.load_id, source_name, delivery, started,
+                                 len(files), len(report.entries))  # fmt: skip
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            self.leaving.clear()
+            raise
+        for f in self.leaving:  # the manifest says where they went: now they may leave landing
+            remove_from_landing(f)
+        self.leaving.clear()
         return report
 
 

@@ -7,7 +7,7 @@ any name) and auditable (rows read = rows loaded + rows rejected, per file, in o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import duckdb
 
@@ -53,24 +53,20 @@ def record(con: duckdb.DuckDBPyConnection, entry: FileEntry) -> None:
     )
 
 
-def already_processed(con: duckdb.DuckDBPyConnection, path: str, sha256: str) -> bool:
-    """True when these exact bytes at this path have a manifest entry (re-run: skip silently)."""
-    rows = con.execute(
-        "SELECT 1 FROM bronze._files WHERE path = ? AND sha256 = ? LIMIT 1", [path, sha256]
-    ).fetchall()
-    return bool(rows)
+def lookup(con: duckdb.DuckDBPyConnection, path: str, sha256: str) -> tuple[bool, str | None]:
+    """What the manifest knows of these bytes, in one query (it is asked for every file).
 
-
-def first_copy(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
-    """Path of the file that first brought these bytes (any name, any day), if any."""
-    if sha256 == ZERO_BYTE_SHA:  # every empty file has this hash; they are not copies
-        return None
-    rows = con.execute(
-        "SELECT path FROM bronze._files WHERE sha256 = ? AND outcome <> ? "
-        "ORDER BY loaded_at, path LIMIT 1",
-        [sha256, DUPLICATE],
-    ).fetchall()
-    return rows[0][0] if rows else None
+    Returns whether these exact bytes at this path have an entry (a re-run: skip silently), and
+    the path of the file that first brought these bytes under any name on any day, if any (a
+    copy: recorded as a duplicate). Empty files all share one hash; they are not copies.
+    """
+    seen, first = con.execute(
+        "SELECT count(*) FILTER (path = ?) > 0, "
+        "first(path ORDER BY loaded_at, path) FILTER (outcome <> ?) "
+        "FROM bronze._files WHERE sha256 = ?",
+        [path, DUPLICATE, sha256],
+    ).fetchall()[0]
+    return bool(seen), (None if sha256 == ZERO_BYTE_SHA else first)
 
 
 def record_load(
@@ -78,12 +74,13 @@ def record_load(
     load_id: str,
     source: str,
     delivery: date,
-    started_at: object,
+    started_at: datetime,
     files_seen: int,
     files_new: int,
 ) -> None:
-    """Note that a (source, delivery date) partition was processed by this load."""
+    """Note that a (source, delivery date) partition was processed by this load (the clock is
+    read here: SQL's now() is the transaction's start, and the load is one transaction)."""
     con.execute(
-        "INSERT INTO bronze._loads VALUES (?, ?, ?, ?, now(), ?, ?)",
-        [load_id, source, delivery, started_at, files_seen, files_new],
+        "INSERT INTO bronze._loads VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [load_id, source, delivery, started_at, datetime.now(UTC), files_seen, files_new],
     )

@@ -10,18 +10,10 @@ from __future__ import annotations
 import csv
 
 import duckdb
+import pyarrow as pa
 
 from ingestion.contracts import SourceSpec
-from ingestion.lines import (
-    SCREENED,
-    Parsed,
-    Unreadable,
-    count_lines,
-    fetch_arrow,
-    reject_all,
-    screen,
-    screened_rejects,
-)
+from ingestion.lines import SCREENED, Parsed, Unreadable, screen
 
 # One field followed by a comma: a quoted field (quotes doubled inside) or an unquoted one.
 FIELD_RE = r'("(?:[^"]|"")*"|[^,"]*),'
@@ -62,7 +54,7 @@ class HeaderMap:
             )
 
 
-def _read_header(lines) -> str:
+def _read_header(lines: pa.Table) -> str:
     if lines.num_rows == 0:
         raise Unreadable("file has no header line")
     raw = lines.column("raw")[0].as_py()
@@ -75,32 +67,32 @@ def _read_header(lines) -> str:
     return header
 
 
-def parse_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines) -> Parsed:
+def parse_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table) -> Parsed:
     """Screen and split a CSV file; rows keep their physical line numbers."""
     header = _read_header(lines)
     hmap = HeaderMap(spec, header)
-    rows_read = lines.num_rows - 1
-    base = Parsed(rows_read, 0, None, reject_all(lines, 2, "unused"), header,
-                  sorted(hmap.extra), hmap.renamed)  # fmt: skip
+    parsed = Parsed(lines.num_rows - 1, 2, header=header, added_columns=sorted(hmap.extra),
+                    renamed_columns=hmap.renamed)  # fmt: skip
     if hmap.problems:
-        error = "; ".join(hmap.problems)
-        base.rejects = reject_all(lines, 2, f"file rejected: {error}")
-        base.error = error
-        return base
+        parsed.error = "; ".join(hmap.problems)
+        return parsed
     con.execute(UNQUOTE_MACRO)
     n_fields = len(hmap.names)
     # Every row takes the layout of the header of the file it arrives in (data contract §6),
-    # so any other field count is a reject, never a guess.
+    # so any other field count is a reject, never a guess. A line without a quote character
+    # splits on commas exactly as the RFC 4180 expression would, at a fraction of the cost.
     screen(
-        con, lines, 2,
+        con, 2,
         format_case="""
-            WHEN array_to_string(fields, ',') <> txt
+            WHEN contains(txt, '"') AND array_to_string(fields, ',') <> txt
                 THEN 'malformed CSV quoting (unterminated or stray quote)'
             WHEN len(fields) <> ?
                 THEN printf('wrong column count: %d fields, header has %d', len(fields), ?)
         """,
         params=[n_fields, n_fields],
-        extra_select=f", regexp_extract_all(txt || ',', '{FIELD_RE}', 1) AS fields",
+        stages=[f""", CASE WHEN contains(txt, '"')
+            THEN regexp_extract_all(txt || ',', '{FIELD_RE}', 1)
+            ELSE string_split(txt, ',') END AS fields"""],
     )  # fmt: skip
     select, params = [], []
     for column in spec.columns:
@@ -116,13 +108,6 @@ def parse_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines) -> Parsed
             params += [name, pos]
     else:
         select.append("CAST(NULL AS VARCHAR) AS _extra_columns")
-    rows = fetch_arrow(
-        con,
-        f"SELECT line_no, {', '.join(select)} FROM {SCREENED} "  # noqa: S608
-        "WHERE reason IS NULL ORDER BY line_no",
-        params,
-    )
-    screened, loaded = count_lines(con)
-    assert screened == rows_read, (screened, rows_read)
-    base.rows, base.rows_loaded, base.rejects = rows, loaded, screened_rejects(con)
-    return base
+    parsed.payload_sql = f"SELECT line_no, {', '.join(select)} FROM {SCREENED} WHERE reason IS NULL"  # noqa: S608
+    parsed.payload_params = params
+    return parsed

@@ -2,22 +2,29 @@
 
 Why: DuckDB's JSON functions validate and extract every line in one vectorised pass, so a line
 cut in half becomes a reject with its line number while its neighbours load; values stay text
-exactly as delivered (numbers keep their JSON spelling, JSON null becomes NULL).
+exactly as DuckDB's `json_extract_string` gives them (JSON null becomes NULL). Each JSON function
+parses the line again, so the screen computes what its checks need (types, keys) once per line
+and the payload takes every value of a line in one more parse.
 """
 
 from __future__ import annotations
+
+import json
 
 import duckdb
 import pyarrow as pa
 
 from ingestion.contracts import SNAPSHOT_LINE_KEYS, SNAPSHOT_NODE_KEYS, SourceSpec
-from ingestion.lines import SCREENED, Parsed, count_lines, fetch_arrow, screen, screened_rejects
+from ingestion.lines import SCREENED, Parsed, screen
 
-OBJECT_CASE = """
-    WHEN NOT json_valid(txt) THEN 'unparseable JSON (line cut short or not JSON)'
-    WHEN json_type(txt) <> 'OBJECT' THEN 'JSON value is not an object'
+UNPARSEABLE = "WHEN keys IS NULL THEN 'unparseable JSON (line cut short or not JSON)'"
+NOT_OBJECT = "WHEN {type} <> 'OBJECT' THEN 'JSON value is not an object'"
+# only an object has keys: the type is asked (another parse) when a line has none
+NO_KEYS_NOT_OBJECT = NOT_OBJECT.format(type="len(keys) = 0 AND json_type(txt)")
+MISSING = """
+    WHEN NOT list_has_all(keys, ?::VARCHAR[]) THEN 'missing required field(s): '
+        || array_to_string(list_filter(?::VARCHAR[], lambda k: NOT list_contains(keys, k)), ', ')
 """
-MISSING_KEYS = "list_filter(?::VARCHAR[], lambda k: NOT list_contains(json_keys(txt), k))"
 
 
 def _path(key: str) -> str:
@@ -26,89 +33,96 @@ def _path(key: str) -> str:
 
 def parse_jsonl(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table) -> Parsed:
     """One bronze row per JSON object line; unknown keys are kept in `_extra_columns`."""
-    required = list(spec.required)
-    known = list(spec.columns)
+    required, known = list(spec.required), list(spec.columns)
     screen(
-        con, lines, 1,
-        format_case=OBJECT_CASE + f"""
-            WHEN len({MISSING_KEYS}) > 0
-                THEN 'missing required field(s): ' || array_to_string({MISSING_KEYS}, ', ')
-        """,
+        con, 1,
+        format_case=UNPARSEABLE + NO_KEYS_NOT_OBJECT + MISSING,
         params=[required, required],
+        stages=[", CASE WHEN json_valid(txt) THEN json_keys(txt) END AS keys"],
     )  # fmt: skip
-    select = [f"json_extract_string(txt, ?) AS {c}" for c in spec.columns]
-    params: list = [_path(c) for c in spec.columns]
-    extras = "list_filter(json_keys(txt), lambda k: NOT list_contains(?::VARCHAR[], k))"
-    select.append(
-        f"CASE WHEN len({extras}) > 0 THEN CAST(to_json(map_from_entries(list_transform({extras}, "
-        "lambda k: {'key': k, 'value': json_extract(txt, '$.\"' || k || '\"')}))) AS VARCHAR) "
-        "END AS _extra_columns"
-    )
-    params += [known, known]
-    rows = fetch_arrow(
-        con,
-        f"SELECT line_no, {', '.join(select)} FROM {SCREENED} "  # noqa: S608
-        "WHERE reason IS NULL ORDER BY line_no",
-        params,
-    )
-    added = fetch_arrow(
-        con,
-        f"SELECT DISTINCT unnest({extras}) AS k FROM {SCREENED} WHERE reason IS NULL ORDER BY k",  # noqa: S608
+    extras = "list_filter(keys, lambda k: NOT list_contains(?::VARCHAR[], k))"
+    payload = ", ".join(f"v[{i}] AS {c}" for i, c in enumerate(spec.columns, start=1))
+    sql = f"""
+        SELECT line_no, {payload},
+            CASE WHEN NOT list_has_all(?::VARCHAR[], keys) THEN CAST(to_json(map_from_entries(
+                list_transform({extras}, lambda k: {{'key': k,
+                    'value': json_extract(txt, '$."' || k || '"')}}))) AS VARCHAR)
+            END AS _extra_columns
+        FROM (SELECT line_no, txt, keys, json_extract_string(txt, ?::VARCHAR[]) AS v
+              FROM {SCREENED} WHERE reason IS NULL)
+    """  # noqa: S608 - column names come from the contract whitelist
+    (added,) = con.execute(
+        f"SELECT list_sort(list_distinct(flatten(list({extras})))) FROM {SCREENED} "  # noqa: S608
+        "WHERE reason IS NULL",
         [known],
-    )
-    screened, loaded = count_lines(con)
-    return Parsed(screened, loaded, rows, screened_rejects(con),
-                  added_columns=added.column("k").to_pylist())  # fmt: skip
+    ).fetchall()[0]
+    return Parsed(lines.num_rows, 1, sql, [known, known, [_path(c) for c in known]],
+                  added_columns=added or [])  # fmt: skip
+
+
+def _snapshot_structure() -> str:
+    """The shape of a snapshot line for `json_transform`: every value as text."""
+    node = dict.fromkeys(SNAPSHOT_NODE_KEYS, "VARCHAR")
+    line = {k: [node] if k == "nodes" else "VARCHAR" for k in SNAPSHOT_LINE_KEYS}
+    return json.dumps(line)
 
 
 def parse_snapshots(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table) -> Parsed:
-    """Flatten each snapshot line to one row per node read; a bad node rejects its whole line."""
+    """Flatten each snapshot line to one row per node read; a bad node rejects its whole line.
+
+    One parse shapes every line (`json_transform`, values as the text `json_extract_string`
+    would give); a line whose required fields all came out non-null passes as is. Only the
+    others (a missing or null field, a broken line) are parsed again to name the exact reason;
+    a field present as JSON null still passes, as it always did."""
     line_keys = ["server_timestamp", "nodes"]
-    assert set(line_keys) <= set(SNAPSHOT_LINE_KEYS)
-    n_nodes = "json_array_length(txt, '$.nodes')"
+    node_keys = ["node_id", "source_timestamp", "status_code"]
+    assert set(line_keys) <= set(SNAPSHOT_LINE_KEYS) and set(node_keys) <= set(SNAPSHOT_NODE_KEYS)
     node_checks = []
     params: list = [line_keys, line_keys]
-    for key in ("node_id", "source_timestamp", "status_code"):
-        assert key in SNAPSHOT_NODE_KEYS
+    for key in node_keys:
         node_checks.append(
-            f"WHEN len(json_extract(txt, ?)) <> {n_nodes} "
+            "WHEN list_bool_or(list_transform(node_keys, lambda ks: NOT list_contains(ks, ?))) "
             f"THEN 'a node read lacks required field {key}'"
         )
-        params.append(f'$.nodes[*]."{key}"')
+        params.append(key)
+    # s = the line shaped as text values; types = [type of the line, type of its `nodes`];
+    # node_keys = the keys of each node read (the last two only for lines that need them)
     screen(
-        con, lines, 1,
-        format_case=OBJECT_CASE + f"""
-            WHEN len({MISSING_KEYS}) > 0
-                THEN 'missing required field(s): ' || array_to_string({MISSING_KEYS}, ', ')
-            WHEN json_type(txt, '$.nodes') <> 'ARRAY' THEN 'nodes is not a JSON array'
-            WHEN {n_nodes} = 0 THEN 'snapshot holds no node reads'
+        con, 1,
+        format_case="WHEN shaped THEN NULL " + UNPARSEABLE + NOT_OBJECT.format(type="types[1]")
+        + MISSING + f"""
+            WHEN types[2] <> 'ARRAY' THEN 'nodes is not a JSON array'
+            WHEN len(node_keys) = 0 THEN 'snapshot holds no node reads'
             {" ".join(node_checks)}
         """,
         params=params,
+        stages=[
+            ", CASE WHEN json_valid(txt) THEN json_transform(txt, ?) END AS s",
+            f""", coalesce(s.server_timestamp IS NOT NULL AND len(s.nodes) > 0
+                  AND list_bool_and(list_transform(s.nodes, lambda n:
+                      {" AND ".join(f"n.{k} IS NOT NULL" for k in node_keys)})), false) AS shaped
+            """,
+            """, CASE WHEN NOT shaped AND json_valid(txt)
+                      THEN json_type(txt, ['$', '$.nodes']) END AS types""",
+            """, CASE WHEN types[1] = 'OBJECT' THEN json_keys(txt)
+                      WHEN types IS NOT NULL THEN [] END AS keys
+               , CASE WHEN types[2] = 'ARRAY' THEN json_keys(txt, '$.nodes[*]') END AS node_keys
+            """,
+        ],
+        stage_params=[_snapshot_structure()],
     )  # fmt: skip
-    rows = fetch_arrow(
-        con,
-        f"""
-        WITH good AS (
-            SELECT line_no, txt, json_extract(txt, '$.nodes[*]') AS nodes
+    sql = f"""
+        WITH flat AS (
+            SELECT line_no, s.endpoint, s.server_timestamp, unnest(s.nodes) AS node,
+                   generate_subscripts(s.nodes, 1) AS node_index
             FROM {SCREENED} WHERE reason IS NULL
-        ), flat AS (
-            SELECT line_no, txt, unnest(nodes) AS node, generate_subscripts(nodes, 1) AS node_index
-            FROM good
         )
-        SELECT line_no,
-               json_extract_string(txt, '$.endpoint') AS endpoint,
-               json_extract_string(txt, '$.server_timestamp') AS server_timestamp,
+        SELECT line_no, endpoint, server_timestamp,
                CAST(node_index AS VARCHAR) AS node_index,
-               json_extract_string(node, '$.node_id') AS node_id,
-               json_extract_string(node, '$.value') AS value,
-               json_extract_string(node, '$.data_type') AS data_type,
-               json_extract_string(node, '$.source_timestamp') AS source_timestamp,
-               json_extract_string(node, '$.status_code') AS status_code,
+               node.node_id, node.value, node.data_type, node.source_timestamp, node.status_code,
                CAST(NULL AS VARCHAR) AS _extra_columns
-        FROM flat ORDER BY line_no, node_index
-        """,  # noqa: S608 - fixed SQL
-    )
-    assert [c for c in rows.column_names[1:-1]] == list(spec.columns)
-    screened, loaded = count_lines(con)
-    return Parsed(screened, loaded, rows, screened_rejects(con))
+        FROM flat
+    """  # noqa: S608 - fixed SQL
+    assert list(spec.columns) == ["endpoint", "server_timestamp", "node_index",
+                                  *SNAPSHOT_NODE_KEYS]  # fmt: skip
+    return Parsed(lines.num_rows, 1, sql)

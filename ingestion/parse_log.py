@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from ingestion.contracts import LOG_LINE_RE, SourceSpec
-from ingestion.lines import SCREENED, Parsed, count_lines, fetch_arrow, screen, screened_rejects
+from ingestion.lines import SCREENED, Parsed, screen
 
 
 def parse_log(
@@ -18,7 +18,7 @@ def parse_log(
 ) -> Parsed:
     """Keep each well-formed line as delivered, with the station id from the file name."""
     screen(
-        con, lines, 1,
+        con, 1,
         format_case="""
             WHEN NOT regexp_matches(txt, ?)
                 THEN 'not a log line (expected "<timestamp> [<LEVEL>] <message>")'
@@ -26,12 +26,8 @@ def parse_log(
         params=[LOG_LINE_RE],
     )  # fmt: skip
     assert spec.columns == ("log_source", "line")
-    rows = fetch_arrow(
-        con,
-        f"SELECT line_no, CAST(? AS VARCHAR) AS log_source, txt AS line, "  # noqa: S608
-        f"CAST(NULL AS VARCHAR) AS _extra_columns FROM {SCREENED} "
-        "WHERE reason IS NULL ORDER BY line_no",
-        [log_source],
+    sql = (
+        "SELECT line_no, CAST(? AS VARCHAR) AS log_source, txt AS line, "  # noqa: S608
+        f"CAST(NULL AS VARCHAR) AS _extra_columns FROM {SCREENED} WHERE reason IS NULL"
     )
-    screened, loaded = count_lines(con)
-    return Parsed(screened, loaded, rows, screened_rejects(con))
+    return Parsed(lines.num_rows, 1, sql, [log_source])

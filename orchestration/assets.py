@@ -3,25 +3,32 @@
 Why: each source is its own asset so that its lineage (landing folder → bronze table), its
 partitions and its checks show separately in the UI; all of them run the same loader code the
 CLI uses. The Dagster run id is the load id, so bronze rows point back to the run that wrote them.
+A run may cover a range of delivery dates (`BackfillPolicy.single_run`): each asset then loads
+every date of the range in one step on one connection, so a year costs one run's overhead.
 """
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
+import duckdb
 from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
     AssetSpec,
+    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
 )
+from dagster._utils.warnings import disable_dagster_warnings
 
 from ingestion.contracts import SOURCES, SourceSpec
 from ingestion.landing import STRAY
 from ingestion.loader import PartitionReport, load_partition, sweep_strays
 from ingestion.manifest import DUPLICATE, QUARANTINED
-from orchestration.partitions import delivery_partitions
+from orchestration.partitions import delivery_partitions, run_dates
 from orchestration.resources import WarehouseResource
 
 BRONZE_GROUP = "bronze"
@@ -38,19 +45,48 @@ def bronze_key(name: str) -> AssetKey:
     return AssetKey(["bronze", name])
 
 
-def _metadata(report: PartitionReport) -> dict[str, object]:
-    problems = [e.error for e in report.entries if e.error][:20]
+def _metadata(reports: list[PartitionReport]) -> dict[str, object]:
+    entries = [e for r in reports for e in r.entries]
+    problems = [e.error for e in entries if e.error][:20]
+    days = sorted({r.delivery for r in reports})
+    span = f"{days[0]} .. {days[-1]} ({len(days)} dates)" if len(days) > 1 else str(days[0])
     return {
-        "files_seen": report.files_seen,
-        "files_new": len(report.entries),
-        "files_already_loaded": report.already_processed,
-        "rows_read": report.rows_read,
-        "rows_loaded": report.rows_loaded,
-        "rows_rejected": report.rows_rejected,
-        "files_quarantined": report.count(QUARANTINED),
-        "duplicates_skipped": report.count(DUPLICATE),
+        "delivery_dates": span,
+        "files_seen": sum(r.files_seen for r in reports),
+        "files_new": len(entries),
+        "files_already_loaded": sum(r.already_processed for r in reports),
+        "rows_read": sum(r.rows_read for r in reports),
+        "rows_loaded": sum(r.rows_loaded for r in reports),
+        "rows_rejected": sum(r.rows_rejected for r in reports),
+        "files_quarantined": sum(r.count(QUARANTINED) for r in reports),
+        "duplicates_skipped": sum(r.count(DUPLICATE) for r in reports),
         "problems": MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none"),
     }
+
+
+Load = Callable[[duckdb.DuckDBPyConnection, Path, date, str], PartitionReport]
+
+
+def _load_dates(
+    context: AssetExecutionContext, warehouse: WarehouseResource, load: Load
+) -> MaterializeResult:
+    """Run `load` for every delivery date of the run, oldest first, on one connection."""
+    days = run_dates(context.op_execution_context)
+    if not days:
+        raise ValueError("bronze assets load delivery-date partitions: run with a partition")
+    con = warehouse.connect()
+    try:
+        reports = [load(con, warehouse.home_path, day, context.run.run_id) for day in days]
+    finally:
+        con.close()
+    if len(reports) == 1:
+        context.log.info(reports[0].summary())
+    else:  # one line per run: 365 log events per asset would cost more than the load itself
+        loaded = sum(r.rows_loaded for r in reports)
+        rejected = sum(r.rows_rejected for r in reports)
+        context.log.info(f"{len(reports)} delivery dates {days[0]} .. {days[-1]}: "
+                         f"{loaded:,} rows loaded, {rejected:,} rejected")  # fmt: skip
+    return MaterializeResult(metadata=_metadata(reports))
 
 
 def landing_specs() -> list[AssetSpec]:
@@ -70,54 +106,49 @@ def landing_specs() -> list[AssetSpec]:
 def build_source_asset(spec: SourceSpec) -> AssetsDefinition:
     """The bronze asset of one source."""
 
-    @asset(
-        key=bronze_key(spec.name),
-        deps=[landing_key(spec.name)],
-        partitions_def=delivery_partitions,
-        group_name=BRONZE_GROUP,
-        kinds={"duckdb", "python"},
-        pool=WRITER_POOL,
-        description=(
-            f"Rows of {spec.name} as delivered ({spec.fmt.value}), text columns plus lineage; "
-            f"unparseable lines in {spec.rejects_table}; manifest in bronze._files."
-        ),
-        metadata={"table": spec.table, "rejects_table": spec.rejects_table},
-    )
-    def _load(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        delivery = date.fromisoformat(context.partition_key)
-        con = warehouse.connect()
-        try:
-            report = load_partition(
-                con, warehouse.home_path, spec.name, delivery, context.run.run_id
-            )
-        finally:
-            con.close()
-        context.log.info(report.summary())
-        return MaterializeResult(metadata=_metadata(report))
+    def load(con: duckdb.DuckDBPyConnection, home: Path, day: date, run_id: str):
+        return load_partition(con, home, spec.name, day, run_id)
+
+    with disable_dagster_warnings():  # backfill_policy is a beta parameter
+
+        @asset(
+            key=bronze_key(spec.name),
+            deps=[landing_key(spec.name)],
+            partitions_def=delivery_partitions,
+            backfill_policy=BackfillPolicy.single_run(),
+            group_name=BRONZE_GROUP,
+            kinds={"duckdb", "python"},
+            pool=WRITER_POOL,
+            description=(
+                f"Rows of {spec.name} as delivered ({spec.fmt.value}), text columns plus "
+                f"lineage; unparseable lines in {spec.rejects_table}; manifest in bronze._files."
+            ),
+            metadata={"table": spec.table, "rejects_table": spec.rejects_table},
+        )
+        def _load(
+            context: AssetExecutionContext, warehouse: WarehouseResource
+        ) -> MaterializeResult:
+            return _load_dates(context, warehouse, load)
 
     return _load
 
 
-@asset(
-    key=bronze_key(STRAY_ASSET),
-    partitions_def=delivery_partitions,
-    group_name=BRONZE_GROUP,
-    kinds={"python"},
-    pool=WRITER_POOL,
-    description="Files of a delivery folder outside every known source folder, quarantined "
-    "with a reason and recorded in bronze._files.",
-)
-def stray_files_asset(
-    context: AssetExecutionContext, warehouse: WarehouseResource
-) -> MaterializeResult:
-    delivery = date.fromisoformat(context.partition_key)
-    con = warehouse.connect()
-    try:
-        report = sweep_strays(con, warehouse.home_path, delivery, context.run.run_id)
-    finally:
-        con.close()
-    context.log.info(report.summary())
-    return MaterializeResult(metadata=_metadata(report))
+with disable_dagster_warnings():  # backfill_policy is a beta parameter
+
+    @asset(
+        key=bronze_key(STRAY_ASSET),
+        partitions_def=delivery_partitions,
+        backfill_policy=BackfillPolicy.single_run(),
+        group_name=BRONZE_GROUP,
+        kinds={"python"},
+        pool=WRITER_POOL,
+        description="Files of a delivery folder outside every known source folder, quarantined "
+        "with a reason and recorded in bronze._files.",
+    )
+    def stray_files_asset(
+        context: AssetExecutionContext, warehouse: WarehouseResource
+    ) -> MaterializeResult:
+        return _load_dates(context, warehouse, sweep_strays)
 
 
 def bronze_assets() -> list[AssetsDefinition]:

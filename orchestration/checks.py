@@ -2,6 +2,8 @@
 
 Why: "nothing lost" is a property to prove on every run, not a hope: a check fails, naming the
 files, when rows read ≠ rows loaded + rows rejected or when a landed file has no manifest entry.
+Each run checks the delivery dates it loaded (its partition or range), so the cost of a run does
+not grow with the history; a failure lists the dates it concerns (`failed_dates`).
 """
 
 from collections.abc import Iterator
@@ -16,10 +18,11 @@ from dagster import (
     multi_asset_check,
 )
 
-from ingestion.accounting import accounting_breaks, stuck_files
+from ingestion.accounting import accounting_breaks, delivery_of, stuck_files
 from ingestion.contracts import SOURCES
 from ingestion.landing import STRAY
 from orchestration.assets import STRAY_ASSET, bronze_key
+from orchestration.partitions import run_dates
 from orchestration.resources import WarehouseResource
 
 MAX_LISTED = 20
@@ -28,13 +31,18 @@ MAX_LISTED = 20
 def _result(
     asset_key: AssetKey, check_name: str, problems: list[str], what: str
 ) -> AssetCheckResult:
+    days = sorted({d for d in map(delivery_of, problems) if d is not None})
     return AssetCheckResult(
         asset_key=asset_key,
         check_name=check_name,
         passed=not problems,
         severity=AssetCheckSeverity.ERROR,
         description=f"{len(problems)} {what}" if problems else None,
-        metadata={"count": len(problems), "examples": "\n".join(problems[:MAX_LISTED]) or "none"},
+        metadata={
+            "count": len(problems),
+            "examples": "\n".join(problems[:MAX_LISTED]) or "none",
+            "failed_dates": ", ".join(map(str, days)) or "none",
+        },
     )
 
 
@@ -61,17 +69,18 @@ def _check_specs() -> list[AssetCheckSpec]:
 def bronze_checks_op(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[AssetCheckResult]:
-    """All bronze checks in one step: one connection, one pass over the manifest."""
+    """All bronze checks in one step: one connection, the run's delivery dates only."""
+    days = run_dates(context.op_execution_context)
     con = warehouse.connect()
     try:
         for key in context.selected_asset_check_keys:
             name = key.asset_key.path[-1]
             if key.name == ACCOUNTING:
-                problems = accounting_breaks(con, name)
+                problems = accounting_breaks(con, name, days)
                 what = "file(s) break row accounting"
             else:
                 manifest_source = STRAY if name == STRAY_ASSET else name
-                problems = stuck_files(con, warehouse.home_path, manifest_source)
+                problems = stuck_files(con, warehouse.home_path, manifest_source, days)
                 what = "landed file(s) without a manifest entry"
             yield _result(key.asset_key, key.name, problems, what)
     finally:

@@ -3,13 +3,15 @@
 Why: landing folders are named by delivery date in the plant's time zone; one daily partition per
 folder lets a late or corrected delivery be re-run on its own. `end_offset=1` makes today's
 folder a valid partition so the sensor can load it while the day is still being delivered.
+A run covers one partition (sensor, schedule) or a range of them (backfill, `shopfloor run`):
+every bronze step loops over `run_dates`, so a year of history is one run, not 365.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from dagster import DailyPartitionsDefinition
+from dagster import DailyPartitionsDefinition, OpExecutionContext
 
 PLANT_TZ = "Europe/Berlin"
 FIRST_DELIVERY = "2024-01-01"
@@ -26,3 +28,11 @@ def partition_key(day: date) -> str:
 def is_valid_delivery(day: date) -> bool:
     """True when the delivery date is inside the partition range (not before the first one)."""
     return day >= date.fromisoformat(FIRST_DELIVERY)
+
+
+def run_dates(context: OpExecutionContext) -> list[date] | None:
+    """The delivery dates of the run: its one partition, or every date of its partition range
+    (a backfill in one run); None when the run is not partitioned."""
+    if not context.has_partitions:
+        return None
+    return [date.fromisoformat(key) for key in context.partition_keys]

@@ -188,7 +188,21 @@ def _silver_sensors(_: dict[str, Any]) -> list[Exp]:
 
 
 def _bronze_query(table: str, columns: str) -> str:
-    return f"select {columns} from bronze.{table} where _delivery_date = ?"  # noqa: S608
+    """The rows of a delivery-date range (one partition: first = last)."""
+    return f"select {columns} from bronze.{table} where _delivery_date between ? and ?"  # noqa: S608
+
+
+def bronze_rows_by_date(
+    con: duckdb.DuckDBPyConnection, suite: Suite, first: date, last: date
+) -> dict[date, int]:
+    """How many rows a bronze suite would read per delivery date in [first, last]."""
+    assert suite.layer == "bronze" and suite.partitioned
+    rows = con.execute(
+        f"select _delivery_date, count(*) from bronze.{suite.table} "  # noqa: S608 - SUITES names
+        "where _delivery_date between ? and ? group by 1",
+        [first, last],
+    ).fetchall()
+    return dict(rows)
 
 
 SUITES: tuple[Suite, ...] = (
@@ -265,12 +279,16 @@ def _gx_expectation(gx: Any, exp: Exp) -> Any:
 
 
 def validate_suite(
-    con: duckdb.DuckDBPyConnection, suite: Suite, partition: date | None = None
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    partition: date | None = None,
+    last: date | None = None,
 ) -> list[Outcome]:
-    """Run one suite on its query's rows and return every expectation's outcome."""
+    """Run one suite on its query's rows and return every expectation's outcome (a partitioned
+    suite reads the delivery dates `partition` .. `last`, or `partition` alone)."""
     import great_expectations as gx  # lazy: 10–18 s
 
-    params = [partition] if suite.partitioned else []
+    params = [partition, last or partition] if suite.partitioned else []
     frame = con.execute(suite.query, params).df()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 

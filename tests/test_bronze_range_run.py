@@ -1,0 +1,133 @@
+"""A range of delivery dates in one Dagster run: one outcome per date, checks scoped to the run."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.accounting import accounting_breaks, delivery_of, stuck_files
+from ingestion.contracts import SOURCES
+from ingestion.landing import delivery_dates
+from ingestion.warehouse import connect
+from orchestration import validation
+from orchestration.runner import run_partitions
+from orchestration.validation_suites import SUITES
+from tests import bronze_fixtures
+from tests.bronze_fixtures import copy_home, load_all, query
+
+bronze_landing = bronze_fixtures.bronze_landing  # a fixture
+fresh_home = bronze_fixtures.fresh_home  # a fixture
+
+
+def spoil_units_produced(path: Path) -> None:
+    """Line 2 of a production-batches file gets a units_produced that is not a number."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = [c.strip().lower() for c in next(csv.reader([lines[0]]))]
+    row = next(csv.reader([lines[1]]))
+    row[header.index("units_produced")] = "12x"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(row)
+    lines[1] = out.getvalue()
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_range_is_one_run_and_a_bad_date_fails_alone(
+    bronze_landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = copy_home(bronze_landing, tmp_path / "home")
+    monkeypatch.setenv("SHOPFLOOR_HOME", str(home))
+    days = delivery_dates(home)
+    bad = days[1]
+    spoil_units_produced(
+        home / "landing" / bad.isoformat() / "production_batches" / f"production_batches__{bad}.csv"
+    )
+    lines: list[str] = []
+    outcomes = run_partitions(home, days, echo=lines.append)
+
+    assert [o.day for o in outcomes] == days
+    assert lines[0].startswith(f"  {days[0]} .. {days[-1]}")  # announced as one run
+    assert query(home, "SELECT count(DISTINCT load_id) FROM bronze._files") == [(1,)]
+    bronze_suites = sum(1 for s in SUITES if s.layer == "bronze")
+    for o in outcomes:
+        files, loaded, rejected = query(
+            home,
+            "SELECT count(*), sum(rows_loaded), sum(rows_rejected) FROM bronze._files "
+            "WHERE delivery_date = ?",
+            [o.day],
+        )[0]
+        assert (o.files_new, o.rows_loaded, o.rows_rejected) == (files, loaded, rejected)
+        assert o.checks_total == 2 * len(SOURCES) + 1 + bronze_suites
+        if o.day == bad:  # the critical expectation names the date whose row broke it
+            assert not o.success
+            assert o.failures == ["check bronze/production_batches:expectations failed"]
+            assert o.checks_passed == o.checks_total - 1
+        else:
+            assert o.success, (o.day, o.failures)
+            assert o.checks_passed == o.checks_total
+    failed = query(
+        home,
+        "SELECT DISTINCT partition_key, column_name FROM audit.expectation_results "
+        "WHERE NOT success",
+    )
+    assert failed == [(bad.isoformat(), "units_produced")]
+
+    # the same range again: nothing new is loaded, nothing is counted twice
+    before = {s.table: query(home, f"SELECT count(*) FROM {s.table}") for s in SOURCES.values()}
+    again = run_partitions(home, days, echo=lambda _: None)
+    assert [o.files_new for o in again] == [0] * len(days)
+    assert {s.table: query(home, f"SELECT count(*) FROM {s.table}") for s in SOURCES.values()} == (
+        before
+    )
+
+
+def test_expectation_batches_cut_a_range_by_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA bronze")
+    con.execute("CREATE TABLE bronze.sensor_logs (_delivery_date DATE)")
+    start = date(2026, 1, 1)
+    days = [start + timedelta(days=i) for i in range(6)]
+    for day, n in zip(days, (4, 4, 0, 9, 15, 1), strict=True):  # rows per delivery date
+        con.execute("INSERT INTO bronze.sensor_logs SELECT ? FROM range(?)", [day, n])
+    monkeypatch.setattr(validation, "MAX_BATCH_ROWS", 10)
+    suite = next(s for s in SUITES if s.table == "sensor_logs")
+    assert validation._bronze_batches(con, suite, days) == [
+        (days[0], days[2]),  # 8 rows; the next date would make 17
+        (days[3], days[3]),
+        (days[4], days[4]),  # one date over the limit stays whole
+        (days[5], days[5]),
+    ]
+    assert validation._bronze_batches(con, suite, days[2:3]) == [(days[2], days[2])]
+
+
+def test_bronze_checks_judge_only_the_dates_they_are_given(fresh_home: Path) -> None:
+    first, second = delivery_dates(fresh_home)[:2]
+    load_all(fresh_home, [first, second])
+    con = connect(fresh_home)
+    try:  # a lost row in the first date's file, and a late file nobody loaded
+        (path,) = con.execute(
+            "SELECT path FROM bronze._files WHERE source = 'qc_checks' AND outcome = 'loaded' "
+            "AND delivery_date = ? ORDER BY path LIMIT 1",
+            [first],
+        ).fetchall()[0]
+        con.execute(
+            "DELETE FROM bronze.qc_checks WHERE _source_file = ? AND _row_number = "
+            "(SELECT min(_row_number) FROM bronze.qc_checks WHERE _source_file = ?)",
+            [path, path],
+        )
+        late = fresh_home / "landing" / first.isoformat() / "qc_checks" / "qc_checks__late.csv"
+        late.write_bytes(b"check_id\n")
+        assert accounting_breaks(con, "qc_checks", [second]) == []
+        assert stuck_files(con, fresh_home, "qc_checks", [second]) == []
+        [broken] = accounting_breaks(con, "qc_checks", [first])
+        assert broken.startswith(f"{path}: ") and delivery_of(broken) == first
+        assert stuck_files(con, fresh_home, "qc_checks", [first]) == [
+            late.relative_to(fresh_home).as_posix()
+        ]
+        assert accounting_breaks(con, "qc_checks") == [broken]  # no dates: the whole history
+    finally:
+        con.close()
