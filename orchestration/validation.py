@@ -27,6 +27,7 @@ from ground_truth.marts import MARTS
 from orchestration.assets import bronze_key
 from orchestration.partitions import delivery_partitions, run_dates
 from orchestration.resources import WarehouseResource
+from orchestration.run_window import run_window, scope_staging_views
 from orchestration.validation_suites import (
     CRITICAL,
     SUITES,
@@ -211,6 +212,8 @@ def _run_suites(
     partition = context.op_execution_context.partition_key if layer == "bronze" else None
     con = warehouse.connect()
     try:
+        if layer == "silver":  # the staging views of a windowed run: its deliveries only
+            scope_staging_views(con, run_window(context.op_execution_context.run.tags))
         for suite in SUITES:
             if suite.layer != layer or suite_asset(suite) not in selected:
                 continue
@@ -338,7 +341,7 @@ def bronze_expectations(
 def silver_expectations(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[AssetCheckResult]:
-    """GX suites on silver staging models (whole tables: they are views over all of bronze)."""
+    """GX suites on silver staging models: the deliveries of the run's window, or all of them."""
     yield from _run_suites(context, warehouse, "silver")
 
 

@@ -4,6 +4,7 @@
 -- overlaps in int_machine_state_intervals, or a shift-boundary disagreement with dim_shift.
 -- A machine-date without a single state line is a log file not delivered yet (files can land up
 -- to 4 days late, data contract §3.4), not a gap: it fails only once delivery D+4 is loaded.
+{{ config(meta={'dagster': {'ref': {'name': 'int_machine_shift_quantities'}}}) }}
 with
 
 shift_quantities as (
