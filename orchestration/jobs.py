@@ -1,4 +1,4 @@
-"""The bronze job: every bronze asset (and its checks) for one delivery-date partition.
+"""The bronze job: every bronze asset (and its checks) for a delivery-date partition or a range.
 
 Why: the sensor, the schedule and `shopfloor run` all launch this one job, and its runs carry a
 writer tag that the instance's run queue limits to one at a time (DuckDB has a single writer).
@@ -17,7 +17,8 @@ bronze_job = define_asset_job(
     selection=AssetSelection.groups(BRONZE_GROUP),
     executor_def=in_process_executor,  # steps share one process: never two writers in a run
     tags={WRITER_TAG: "warehouse"},
-    description="Load one delivery date of landing into bronze, then run the bronze checks.",
+    description="Load delivery dates of landing into bronze (one date or a range in one run), "
+    "then run the bronze checks.",
 )
 
 # Silver, gold, then the truth gate (blocking checks on gold) and publish to the serving copy.
