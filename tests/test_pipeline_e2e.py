@@ -112,8 +112,8 @@ def test_rebuilding_a_partition_twice_changes_nothing(pipeline_home, tmp_path):
     assert before["gold.kpi_machine_daily"] and before["silver.int_sensor_readings_aligned"]
 
 
-def test_dbt_unit_tests_pass(pipeline_home, tmp_path):
-    """dbt unit tests run here (dev/CI), not in every production run."""
+def _dbt_on_a_copy(pipeline_home: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run a dbt command on a private copy of the built home; artifacts go to tmp_path/target."""
     home = tmp_path / "home"
     shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns("dagster"))
     dbt_dir = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -123,14 +123,19 @@ def test_dbt_unit_tests_pass(pipeline_home, tmp_path):
         "DBT_TARGET_PATH": str(tmp_path / "target"),
         "DBT_LOG_PATH": str(tmp_path / "logs"),
     }
-    proc = subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", "test", "--select", "test_type:unit"],
+    return subprocess.run(
+        [sys.executable, "-m", "dbt.cli.main", *args],
         cwd=dbt_dir,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_dbt_unit_tests_pass(pipeline_home, tmp_path):
+    """dbt unit tests run here (dev/CI), not in every production run."""
+    proc = _dbt_on_a_copy(pipeline_home, tmp_path, "test", "--select", "test_type:unit")
     assert proc.returncode == 0, proc.stdout[-4000:]
     results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))
     unit = [r for r in results["results"] if r["unique_id"].startswith("unit_test.")]
@@ -138,23 +143,7 @@ def test_dbt_unit_tests_pass(pipeline_home, tmp_path):
 
 
 def test_dbt_docs_generate_works(pipeline_home, tmp_path):
-    home = tmp_path / "home"
-    shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns("dagster"))
-    dbt_dir = Path(__file__).resolve().parents[1] / "dbt_project"
-    env = os.environ | {
-        "DBT_PROFILES_DIR": str(dbt_dir),
-        "SHOPFLOOR_HOME": str(home),
-        "DBT_TARGET_PATH": str(tmp_path / "target"),
-        "DBT_LOG_PATH": str(tmp_path / "logs"),
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", "docs", "generate"],
-        cwd=dbt_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = _dbt_on_a_copy(pipeline_home, tmp_path, "docs", "generate")
     assert proc.returncode == 0, proc.stdout[-3000:]
     catalog = json.loads((tmp_path / "target" / "catalog.json").read_text(encoding="utf-8"))
     assert any(k.endswith(".kpi_machine_daily") for k in catalog["nodes"])
