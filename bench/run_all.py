@@ -27,6 +27,7 @@ from bench.common import QUICK_RESULTS, RESULTS_ENV, Figure, append_section, com
 ORDER = [
     "bench_generator",
     "bench_bronze",
+    "bench_event_log",
     "bench_rebuild",
     "bench_peer",
     "bench_framework",

@@ -254,8 +254,9 @@ class ShiftSimulator:
     def _fail(self) -> None:
         code, text = self.rng.choice(FAULTS[self.m.type])
         start = self.tau
-        self._add("DOWN", self._repair_time(), f"{code} {text}")
-        self.out.failures.append((self.clock.wall(start, starting=True), self.shift.code, code))
+        # a failure drawn at the very end of the shift has no time left: it never happens
+        if self._add("DOWN", self._repair_time(), f"{code} {text}"):
+            self.out.failures.append((self.clock.wall(start, starting=True), self.shift.code, code))
         self.st.time_to_failure = self._draw_ttf()
         self.st.run_since_failure = 0.0
 
@@ -342,11 +343,13 @@ class ShiftSimulator:
             if self.st.run_since_failure >= self.st.time_to_failure:
                 self._fail()
             elif self.rng.random() < self.p["small_stop_prob"]:
-                self.out.small_stops[self.shift.code] = (
-                    self.out.small_stops.get(self.shift.code, 0) + 1
-                )
-                cause = self.rng.choice(SMALL_STOP_CAUSES)
-                self._add("IDLE", self._uniform(self.p["small_stop_s"]), f"minor stop: {cause}")
+                self._small_stop()
+
+    def _small_stop(self) -> None:
+        cause = self.rng.choice(SMALL_STOP_CAUSES)
+        # a stop drawn as the shift's last unit completes has no time left: it never happens
+        if self._add("IDLE", self._uniform(self.p["small_stop_s"]), f"minor stop: {cause}"):
+            self.out.small_stops[self.shift.code] = self.out.small_stops.get(self.shift.code, 0) + 1
 
     def _dispense_batch(self, batch: Batch, target: int) -> None:
         cfg = self.p["dispenser"]

@@ -5,7 +5,9 @@
 -- Intervals are then cut at shift boundaries (shift_calendar seed, plant-local wall clock, so the
 -- NIGHT shift is 7 h / 9 h on DST nights). A `Fault X` / `Minor stop (c)` line that directly
 -- follows `Planned stop` which directly follows the same line continues the same failure or
--- small stop (§9): only the first line starts one.
+-- small stop (§9): only the first line starts one. Several state lines at one instant (a minor
+-- stop ending exactly when the break begins, a change at a shift start) are read in file order:
+-- all but the last last 0 s, and the last is the state from that instant (§5.8).
 with
 
 parsed_events as (
@@ -32,9 +34,10 @@ state_events as (
     where
         state is not null
         and machine_id is not null
-    -- one state per machine and instant, even if the same line were delivered twice
+    -- a line delivered twice (a duplicate file) counts once
     qualify row_number() over (
-        partition by machine_id, logged_at order by source_file, source_row_number
+        partition by machine_id, logged_at, state, event_type, detail
+        order by source_file, source_row_number
     ) = 1
 ),
 
@@ -78,7 +81,10 @@ sequenced as (
         lag(state_events.event_type, 2) over machine_timeline as second_previous_event_type,
         lag(state_events.detail, 2) over machine_timeline as second_previous_detail
     from state_events
-    window machine_timeline as (partition by state_events.machine_id order by state_events.logged_at)
+    window machine_timeline as (
+        partition by state_events.machine_id
+        order by state_events.logged_at, state_events.source_file, state_events.source_row_number
+    )
 ),
 
 intervals as (

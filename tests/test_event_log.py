@@ -1,0 +1,68 @@
+"""The pooled SQLite event log writes what Dagster's stock one reads, and keeps few files open."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from dagster import AssetKey, AssetMaterialization, DagsterEvent, DagsterInstance
+from dagster._core.events import DagsterEventType, StepMaterializationData
+from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+from orchestration.event_log import MAX_OPEN_DATABASES, PooledSqliteEventLogStorage
+from orchestration.instance import instance_for
+
+ASSET = AssetKey(["silver", "int_machine_state_intervals"])
+
+
+def _materialize(instance: DagsterInstance, run_id: str, partition: str) -> None:
+    event = DagsterEvent(
+        DagsterEventType.ASSET_MATERIALIZATION.value,
+        "transform_job",
+        event_specific_data=StepMaterializationData(
+            AssetMaterialization(ASSET, partition=partition)
+        ),
+    )
+    instance.handle_new_event(
+        EventLogEntry(
+            error_info=None,
+            level=10,
+            user_message="",
+            run_id=run_id,
+            timestamp=time.time(),
+            dagster_event=event,
+            job_name="transform_job",
+        )
+    )
+
+
+def test_instance_events_read_back_with_the_stock_storage(tmp_path: Path) -> None:
+    instance = instance_for(tmp_path)
+    assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
+    days = [f"2026-01-{d:02d}" for d in range(1, 21)]
+    for day in days:
+        _materialize(instance, "run-a", day)
+    instance.event_log_storage.dispose()
+
+    stock = SqliteEventLogStorage(str(tmp_path / "dagster" / "history" / "runs"))
+    assert stock.get_materialized_partitions(ASSET) == set(days)
+    assert len(stock.get_records_for_run("run-a").records) == len(days)
+
+
+def test_open_databases_are_bounded_and_wipe_starts_clean(tmp_path: Path) -> None:
+    instance = instance_for(tmp_path)
+    storage = instance.event_log_storage
+    assert isinstance(storage, PooledSqliteEventLogStorage)
+    runs = [f"run-{i}" for i in range(MAX_OPEN_DATABASES + 4)]
+    for i, run_id in enumerate(runs):
+        _materialize(instance, run_id, f"2026-02-{i + 1:02d}")
+    assert len(storage._engines) <= MAX_OPEN_DATABASES
+    # runs whose engine was closed are still complete on disk
+    assert [len(storage.get_records_for_run(r).records) for r in runs] == [1] * len(runs)
+
+    storage.wipe()
+    assert set(storage._engines) <= {"index"}  # wipe clears the index through a new one
+    assert storage.get_materialized_partitions(ASSET) == set()
+    _materialize(instance, "run-after-wipe", "2026-03-01")
+    assert storage.get_materialized_partitions(ASSET) == {"2026-03-01"}
