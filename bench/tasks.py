@@ -197,6 +197,33 @@ def daily(home: str, day: str) -> dict:
     }  # fmt: skip
 
 
+def schedule_tick(home: str, day: str) -> dict:
+    """One evaluation of `daily_schedule` at 06:00 plant time after delivery date `day`, in a
+    fresh process as the daemon's tick would see it: the decision to run or skip."""
+    import os
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from dagster import SkipReason, build_schedule_context
+
+    from orchestration.partitions import PLANT_TZ
+    from orchestration.paths import HOME_ENV
+
+    t0 = time.perf_counter()
+    os.environ[HOME_ENV] = home
+    from orchestration.schedules import daily_schedule
+
+    t1 = time.perf_counter()
+    at = datetime.combine(date.fromisoformat(day) + timedelta(days=1), datetime.min.time())
+    context = build_schedule_context(
+        scheduled_execution_time=at.replace(hour=6, tzinfo=ZoneInfo(PLANT_TZ))
+    )
+    decision = daily_schedule(context)
+    t2 = time.perf_counter()
+    return {"import_s": t1 - t0, "tick_s": t2 - t1, "skipped": isinstance(decision, SkipReason),
+            "decision": getattr(decision, "skip_message", None) or repr(decision)}  # fmt: skip
+
+
 GOLD_STEP = "gold_by_production_date"
 
 
@@ -336,8 +363,8 @@ def dashboard(home: str, pages: list[str], runs: int, dates: list[str] | None) -
 
 TASKS = {
     f.__name__: f
-    for f in (scan, bronze_loaders, build, incremental, daily, gold_only, direct_gold, peer,
-              dashboard)
+    for f in (scan, bronze_loaders, build, incremental, daily, schedule_tick, gold_only,
+              direct_gold, peer, dashboard)
 }  # fmt: skip
 
 
