@@ -4,6 +4,7 @@ Why: launching a run costs a full dbt, gate and publish cycle, so the schedule a
 first ask whether a delivery folder holds anything new.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -16,19 +17,33 @@ from orchestration.partitions import partition_key
 def unloaded_files(home: Path, day: date) -> list[str] | None:
     """Files of landing/<day>/ not in the bronze manifest yet (relative paths), or None when the
     manifest cannot be read now (the writer holds the warehouse): then the caller must not skip."""
-    folder = home / "landing" / partition_key(day)
-    landed = sorted(p.relative_to(home).as_posix() for p in folder.rglob("*") if p.is_file())
-    if not landed or not db_path(home).exists():
-        return landed
+    return unloaded_by_day(home, [day])[day]
+
+
+def unloaded_by_day(home: Path, days: Iterable[date]) -> dict[date, list[str] | None]:
+    """`unloaded_files` for several delivery folders, reading the manifest once (a first sensor
+    tick on a loaded home sees every folder as changed)."""
+    landed = {
+        day: sorted(
+            p.relative_to(home).as_posix()
+            for p in (home / "landing" / partition_key(day)).rglob("*")
+            if p.is_file()
+        )
+        for day in days
+    }
+    if not any(landed.values()) or not db_path(home).exists():
+        return dict(landed)
     try:
         con = connect(home, read_only=True)
     except duckdb.Error:
-        return None
+        return dict.fromkeys(landed)
     try:
-        rows = con.execute("SELECT path FROM bronze._files WHERE delivery_date = ?", [day])
+        rows = con.execute(
+            "SELECT path FROM bronze._files WHERE list_contains(?, delivery_date)", [list(landed)]
+        )
         recorded = {path for (path,) in rows.fetchall()}
     except duckdb.CatalogException:  # no bronze load ever ran
         recorded = set()
     finally:
         con.close()
-    return [p for p in landed if p not in recorded]
+    return {day: [p for p in files if p not in recorded] for day, files in landed.items()}

@@ -15,7 +15,7 @@ from ingestion.landing import delivery_dates
 from orchestration.jobs import daily_job
 from orchestration.partitions import is_valid_delivery, partition_key
 from orchestration.paths import shopfloor_home
-from orchestration.pending import unloaded_files
+from orchestration.pending import unloaded_by_day
 
 
 def folder_fingerprint(folder: Path) -> str:
@@ -57,7 +57,8 @@ def landing_sensor(context: SensorEvaluationContext):
     # A folder whose files are all in bronze already (a first start on a loaded home, a touched
     # file) needs no run; None (warehouse busy) errs on the side of running.
     home = shopfloor_home()
-    pending = [k for k in changed if unloaded_files(home, date.fromisoformat(k)) != []]
+    unloaded = unloaded_by_day(home, map(date.fromisoformat, changed))
+    pending = [k for k in changed if unloaded[date.fromisoformat(k)] != []]
     if not pending:
         return SkipReason("changed landing folders hold no file that bronze has not loaded")
     return [RunRequest(run_key=f"{key}:{changed[key]}", partition_key=key) for key in pending]
