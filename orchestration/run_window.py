@@ -22,7 +22,8 @@ from dagster._core.storage.tags import (
 )
 
 # Rows land at most this many days after their production date (data contract §3.4). Must equal
-# the dbt var `lookback_days` (dbt_project.yml); tests/test_dbt_project.py keeps them equal.
+# the dbt var `lookback_days` (dbt_project.yml); tests/test_dbt_project.py keeps them equal and
+# checks that Python and dbt scope the staging views to the same deliveries.
 LOOKBACK_DAYS = 5
 # Read by the dbt macros window_first/window_last (dbt_project/macros/run_window.sql).
 WINDOW_ENV = ("SHOPFLOOR_MIN_PRODUCTION_DATE", "SHOPFLOOR_MAX_PRODUCTION_DATE")

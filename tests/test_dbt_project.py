@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,3 +63,28 @@ def test_python_and_dbt_agree_on_the_lookback():
 
     project = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
     assert project["vars"]["lookback_days"] == LOOKBACK_DAYS
+
+
+def test_python_and_dbt_scope_staging_views_to_the_same_deliveries(tmp_path):
+    """The silver suites (Python) and dbt's incremental models read the same deliveries for a
+    window: both set the staging views' session variables, and here both are run and compared."""
+    import duckdb
+
+    from orchestration.run_window import RunWindow, scope_staging_views
+
+    window = RunWindow(date(2026, 3, 10), date(2026, 3, 12))
+    (tmp_path / "warehouse").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "dbt.cli.main", "--quiet", "compile", "--inline",
+         "{{ scope_views_to_run_window() }}"],
+        cwd=DBT_DIR, env=_dbt_env(tmp_path) | window.environment(),
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    bounds = "select getvariable('shopfloor_delivered_from'), getvariable('shopfloor_delivered_to')"
+    by_dbt = duckdb.connect()
+    by_dbt.execute(proc.stdout.strip())
+    by_python = duckdb.connect()
+    scope_staging_views(by_python, window)
+    assert by_dbt.execute(bounds).fetchone() == by_python.execute(bounds).fetchone()
+    assert by_python.execute(bounds).fetchone() == window.deliveries()
