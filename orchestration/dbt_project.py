@@ -2,14 +2,20 @@
 
 Why: `@dbt_assets` needs `target/manifest.json` when the code location is imported. A fresh clone
 has none, so it is parsed here (≈10 s) when missing or older than any file of the dbt project;
-otherwise importing the definitions costs no dbt start-up at all.
+otherwise importing the definitions costs no dbt start-up at all. Several processes may import the
+definitions at once (pytest workers, the UI's code server and a run): an exclusive file lock makes
+one of them parse while the others wait, and the manifest is parsed into a scratch folder and
+renamed into place, so no process ever reads one that is still being written.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -30,11 +36,29 @@ def _newest_source_mtime() -> float:
 def ensure_manifest() -> Path:
     """Parse the dbt project if its manifest is missing or stale; return the manifest path."""
     manifest = shopfloor_dbt.manifest_path
-    if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
+    if _is_fresh(manifest):
         return manifest
-    env = os.environ | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with (manifest.parent / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not _is_fresh(manifest):  # another process may have parsed while this one waited
+            scratch = Path(tempfile.mkdtemp(prefix=".parse-", dir=manifest.parent))
+            try:
+                _parse(scratch)
+                os.replace(scratch / "manifest.json", manifest)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+    return manifest
+
+
+def _is_fresh(manifest: Path) -> bool:
+    return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime()
+
+
+def _parse(target: Path) -> None:
+    """`dbt parse` writing its artefacts into `target`."""
+    env = os.environ | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_TARGET_PATH": str(target)}
     env.setdefault("SHOPFLOOR_HOME", str(DBT_DIR.parent / "data"))
-    env.pop("DBT_TARGET_PATH", None)  # the manifest Dagster reads lives in dbt_project/target
     proc = subprocess.run(
         [sys.executable, "-m", "dbt.cli.main", "parse", "--quiet"],
         cwd=DBT_DIR,
@@ -45,4 +69,3 @@ def ensure_manifest() -> Path:
     )
     if proc.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
-    return manifest
