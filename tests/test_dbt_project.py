@@ -106,7 +106,8 @@ def test_concurrent_manifest_preparation_parses_once_and_never_exposes_a_partial
 
     def slow_parse(target: Path) -> None:
         parses.append(1)
-        with (target / "manifest.json").open("w") as f:  # written in two halves, like a large dbt write
+        # written in two halves, like a large dbt write
+        with (target / "manifest.json").open("w") as f:
             f.write('{"nodes": ')
             f.flush()
             time.sleep(0.5)
