@@ -42,6 +42,17 @@ def scenarios() -> list[str]:
     return [n for n in ORDER if n in found] + sorted(found - set(ORDER))
 
 
+def _cause(exc: Exception) -> str:
+    """The line that names the failure: a failed child task's last traceback line (its first
+    lines are warnings), else the exception itself; one table cell."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    named = [
+        ln for ln in lines if ln.startswith(("RuntimeError", "AssertionError")) or "Error:" in ln
+    ]
+    text = (named or lines or [type(exc).__name__])[-1]
+    return text.replace("|", "/")[:200]
+
+
 def summary_table(figures: list[Figure]) -> list[list[str]]:
     table = [["scenario", "figure", "value", "target", "verdict"]]
     table += [[f.scenario, f.figure, f.value, f.target, f.verdict] for f in figures]
@@ -74,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
             figures += out or []
         except Exception as exc:  # one broken scenario must not hide the others' figures
             traceback.print_exc()
-            figures.append(Figure(name.removeprefix("bench_"), "ERROR", str(exc)[:120],
+            figures.append(Figure(name.removeprefix("bench_"), "ERROR", _cause(exc),
                                   "runs", False))  # fmt: skip
         print(f"== {name} done in {time.perf_counter() - t0:,.0f} s", flush=True)
 

@@ -7,7 +7,7 @@ under its Dagster run id, so history is kept and the serving copy carries the la
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import astuple, fields
+from dataclasses import fields
 from typing import Any
 
 import duckdb
@@ -64,7 +64,8 @@ def append(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, 
         return
     ensure_audit(con)
     columns = list(rows[0])
-    batch = pa.Table.from_pylist([dict(r) for r in rows])  # noqa: F841 (read by the SQL below)
+    # column-wise: a year's gate appends ~280,000 results, and row-wise conversion took seconds
+    batch = pa.table({c: [r[c] for r in rows] for c in columns})  # noqa: F841 (read by the SQL)
     names = ", ".join(columns)
     con.execute(f"insert into audit.{table} ({names}) select {names} from batch")  # noqa: S608
 
@@ -74,4 +75,5 @@ def as_rows(run_id: str, records: Sequence[Any]) -> list[dict[str, Any]]:
     if not records:
         return []
     names = [f.name for f in fields(records[0])]
-    return [{"run_id": run_id, **dict(zip(names, astuple(r), strict=True))} for r in records]
+    # getattr, not dataclasses.astuple: astuple deep-copies every value (5 s for 23,000 results)
+    return [{"run_id": run_id, **{n: getattr(r, n) for n in names}} for r in records]

@@ -114,8 +114,8 @@ def record(con: duckdb.DuckDBPyConnection, outcome: GateOutcome) -> None:
     """Append the outcome to audit.validation_results, validation_runs and chaos_recall."""
     now = datetime.now(UTC)
     audit.ensure_audit(con)
-    for verdict in outcome.dates:
-        audit.append(con, "validation_results", audit.as_rows(outcome.run_id, verdict.results))
+    results = [r for verdict in outcome.dates for r in verdict.results]
+    audit.append(con, "validation_results", audit.as_rows(outcome.run_id, results))
     runs = [
         {
             "run_id": outcome.run_id,

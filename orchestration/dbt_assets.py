@@ -17,7 +17,7 @@ from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.assets import WRITER_POOL, bronze_key
-from orchestration.dbt_project import ensure_manifest, shopfloor_dbt
+from orchestration.dbt_project import ensure_manifest, keep_partial_parse, shopfloor_dbt
 from orchestration.partitions import delivery_partitions
 from orchestration.run_window import RunWindow, run_window, window_environment
 
@@ -61,6 +61,7 @@ def silver_and_dimensions(context: AssetExecutionContext, dbt: DbtCliResource) -
     with window_environment(run_window(context.run.tags)):
         invocation = dbt.cli(BUILD, context=context)
     yield from invocation.stream()
+    keep_partial_parse(invocation.target_path)
 
 
 @dbt_assets(
@@ -81,3 +82,4 @@ def gold_by_production_date(context: AssetExecutionContext, dbt: DbtCliResource)
     with window_environment(window):
         invocation = dbt.cli(BUILD, context=context)
     yield from invocation.stream()
+    keep_partial_parse(invocation.target_path)

@@ -16,12 +16,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 SOURCE_DIRS = ("models", "macros", "seeds", "tests")
+PARTIAL_PARSE = "partial_parse.msgpack"
 
 shopfloor_dbt = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 
@@ -45,10 +47,28 @@ def ensure_manifest() -> Path:
             scratch = Path(tempfile.mkdtemp(prefix=".parse-", dir=manifest.parent))
             try:
                 _parse(scratch)
+                keep_partial_parse(scratch)
                 os.replace(scratch / "manifest.json", manifest)
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
     return manifest
+
+
+def keep_partial_parse(target: Path) -> None:
+    """Make the parse state a dbt invocation left in `target` the one the next invocation starts
+    from (dagster-dbt copies `target/partial_parse.msgpack` into each invocation's own folder).
+
+    Why: dbt re-parses the whole project (≈10 s) when the profile differs from the saved state,
+    and the profile holds the warehouse path, so without this every invocation in a home other
+    than the one last parsed for paid a full parse, twice per run.
+    """
+    state = target / PARTIAL_PARSE
+    if not state.exists():
+        return
+    kept = shopfloor_dbt.manifest_path.parent / PARTIAL_PARSE
+    scratch = kept.with_name(f".{PARTIAL_PARSE}.{os.getpid()}.{uuid.uuid4().hex}")
+    shutil.copyfile(state, scratch)
+    os.replace(scratch, kept)  # atomic: a concurrent invocation copies the old or the new state
 
 
 def _is_fresh(manifest: Path) -> bool:

@@ -6,8 +6,11 @@ SQLAlchemy engine, opens a new SQLite connection and closes it (a WAL checkpoint
 write, twice for an asset event, and commits with `synchronous=FULL`: about 20 ms per event on
 this machine, minutes of a rebuild. Here each database file keeps its engine and one pooled
 connection, and commits use WAL's `synchronous=NORMAL` (a power cut can lose the last commits,
-never corrupt the file): about 4 ms per event (`bench/bench_event_log.py`). The files and their
-schema are the stock ones, so an instance written by either class reads with the other.
+never corrupt the file): about 4 ms per event (`bench/bench_event_log.py`). The stock class also
+asks SQLite, through a new engine each time, whether a table or column of its index exists, up to
+three times per asset event; here a yes is remembered (a migration only ever adds them). The
+files and their schema are the stock ones, so an instance written by either class reads with the
+other.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data: Any = None) -> None:
         self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._present_tables: set[str] = set()
+        self._present_asset_key_columns: set[str] = set()
         super().__init__(base_dir, inst_data=inst_data)
 
     @classmethod
@@ -73,6 +78,22 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             with engine.connect() as conn, conn.begin():
                 yield conn
 
+    def has_table(self, table_name: str) -> bool:
+        if table_name in self._present_tables:
+            return True
+        present = super().has_table(table_name)
+        if present:
+            self._present_tables.add(table_name)
+        return present
+
+    def _has_asset_key_col_on_connection(self, conn: Connection, column_name: str) -> bool:
+        if column_name in self._present_asset_key_columns:
+            return True
+        present = super()._has_asset_key_col_on_connection(conn, column_name)
+        if present:
+            self._present_asset_key_columns.add(column_name)
+        return present
+
     def _close_engines(self) -> None:
         with self._db_lock:
             while self._engines:
@@ -80,6 +101,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def wipe(self) -> None:
         self._close_engines()  # before the files go, or kept connections would write to them
+        self._present_tables.clear()
+        self._present_asset_key_columns.clear()
         super().wipe()
 
     def dispose(self) -> None:

@@ -66,3 +66,29 @@ def test_open_databases_are_bounded_and_wipe_starts_clean(tmp_path: Path) -> Non
     assert storage.get_materialized_partitions(ASSET) == set()
     _materialize(instance, "run-after-wipe", "2026-03-01")
     assert storage.get_materialized_partitions(ASSET) == {"2026-03-01"}
+
+
+def test_schema_lookups_are_asked_once_and_only_a_yes_is_remembered(tmp_path: Path) -> None:
+    """Stock Dagster opens a new SQLite engine to ask whether an index table exists, several
+    times per asset event; the pooled storage asks once per table, and never caches a no."""
+    from unittest import mock
+
+    instance = instance_for(tmp_path)
+    storage = instance.event_log_storage
+    asked: list[str] = []
+    stock_has_table = SqliteEventLogStorage.has_table
+
+    def counting(self, table_name: str) -> bool:
+        asked.append(table_name)
+        return stock_has_table(self, table_name)
+
+    with mock.patch.object(SqliteEventLogStorage, "has_table", counting):
+        for i in range(10):
+            _materialize(instance, "run-a", f"2026-04-{i + 1:02d}")
+        assert storage.has_table("no_such_table") is False
+        assert storage.has_table("no_such_table") is False
+    assert asked, "the stock lookup was never reached"
+    looked_up = [t for t in asked if t != "no_such_table"]
+    assert len(looked_up) == len(set(looked_up))  # each present table asked once
+    assert asked.count("no_such_table") == 2  # a missing table is asked again
+    assert storage.get_materialized_partitions(ASSET) == {f"2026-04-{i:02d}" for i in range(1, 11)}
