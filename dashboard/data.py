@@ -329,3 +329,65 @@ where production_date between $start and $end
 group by all
 order by production_date, source_name
 """
+
+# audit.validation_results as the data-quality page counts it. {day} and {ok} are the results'
+# production-date and pass/fail columns: names from the page's fixed whitelists, found in the
+# catalogue, quoted as identifiers (see validation_sql); the dates stay parameters. `_day` is null
+# where the date is missing or does not parse, `_row` keeps the table's (append) order.
+_VALIDATION_RESULTS = """
+with results as (
+    select *, rowid as _row, try_cast({day} as date) as _day, cast({ok} as boolean) as _ok
+    from audit.validation_results
+),
+kept as ({kept})
+"""
+
+# The results are append-only across runs: per production date, only the latest run counts.
+_LATEST_RUN_RESULTS = """
+    select r.*
+    from results as r
+    semi join (
+        select production_date, arg_max(run_id, validated_at) as run_id
+        from audit.validation_runs
+        group by production_date
+    ) as latest on latest.production_date = r._day and latest.run_id = r.run_id
+"""
+
+_ALL_RESULTS = "select * from results"
+
+SQL_VALIDATION_COUNTS = """
+select (select count(*) from audit.validation_results) as results,
+       count(*) filter (where _day is null or _day not between $start and $end) as other_dates,
+       count(*) filter (where _day is null) as undated
+from kept
+"""
+
+SQL_VALIDATION_PER_DATE = """
+select production_date, checks, passed, checks - passed as failed,
+       case when passed = checks then 'passed' else 'FAILED' end as status
+from (
+    select _day as production_date, count(*) as checks, count(*) filter (where _ok) as passed
+    from kept
+    where _day between $start and $end
+    group by _day
+)
+order by production_date
+"""
+
+SQL_VALIDATION_FAILURES = """
+select * exclude (_row, _day, _ok)
+from kept
+where _day between $start and $end and _ok is not true
+order by _row
+limit 500
+"""
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def validation_sql(sql: str, day: str, ok: str, latest_run_only: bool) -> str:
+    """A SQL_VALIDATION_* query on the (whitelisted) date and pass columns of the results."""
+    kept = _LATEST_RUN_RESULTS if latest_run_only else _ALL_RESULTS
+    return _VALIDATION_RESULTS.format(day=_ident(day), ok=_ident(ok), kept=kept) + sql

@@ -52,38 +52,16 @@ def validation_panel(f: data.Filters) -> None:
             icon=":material/warning:",
         )
         return
-    res = ui.q("select * from audit.validation_results")
-    if res.empty:
+    counts = validation_query(data.SQL_VALIDATION_COUNTS, f, date_col, pass_col).iloc[0]
+    if counts["results"] == 0:
         st.info("audit.validation_results is empty: nothing was validated.", icon=":material/info:")
         return
-    res = res.assign(
-        _day=pd.to_datetime(res[date_col], errors="coerce").dt.date,
-        _ok=res[pass_col].astype("boolean"),
-    )
-    if "run_id" in res.columns and ui.has_table("audit.validation_runs"):
-        # results are append-only across runs: per date, only the latest run counts
-        latest = ui.q(
-            "select production_date, arg_max(run_id, validated_at) as run_id "
-            "from audit.validation_runs group by production_date"
-        )
-        days = pd.to_datetime(latest["production_date"]).dt.date
-        keep = set(zip(days, latest["run_id"], strict=True))
-        res = res[[k in keep for k in zip(res["_day"], res["run_id"], strict=True)]]
-    in_range = res[(res["_day"] >= f.trend_start) & (res["_day"] <= f.end)]
-    undated = res[res["_day"].isna()]
-    per_day = (
-        in_range.groupby("_day")["_ok"]
-        .agg(checks="size", passed="sum")
-        .reset_index()
-        .rename(columns={"_day": "production_date"})
-    )
-    per_day["passed"] = per_day["passed"].astype(int)
-    per_day["failed"] = per_day["checks"] - per_day["passed"]
-    per_day["status"] = ["passed" if n == 0 else "FAILED" for n in per_day["failed"]]
+    per_day = validation_query(data.SQL_VALIDATION_PER_DATE, f, date_col, pass_col)
+    per_day["production_date"] = per_day["production_date"].dt.date
     if per_day.empty:
         st.info(
             f"No validation results for {ui.period_label(f)} "
-            f"({len(res):,} results for other dates).",
+            f"({int(counts['other_dates']):,} results for other dates).",
             icon=":material/info:",
         )
     else:
@@ -100,11 +78,19 @@ def validation_panel(f: data.Filters) -> None:
             )
         st.plotly_chart(charts.validation_status(per_day), key="validation")
         ui.table(per_day, "validation_per_date")
-    if not undated.empty:
-        st.caption(f"{len(undated):,} further results are not tied to a production date.")
-    failures = in_range[~in_range["_ok"].fillna(False)].drop(columns=["_day", "_ok"])
+    if counts["undated"]:
+        st.caption(f"{int(counts['undated']):,} further results are not tied to a production date.")
+    failures = validation_query(data.SQL_VALIDATION_FAILURES, f, date_col, pass_col)
     if not failures.empty:
-        ui.table(failures.head(500).astype(str), "validation_failures", caption="Failed checks")
+        ui.table(failures.astype(str), "validation_failures", caption="Failed checks")
+
+
+def validation_query(sql: str, f: data.Filters, date_col: str, pass_col: str) -> pd.DataFrame:
+    """A SQL_VALIDATION_* query over trend_start .. end; only the latest run per date counts when
+    the results name their run and audit.validation_runs says which run is the latest."""
+    cols = ui.catalogue()["audit.validation_results"]
+    latest = "run_id" in cols and ui.has_table("audit.validation_runs")
+    return ui.q(data.validation_sql(sql, date_col, pass_col, latest), f.trend_params())
 
 
 def data_quality_panel(f: data.Filters) -> None:

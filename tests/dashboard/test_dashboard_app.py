@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, kpi
+from ground_truth import audit
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 PAGES = [
@@ -205,9 +208,98 @@ def test_validation_status_per_date(serving_home, monkeypatch):
     assert f"All {len(days)} production dates passed" in text or "failed validation" in text
 
 
-def test_new_publication_is_picked_up_without_restart(serving_home, tmp_path, monkeypatch):
-    import shutil
+def _frame(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first table on the page that has all these columns."""
+    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
 
+
+def rerun_validation(src: Path, home: Path) -> list[date]:
+    """A copy of `src` validated by two runs. The older run checked every date and failed the
+    first; the newer one (whose run id sorts first) re-checked the first two dates, passing the
+    first and failing the second."""
+    (home / "warehouse").mkdir(parents=True)
+    path = home / "warehouse" / "serving.duckdb"
+    shutil.copy2(src / "warehouse" / "serving.duckdb", path)
+    days = _dates(home)
+    runs = [
+        ("run-b-older", datetime(2026, 10, 27, 6, tzinfo=UTC), days, (days[0], "oee")),
+        ("run-a-newer", datetime(2026, 10, 28, 6, tzinfo=UTC), days[:2], (days[1], "good_qty")),
+    ]
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("drop table if exists audit.validation_results")
+        con.execute("drop table if exists audit.validation_runs")
+        audit.ensure_audit(con)
+        for run_id, validated_at, run_days, failing in runs:
+            for day in run_days:
+                checks = [(m, (day, m) != failing) for m in ("oee", "produced_qty", "good_qty")]
+                for metric, ok in checks:
+                    con.execute(
+                        "insert into audit.validation_results values "
+                        "(?, ?, 'kpi_plant_daily', 'PLANT', ?, '1', ?, 0, ?)",
+                        [run_id, day, metric, "1" if ok else "0.5", ok],
+                    )
+                passed = sum(ok for _, ok in checks)
+                con.execute(
+                    "insert into audit.validation_runs values (?, ?, ?, 'truth', 3, ?, ?, ?)",
+                    [run_id, validated_at, day, passed, 3 - passed, passed == 3],
+                )
+    finally:
+        con.close()
+    return days
+
+
+def test_only_the_latest_run_per_date_counts(serving_home, tmp_path, monkeypatch):
+    days = rerun_validation(serving_home, tmp_path / "home")
+    at = _app(tmp_path / "home", monkeypatch, "views/data_quality.py", dates=(days[0], days[-1]))
+    _no_exception(at)
+    assert [e.value for e in at.error] == ["1 production date(s) failed validation."]
+    per_day = _frame(at, "production_date", "checks", "status")
+    assert list(per_day.columns) == ["production_date", "checks", "passed", "failed", "status"]
+    assert per_day.to_dict("list") == {
+        "production_date": days,
+        "checks": [3] * len(days),
+        "passed": [3, 2] + [3] * (len(days) - 2),
+        "failed": [0, 1] + [0] * (len(days) - 2),
+        "status": ["passed", "FAILED"] + ["passed"] * (len(days) - 2),
+    }
+    # the older run's failure of the first date was overruled by the newer run
+    failures = _frame(at, "run_id", "metric", "actual")
+    assert failures[["run_id", "metric", "actual", "passed"]].values.tolist() == [
+        ["run-a-newer", "good_qty", "0.5", "False"]
+    ]
+    assert failures["production_date"].iloc[0].startswith(str(days[1]))
+
+
+def test_results_without_runs_all_count_and_bad_dates_are_undated(
+    serving_home, tmp_path, monkeypatch
+):
+    home = tmp_path / "home"
+    days = rerun_validation(serving_home, home)
+    con = duckdb.connect(str(home / "warehouse" / "serving.duckdb"))
+    try:
+        con.execute("drop table audit.validation_runs")
+        con.execute("alter table audit.validation_results alter production_date type varchar")
+        con.execute(
+            "insert into audit.validation_results values "
+            "('run-c', 'not a date', 'kpi_plant_daily', 'PLANT', 'oee', '1', '0', 0, false)"
+        )
+    finally:
+        con.close()
+    at = _app(home, monkeypatch, "views/data_quality.py", dates=(days[0], days[-1]))
+    _no_exception(at)
+    text = _texts(at)
+    assert "2 production date(s) failed validation." in text  # both runs' failures count
+    assert "1 further results are not tied to a production date." in text
+    assert _frame(at, "production_date", "checks", "status")["checks"].tolist()[:3] == [6, 6, 3]
+    failures = _frame(at, "run_id", "metric", "actual")
+    assert failures[["run_id", "metric"]].values.tolist() == [
+        ["run-b-older", "oee"],
+        ["run-a-newer", "good_qty"],
+    ]  # in the table's order; the undated failure is outside every date window
+
+
+def test_new_publication_is_picked_up_without_restart(serving_home, tmp_path, monkeypatch):
     home = tmp_path / "home"
     (home / "warehouse").mkdir(parents=True)
     target = home / "warehouse" / "serving.duckdb"
