@@ -51,13 +51,32 @@ def _key_text(mart: Mart, row: dict[str, Any]) -> str:
 
 def gold_rows(con: duckdb.DuckDBPyConnection, mart: Mart, day: date) -> dict[str, dict]:
     """Gold rows of one mart and date, by key text."""
+    return gold_rows_by_date(con, mart, [day]).get(day, {})
+
+
+def gold_rows_by_date(
+    con: duckdb.DuckDBPyConnection, mart: Mart, days: list[date]
+) -> dict[date, dict[str, dict]]:
+    """Gold rows of one mart for several dates in one query, by date and key text (a query per
+    mart and date cost 3 ms each, 10 s of a plant-year gate)."""
     cur = con.execute(
-        f"select * from gold.{mart.table} where production_date = ?",  # noqa: S608 (whitelisted)
-        [day],
+        f"select * from gold.{mart.table} "  # noqa: S608 (whitelisted table name)
+        "where production_date in (select unnest(?::date[]))",
+        [days],
     )
     names = [d[0] for d in cur.description]
-    rows = ({n: _plain(v) for n, v in zip(names, r, strict=True)} for r in cur.fetchall())
-    return {_key_text(mart, row): row for row in rows}
+    by_date: dict[date, dict[str, dict]] = {}
+    for values in cur.fetchall():
+        row = dict(zip(names, values, strict=True))
+        day = row["production_date"]
+        row = {n: _plain(v) for n, v in row.items()}
+        by_date.setdefault(day, {})[_key_text(mart, row)] = row
+    return by_date
+
+
+def gold_by_mart(con: duckdb.DuckDBPyConnection, days: list[date]) -> dict[str, dict]:
+    """`gold_rows_by_date` of every mart: {table: {date: {key text: row}}}."""
+    return {mart.table: gold_rows_by_date(con, mart, days) for mart in MARTS}
 
 
 def _compare_row(mart: Mart, day: date, key: str, expected: dict, actual: dict) -> list:
@@ -76,10 +95,16 @@ def _compare_row(mart: Mart, day: date, key: str, expected: dict, actual: dict) 
 
 
 def compare_mart(
-    con: duckdb.DuckDBPyConnection, mart: Mart, truth: dict[str, Any], day: date
+    con: duckdb.DuckDBPyConnection,
+    mart: Mart,
+    truth: dict[str, Any],
+    day: date,
+    gold: dict[str, dict] | None = None,
 ) -> list[MetricResult]:
-    """All results of one mart on one date, including missing and extra rows."""
-    gold = gold_rows(con, mart, day)
+    """All results of one mart on one date, including missing and extra rows (`gold`: the
+    mart's rows of that date when already read, see `gold_by_mart`)."""
+    if gold is None:
+        gold = gold_rows(con, mart, day)
     results: list[MetricResult] = []
     seen: set[str] = set()
     for expected in truth[mart.section]:
@@ -98,7 +123,17 @@ def compare_mart(
 
 
 def compare_date(
-    con: duckdb.DuckDBPyConnection, truth: dict[str, Any], day: date
+    con: duckdb.DuckDBPyConnection,
+    truth: dict[str, Any],
+    day: date,
+    gold: dict[str, dict] | None = None,
 ) -> list[MetricResult]:
-    """Every mart of one production date against its truth."""
-    return [r for mart in MARTS for r in compare_mart(con, mart, truth, day)]
+    """Every mart of one production date against its truth (`gold`: `gold_by_mart` of a set of
+    dates including this one, else each mart is read for this date)."""
+    return [
+        r
+        for mart in MARTS
+        for r in compare_mart(
+            con, mart, truth, day, None if gold is None else gold[mart.table].get(day, {})
+        )
+    ]

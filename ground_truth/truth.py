@@ -6,10 +6,11 @@ that rule checkable with one grep.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 
 def truth_path(home: Path, day: date) -> Path:
@@ -21,4 +22,6 @@ def load_truth(home: Path, day: date) -> dict[str, Any] | None:
     path = truth_path(home, day)
     if not path.exists():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    # orjson: a plant-day's truth is ~1.4 MB (every chaos item), and the stdlib parser took
+    # 26 ms a day, 9.5 s of a plant-year gate
+    return orjson.loads(path.read_bytes())
