@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from ground_truth import audit
-from ground_truth.compare import MetricResult, compare_date
+from ground_truth.compare import MetricResult, compare_date, gold_by_mart
 from ground_truth.recall import Recall, chaos_recall
 from ground_truth.truth import load_truth
 from ingestion.landing import delivery_dates
@@ -84,6 +84,7 @@ def run_gate(
 
     verdicts, truths = [], {}
     pending = unloaded_deliveries(con, home)
+    gold = gold_by_mart(con, sorted(days))
     for day in sorted(days):
         truth = load_truth(home, day)
         if truth is None:
@@ -95,7 +96,7 @@ def run_gate(
             verdicts.append(DateVerdict(day, AWAITING))
             continue
         truths[day] = truth
-        verdicts.append(DateVerdict(day, HAS_TRUTH, compare_date(con, truth, day)))
+        verdicts.append(DateVerdict(day, HAS_TRUTH, compare_date(con, truth, day, gold)))
     recall = chaos_recall(con, truths, home) if truths else []
     outcome = GateOutcome(run_id, verdicts, recall)
     record(con, outcome)
