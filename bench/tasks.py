@@ -190,8 +190,11 @@ def daily(home: str, day: str) -> dict:
     t2 = time.perf_counter()
     run_id, steps = last_run_steps(Path(home), "daily_job")
     failures = [e.step_key for e in result.get_step_failure_events()]
+    built = [e.asset_key for e in result.get_asset_materialization_events()
+             if e.asset_key.path[0] != "bronze"]  # fmt: skip
     return {
         "import_s": t1 - t0, "run_s": t2 - t1, "total_s": t2 - t0, "steps": steps,
+        "transform_assets": len(built),
         "dbt": dbt_invocations(run_id),
         "run_id": run_id, "ok": result.success and not failures, "failures": failures,
     }  # fmt: skip

@@ -39,6 +39,10 @@ DDL = (
         production_dates date[], covered_from date, covered_to date,
         validation_status varchar not null, metrics_checked bigint, metrics_failed bigint,
         serving_path varchar)""",
+    # what each silver/gold build read (orchestration/build_inputs.py), so a build with nothing
+    # new can be skipped
+    """create table if not exists audit.build_inputs (
+        run_id varchar not null, started_at timestamptz not null, fingerprint varchar not null)""",
 )
 
 TABLES = (
@@ -47,6 +51,7 @@ TABLES = (
     "chaos_recall",
     "expectation_results",
     "publications",
+    "build_inputs",
 )
 
 

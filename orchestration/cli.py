@@ -122,7 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(
         f"\nBuilding silver and gold (dbt, Dagster job transform_job) for {days[0]} .. {days[-1]}"
     )
-    transform = run_transform(home, days[0], days[-1])
+    transform = run_transform(home, days[0], days[-1], force=getattr(args, "force", False))
     from orchestration.validation_summary import summary_lines
 
     print("\n" + "\n".join(summary_lines(home)))
@@ -178,7 +178,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     home = Path(args.home).resolve() if args.home else shopfloor_home()
     print()
     code = cmd_run(
-        argparse.Namespace(home=args.home, start=None, end=None, quiet=False, bronze_only=False)
+        argparse.Namespace(
+            home=args.home, start=None, end=None, quiet=False, bronze_only=False, force=False
+        )
     )
     print("\nWhere to look:")
     print(f"  raw landing files : {home / 'landing'}/<delivery date>/<source>/")
@@ -226,6 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--end", type=_iso_date, help="last delivery date (default: all landed)")
     run.add_argument("--quiet", action="store_true", help="skip the accounting table")
     run.add_argument("--bronze-only", action="store_true", help="stop after bronze")
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild silver and gold even when nothing new has landed since the last publish",
+    )
     run.set_defaults(func=cmd_run)
 
     ui = sub.add_parser("ui", help="start the Dagster UI (webserver on 127.0.0.1 + daemon)")

@@ -17,8 +17,10 @@ from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.assets import WRITER_POOL, bronze_key
+from orchestration.build_inputs import FORCE_TAG, build_fingerprint, published_build, record_build
 from orchestration.dbt_project import ensure_manifest, keep_partial_parse, shopfloor_dbt
 from orchestration.partitions import delivery_partitions
+from orchestration.resources import WarehouseResource
 from orchestration.run_window import RunWindow, run_window, window_environment
 
 INCREMENTAL = "config.materialized:incremental"
@@ -44,6 +46,34 @@ MANIFEST = ensure_manifest()
 TRANSLATOR = ShopfloorTranslator()
 
 
+def _start_build(
+    context: AssetExecutionContext, warehouse: WarehouseResource, window: RunWindow | None
+) -> bool:
+    """Record what this run builds from; False when a published build already holds exactly
+    these inputs for the run's window (nothing new landed, same code): the run then builds
+    nothing, and Dagster skips every step downstream (expectations, truth gate, publish)."""
+    con = warehouse.connect()
+    try:
+        fingerprint = build_fingerprint(con, warehouse.home_path)
+        forced = context.run.tags.get(FORCE_TAG) == "true"
+        done = (
+            None
+            if forced or window is None
+            else published_build(con, fingerprint, window.first, window.last)
+        )
+        if done is None:
+            record_build(con, context.run.run_id, fingerprint)
+    finally:
+        con.close()  # before dbt starts: DuckDB allows one writer process
+    if done is not None:
+        context.log.info(
+            f"Nothing new since run {done.run_id} (published {done.published_at} for "
+            f"{done.first} .. {done.last}): same bronze files, truth and code. Silver and gold "
+            f"are kept as published; tag the run {FORCE_TAG}=true to rebuild anyway."
+        )
+    return done is None
+
+
 @dbt_assets(
     manifest=MANIFEST,
     project=shopfloor_dbt,
@@ -52,13 +82,19 @@ TRANSLATOR = ShopfloorTranslator()
     dagster_dbt_translator=TRANSLATOR,
     pool=WRITER_POOL,
 )
-def silver_and_dimensions(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
+def silver_and_dimensions(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator:
     """Seeds, staging views, intermediate tables and dimensions, rebuilt whole.
 
     The models here read all history, but in a run for a partition window the staging views'
     tests check only that window's deliveries (macros/run_window.sql), so dbt gets the window.
+    This first step of a build also decides whether there is anything to build (_start_build).
     """
-    with window_environment(run_window(context.run.tags)):
+    window = run_window(context.run.tags)
+    if not _start_build(context, warehouse, window):
+        return
+    with window_environment(window):
         invocation = dbt.cli(BUILD, context=context)
     yield from invocation.stream()
     keep_partial_parse(invocation.target_path)
@@ -74,11 +110,18 @@ def silver_and_dimensions(context: AssetExecutionContext, dbt: DbtCliResource) -
     dagster_dbt_translator=TRANSLATOR,
     pool=WRITER_POOL,
 )
-def gold_by_production_date(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
+def gold_by_production_date(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator:
     """Incremental silver, facts and KPI marts for the run's production-date window (one run for
     a whole range)."""
     time_window = context.partition_time_window
     window = RunWindow(time_window.start.date(), (time_window.end - timedelta(days=1)).date())
+    con = warehouse.connect()
+    try:  # a run that builds only gold changes the tables too
+        record_build(con, context.run.run_id, build_fingerprint(con, warehouse.home_path))
+    finally:
+        con.close()
     with window_environment(window):
         invocation = dbt.cli(BUILD, context=context)
     yield from invocation.stream()

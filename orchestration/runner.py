@@ -8,6 +8,7 @@ an hour. Progress is still printed per delivery date, from the manifest.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +24,19 @@ from orchestration.paths import HOME_ENV
 # (the full event log stays in the instance, visible in `shopfloor ui`).
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 PLANNED_SUBSET_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
+FIRST_BUILD_STEP = "silver_and_dimensions"  # decides whether anything is new (build_inputs.py)
+
+
+class _SkippedBuildNotice(logging.Filter):
+    """Drop Dagster's warning that a skipped step's blocking checks "emitted no result": when
+    a build is skipped because nothing is new, no step downstream runs, publish included, and
+    the CLI says so in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will proceed without gating on it" not in record.getMessage()
+
+
+logging.getLogger("dagster._core.execution.plan.active").addFilter(_SkippedBuildNotice())
 
 
 @dataclass
@@ -245,12 +259,22 @@ class TransformOutcome:
     checks_passed: int
     checks_total: int
     failures: list[str]
+    up_to_date: bool = False  # nothing new since the last published build: nothing was built
+
+
+def _built_nothing(result) -> bool:
+    """The first build step succeeded and decided that nothing is new (no asset materialized)."""
+    succeeded = {e.step_key for e in result.all_events if e.is_step_success}
+    return FIRST_BUILD_STEP in succeeded and not result.get_asset_materialization_events()
 
 
 def run_transform(
-    home: Path, first: date, last: date, echo: Callable[[str], None] = print
+    home: Path, first: date, last: date, echo: Callable[[str], None] = print, force: bool = False
 ) -> TransformOutcome:
-    """One run of silver and gold for the production-date range [first, last], in this process."""
+    """One run of silver and gold for the production-date range [first, last], in this process.
+
+    When nothing has changed since a published build of these dates (same bronze files, truth
+    and code) the run builds nothing and says so; `force` rebuilds anyway."""
     os.environ[HOME_ENV] = str(home)
     from dagster import AssetCheckSeverity
     from dagster._core.storage.tags import (
@@ -258,6 +282,7 @@ def run_transform(
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
+    from orchestration.build_inputs import FORCE_TAG
     from orchestration.definitions import defs
     from orchestration.instance import instance_for
     from orchestration.partitions import partition_key
@@ -275,6 +300,7 @@ def run_transform(
                     ASSET_PARTITION_RANGE_START_TAG: partition_key(first),
                     ASSET_PARTITION_RANGE_END_TAG: partition_key(last),
                     "shopfloor/launched_by": "cli",
+                    **({FORCE_TAG: "true"} if force else {}),
                 },
             )
     finally:
@@ -289,8 +315,15 @@ def run_transform(
     materialized = len(result.get_asset_materialization_events())
     outcome = TransformOutcome(
         result.success and not failures, time.perf_counter() - t0, materialized,
-        sum(c.passed for c in checks), len(checks), failures,
+        sum(c.passed for c in checks), len(checks), failures, _built_nothing(result),
     )  # fmt: skip
+    if outcome.success and outcome.up_to_date:
+        echo(
+            f"  silver + gold {first} .. {last}  up to date: nothing new since the last published "
+            f"build of these dates (same bronze files, truth and code), so nothing was rebuilt "
+            f"or republished ({outcome.seconds:.1f} s; --force rebuilds)"
+        )
+        return outcome
     status = "ok" if outcome.success else "FAIL"
     tests = f"checks {outcome.checks_passed}/{outcome.checks_total} passed"
     echo(

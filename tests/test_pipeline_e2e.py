@@ -105,11 +105,36 @@ def test_rebuilding_a_partition_twice_changes_nothing(pipeline_home, tmp_path):
     before = {t: _table_rows(home, t) for t in tables}
     day = date(2026, 10, 25)
     for _ in range(2):
-        assert run_transform(home, day, day, echo=lambda _: None).success
+        outcome = run_transform(home, day, day, echo=lambda _: None, force=True)
+        assert outcome.success and not outcome.up_to_date and outcome.assets > 0
     after = {t: _table_rows(home, t) for t in tables}
     for table in tables:
         assert after[table] == before[table], table
     assert before["gold.kpi_machine_daily"] and before["silver.int_sensor_readings_aligned"]
+
+
+def test_a_run_with_nothing_new_builds_and_publishes_nothing(pipeline_home, tmp_path):
+    """A second run over dates already published, with the same bronze files, truth and code,
+    builds nothing: no materialization, no new publication, the serving copy untouched."""
+    from orchestration.runner import run_transform
+
+    home = tmp_path / "home"
+    shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns("dagster"))
+    serving = home / "warehouse" / "serving.duckdb"
+    published = serving.stat().st_mtime_ns
+    lines: list[str] = []
+    outcome = run_transform(home, date(2026, 10, 24), date(2026, 10, 25), echo=lines.append)
+    assert outcome.success and outcome.up_to_date, lines
+    assert outcome.assets == 0 and outcome.checks_total == 0
+    assert "up to date: nothing new" in lines[0]
+    assert serving.stat().st_mtime_ns == published
+    con = duckdb.connect(str(home / "warehouse" / "shopfloor.duckdb"), read_only=True)
+    try:
+        (builds,) = con.execute("select count(distinct run_id) from audit.build_inputs").fetchone()
+        (publications,) = con.execute("select count(*) from audit.publications").fetchone()
+    finally:
+        con.close()
+    assert (builds, publications) == (1, 1)  # the fixture's build; the skipped run added none
 
 
 def _dbt_on_a_copy(pipeline_home: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:

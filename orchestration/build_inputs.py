@@ -1,0 +1,120 @@
+"""What a silver/gold build reads, as one fingerprint, and whether a published build holds it.
+
+Why: a daily run launched when nothing new has landed (by hand, by the sensor, or a re-run of
+`shopfloor run`) would otherwise rebuild the window's silver and gold, run every check and
+publish the same numbers again: more than a minute of start-up and rebuild for no change. The
+fingerprint covers everything the build's result depends on: the bronze manifest (every file
+loaded, rejected, quarantined or skipped as a duplicate), the truth files the gate compares with,
+and the product's code (the dbt project and the Python packages that load, validate and publish).
+Equal fingerprints give equal tables, so the build may be skipped when the latest build attempts
+all had this fingerprint and one of them was published for a window covering the run's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from ground_truth import audit
+from ground_truth.truth import truth_fingerprint
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE_DIRS = ("ingestion", "orchestration", "ground_truth")
+DBT_CODE = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+# a run tagged with this value builds even when nothing changed (the UI's "launch with tags")
+FORCE_TAG = "shopfloor/force_build"
+
+
+@dataclass(frozen=True)
+class PublishedBuild:
+    """The published build that already holds the current inputs."""
+
+    run_id: str
+    published_at: str
+    first: date
+    last: date
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+        elif path.exists():
+            found.append(path)
+    return found
+
+
+def tree_fingerprint(root: Path) -> str:
+    """sha256 of the dbt project's sources and the Python packages under a checkout `root`."""
+    dbt_dir = root / "dbt_project"
+    paths = [*(dbt_dir / name for name in DBT_CODE), *(root / name for name in CODE_DIRS)]
+    digest = hashlib.sha256()
+    for path in _files(paths):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """This checkout's code fingerprint, computed once per process."""
+    return tree_fingerprint(ROOT)
+
+
+def bronze_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """md5 over every row of the bronze manifest: any file loaded (or refused) changes it."""
+    row = con.execute(
+        "select count(*), md5(coalesce(string_agg(concat_ws('|', load_id, path, sha256, outcome, "
+        "rows_loaded, rows_rejected), ',' order by load_id, path), '')) from bronze._files"
+    ).fetchone()
+    return f"{row[0]}:{row[1]}"
+
+
+def build_fingerprint(con: duckdb.DuckDBPyConnection, home: Path) -> str:
+    """One fingerprint of bronze, truth and code, as a build would read them now."""
+    parts = (bronze_fingerprint(con), truth_fingerprint(home), code_fingerprint())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def record_build(con: duckdb.DuckDBPyConnection, run_id: str, fingerprint: str) -> None:
+    """Note that this run starts building from these inputs (once per run)."""
+    audit.ensure_audit(con)
+    con.execute(
+        "insert into audit.build_inputs select ?, now(), ? "
+        "where not exists (select 1 from audit.build_inputs where run_id = ?)",
+        [run_id, fingerprint, run_id],
+    )
+
+
+def published_build(
+    con: duckdb.DuckDBPyConnection, fingerprint: str, first: date, last: date
+) -> PublishedBuild | None:
+    """The latest publication built from `fingerprint` whose dates cover [first, last], if no
+    build attempt with other inputs started after it (that one may have changed the tables)."""
+    audit.ensure_audit(con)
+    row = con.execute(
+        """
+        with other_inputs as (
+            select max(started_at) as since from audit.build_inputs where fingerprint <> $fp
+        )
+        select p.run_id, p.published_at::varchar, list_min(p.production_dates),
+            list_max(p.production_dates)
+        from audit.publications as p
+        inner join audit.build_inputs as b on p.run_id = b.run_id
+        where b.fingerprint = $fp
+            and b.started_at > coalesce((select since from other_inputs), '-infinity')
+            and list_min(p.production_dates) <= $first
+            and list_max(p.production_dates) >= $last
+        order by p.published_at desc
+        limit 1
+        """,
+        {"fp": fingerprint, "first": first, "last": last},
+    ).fetchone()
+    return PublishedBuild(*row) if row else None
