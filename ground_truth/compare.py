@@ -49,11 +49,6 @@ def _key_text(mart: Mart, row: dict[str, Any]) -> str:
     return "|".join(f"{k}={row[k]}" for k in mart.key if k != "production_date")
 
 
-def gold_rows(con: duckdb.DuckDBPyConnection, mart: Mart, day: date) -> dict[str, dict]:
-    """Gold rows of one mart and date, by key text."""
-    return gold_rows_by_date(con, mart, [day]).get(day, {})
-
-
 def gold_rows_by_date(
     con: duckdb.DuckDBPyConnection, mart: Mart, days: list[date]
 ) -> dict[date, dict[str, dict]]:
@@ -95,16 +90,10 @@ def _compare_row(mart: Mart, day: date, key: str, expected: dict, actual: dict) 
 
 
 def compare_mart(
-    con: duckdb.DuckDBPyConnection,
-    mart: Mart,
-    truth: dict[str, Any],
-    day: date,
-    gold: dict[str, dict] | None = None,
+    mart: Mart, truth: dict[str, Any], day: date, gold: dict[str, dict]
 ) -> list[MetricResult]:
-    """All results of one mart on one date, including missing and extra rows (`gold`: the
-    mart's rows of that date when already read, see `gold_by_mart`)."""
-    if gold is None:
-        gold = gold_rows(con, mart, day)
+    """All results of one mart on one date (`gold`: its rows of that date by key text),
+    including missing and extra rows."""
     results: list[MetricResult] = []
     seen: set[str] = set()
     for expected in truth[mart.section]:
@@ -129,11 +118,8 @@ def compare_date(
     gold: dict[str, dict] | None = None,
 ) -> list[MetricResult]:
     """Every mart of one production date against its truth (`gold`: `gold_by_mart` of a set of
-    dates including this one, else each mart is read for this date)."""
+    dates including this one; read for this date alone when not given)."""
+    gold = gold or gold_by_mart(con, [day])
     return [
-        r
-        for mart in MARTS
-        for r in compare_mart(
-            con, mart, truth, day, None if gold is None else gold[mart.table].get(day, {})
-        )
+        r for mart in MARTS for r in compare_mart(mart, truth, day, gold[mart.table].get(day, {}))
     ]

@@ -16,7 +16,7 @@ other.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,6 +35,16 @@ MAX_OPEN_DATABASES = 8
 
 def _relaxed_sync(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
+def _remember_yes(known: set[str], name: str, ask: Callable[[str], bool]) -> bool:
+    """`ask(name)`, remembering a yes in `known`: what exists never disappears."""
+    if name in known:
+        return True
+    present = ask(name)
+    if present:
+        known.add(name)
+    return present
 
 
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
@@ -79,20 +89,11 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 yield conn
 
     def has_table(self, table_name: str) -> bool:
-        if table_name in self._present_tables:
-            return True
-        present = super().has_table(table_name)
-        if present:
-            self._present_tables.add(table_name)
-        return present
+        return _remember_yes(self._present_tables, table_name, super().has_table)
 
     def _has_asset_key_col_on_connection(self, conn: Connection, column_name: str) -> bool:
-        if column_name in self._present_asset_key_columns:
-            return True
-        present = super()._has_asset_key_col_on_connection(conn, column_name)
-        if present:
-            self._present_asset_key_columns.add(column_name)
-        return present
+        ask = super()._has_asset_key_col_on_connection
+        return _remember_yes(self._present_asset_key_columns, column_name, lambda c: ask(conn, c))
 
     def _close_engines(self) -> None:
         with self._db_lock:
