@@ -5,7 +5,8 @@
 -- Intervals are then cut at shift boundaries (shift_calendar seed, plant-local wall clock, so the
 -- NIGHT shift is 7 h / 9 h on DST nights). A `Fault X` / `Minor stop (c)` line that directly
 -- follows `Planned stop` which directly follows the same line continues the same failure or
--- small stop (§9): only the first line starts one. Several state lines at one instant (a minor
+-- small stop (§9): only the first line starts one, or the repeat when the first was logged at
+-- the break's own second (it lasts 0 s, so it has no interval to count). Several state lines at one instant (a minor
 -- stop ending exactly when the break begins, a change at a shift start) are read in file order:
 -- all but the last last 0 s, and the last is the state from that instant (§5.8).
 with
@@ -76,6 +77,8 @@ sequenced as (
     select
         state_events.*,
         lead(state_events.logged_at) over machine_timeline as next_logged_at,
+        lag(state_events.logged_at, 1) over machine_timeline as previous_logged_at,
+        lag(state_events.logged_at, 2) over machine_timeline as second_previous_logged_at,
         lag(state_events.state, 1) over machine_timeline as previous_state,
         lag(state_events.state, 2) over machine_timeline as second_previous_state,
         lag(state_events.event_type, 2) over machine_timeline as second_previous_event_type,
@@ -104,6 +107,10 @@ intervals as (
         and sequenced.second_previous_event_type = sequenced.event_type
         and coalesce(sequenced.second_previous_detail, '') = coalesce(sequenced.detail, '')
             as continues_after_break,
+        -- the interrupted line was logged at the break's own second (a repair or minor stop that
+        -- began as the break began): it lasts 0 s and has no interval, so the repeat starts it
+        coalesce(sequenced.second_previous_logged_at = sequenced.previous_logged_at, false)
+            as interrupted_line_lasted_0s,
         sequenced.counts,
         sequenced.source_file,
         sequenced.source_row_number
@@ -125,6 +132,8 @@ split_at_shifts as (
         intervals.started_at as line_logged_at,
         intervals.started_at >= shift_windows.shift_start_at as is_line_start,
         intervals.continues_after_break,
+        not coalesce(intervals.continues_after_break, false) or intervals.interrupted_line_lasted_0s
+            as starts_an_event,
         intervals.counts,
         intervals.source_file,
         intervals.source_row_number
@@ -148,9 +157,9 @@ final as (
         cast(epoch(ended_at) - epoch(started_at) as bigint) as duration_s,
         detail,
         event_type,
-        is_line_start and coalesce(counts = 'failure', false) and not coalesce(continues_after_break, false)
+        is_line_start and coalesce(counts = 'failure', false) and starts_an_event
             as is_failure_start,
-        is_line_start and coalesce(counts = 'small_stop', false) and not coalesce(continues_after_break, false)
+        is_line_start and coalesce(counts = 'small_stop', false) and starts_an_event
             as is_small_stop_start,
         is_line_start and coalesce(continues_after_break, false) as is_continuation,
         not is_line_start as is_split_continuation,
