@@ -22,10 +22,11 @@ import duckdb
 
 from ground_truth import audit
 from ground_truth.truth import truth_fingerprint
+from orchestration.dbt_project import DBT_DIR, SOURCE_DIRS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = DBT_DIR.parent
 CODE_DIRS = ("ingestion", "orchestration", "ground_truth")
-DBT_CODE = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+DBT_CODE = ("dbt_project.yml", "profiles.yml", *SOURCE_DIRS)
 # a run tagged with this value builds even when nothing changed (the UI's "launch with tags")
 FORCE_TAG = "shopfloor/force_build"
 
@@ -52,7 +53,7 @@ def _files(paths: list[Path]) -> list[Path]:
 
 def tree_fingerprint(root: Path) -> str:
     """sha256 of the dbt project's sources and the Python packages under a checkout `root`."""
-    dbt_dir = root / "dbt_project"
+    dbt_dir = root / DBT_DIR.name
     paths = [*(dbt_dir / name for name in DBT_CODE), *(root / name for name in CODE_DIRS)]
     digest = hashlib.sha256()
     for path in _files(paths):
@@ -91,6 +92,15 @@ def record_build(con: duckdb.DuckDBPyConnection, run_id: str, fingerprint: str) 
         "where not exists (select 1 from audit.build_inputs where run_id = ?)",
         [run_id, fingerprint, run_id],
     )
+
+
+def record_gold_only_build(con: duckdb.DuckDBPyConnection, run_id: str, home: Path) -> None:
+    """Record a run whose silver step did not run (it builds only gold, which changes tables
+    too); a whole build's silver step has recorded it already, so nothing is computed again."""
+    audit.ensure_audit(con)
+    recorded = con.execute("select 1 from audit.build_inputs where run_id = ?", [run_id]).fetchone()
+    if recorded is None:
+        record_build(con, run_id, build_fingerprint(con, home))
 
 
 def published_build(

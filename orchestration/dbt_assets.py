@@ -17,7 +17,13 @@ from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.assets import WRITER_POOL, bronze_key
-from orchestration.build_inputs import FORCE_TAG, build_fingerprint, published_build, record_build
+from orchestration.build_inputs import (
+    FORCE_TAG,
+    build_fingerprint,
+    published_build,
+    record_build,
+    record_gold_only_build,
+)
 from orchestration.dbt_project import ensure_manifest, keep_partial_parse, shopfloor_dbt
 from orchestration.partitions import delivery_partitions
 from orchestration.resources import WarehouseResource
@@ -118,8 +124,8 @@ def gold_by_production_date(
     time_window = context.partition_time_window
     window = RunWindow(time_window.start.date(), (time_window.end - timedelta(days=1)).date())
     con = warehouse.connect()
-    try:  # a run that builds only gold changes the tables too
-        record_build(con, context.run.run_id, build_fingerprint(con, warehouse.home_path))
+    try:
+        record_gold_only_build(con, context.run.run_id, warehouse.home_path)
     finally:
         con.close()
     with window_environment(window):

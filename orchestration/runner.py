@@ -36,7 +36,16 @@ class _SkippedBuildNotice(logging.Filter):
         return "will proceed without gating on it" not in record.getMessage()
 
 
-logging.getLogger("dagster._core.execution.plan.active").addFilter(_SkippedBuildNotice())
+@contextmanager
+def _without_skipped_build_notice() -> Iterator[None]:
+    """Filter that warning for one transform run only, not for the whole process."""
+    logger = logging.getLogger("dagster._core.execution.plan.active")
+    notice = _SkippedBuildNotice()
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice)
 
 
 @dataclass
@@ -291,7 +300,7 @@ def run_transform(
     instance = instance_for(home)
     t0 = time.perf_counter()
     try:
-        with _planned_events_per_asset(first != last):
+        with _planned_events_per_asset(first != last), _without_skipped_build_notice():
             result = job.execute_in_process(
                 run_config=QUIET,
                 instance=instance,

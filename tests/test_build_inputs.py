@@ -13,9 +13,11 @@ from ground_truth.truth import truth_fingerprint
 from ingestion.warehouse import MANIFEST_DDL
 from orchestration.build_inputs import (
     bronze_fingerprint,
+    build_fingerprint,
     code_fingerprint,
     published_build,
     record_build,
+    record_gold_only_build,
     tree_fingerprint,
 )
 
@@ -80,6 +82,19 @@ def test_record_build_once_per_run(con) -> None:
     record_build(con, "A", "fp1")
     record_build(con, "A", "fp1")  # the gold step of the same run
     assert con.execute("select count(*) from audit.build_inputs").fetchone() == (1,)
+
+
+def test_a_gold_only_run_is_recorded_with_the_current_inputs_and_a_whole_build_kept(
+    con, tmp_path: Path
+) -> None:
+    record_build(con, "whole", "fp-from-silver-step")
+    record_gold_only_build(con, "whole", tmp_path)  # its gold step: the row stays as it was
+    record_gold_only_build(con, "gold-only", tmp_path)
+    rows = con.execute("select run_id, fingerprint from audit.build_inputs order by run_id")
+    assert rows.fetchall() == [
+        ("gold-only", build_fingerprint(con, tmp_path)),
+        ("whole", "fp-from-silver-step"),
+    ]
 
 
 def test_bronze_fingerprint_changes_with_every_manifest_row(con) -> None:
