@@ -12,8 +12,9 @@ What it does (data contract §2, §3, §5, §9; DESIGN §5), in plain pandas:
   (schema drift), parses UTC, offset and offset-less (plant-local) timestamps;
 - asset_registry: the ideal cycle time valid on a production date is the one in that date's export;
 - machine_logs: one state per state line, lasting until the machine's next state line or the end
-  of the production date (06:00 plant time next day); a `Fault`/`Minor stop` repeated right after
-  the break continues the same failure / small stop;
+  of the production date (06:00 plant time next day); a line delivered twice counts once; of two
+  lines at one instant the later one in the file lasts; a `Fault`/`Minor stop` repeated right
+  after the break continues the same failure / small stop;
 - shift calendar (seed shift_calendar.csv): shift time = length of the production date in plant
   time (23/24/25 h), planned stops = the three breaks.
 It never reads ground_truth/.
@@ -207,11 +208,12 @@ def state_events(home: Path) -> pd.DataFrame:
     ev = logs[logs["state"].notna()].copy()
     ev["machine_id"] = alias_key(ev["station"]).map(machines)
     ev = ev[ev["machine_id"].notna() & ev["logged_at"].notna()]
-    # the same line delivered twice (a late copy of a file): one state per machine and instant
+    # the same line delivered twice (a late copy of a file) counts once; two different lines at
+    # one instant both stay, in file order, so the later one is the state that lasts
     ev = ev.sort_values(["_file_order", "_row"]).drop_duplicates(
-        ["machine_id", "logged_at"], keep="first"
+        ["machine_id", "logged_at", "line"], keep="first"
     )
-    return ev.sort_values(["machine_id", "logged_at"]).reset_index(drop=True)
+    return ev.sort_values(["machine_id", "logged_at"], kind="stable").reset_index(drop=True)
 
 
 def state_times(home: Path, day_start_h: int) -> pd.DataFrame:
