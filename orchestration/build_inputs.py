@@ -84,14 +84,18 @@ def build_fingerprint(con: duckdb.DuckDBPyConnection, home: Path) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def record_build(con: duckdb.DuckDBPyConnection, run_id: str, fingerprint: str) -> None:
-    """Note that this run starts building from these inputs (once per run)."""
-    audit.ensure_audit(con)
+def _insert_build(con: duckdb.DuckDBPyConnection, run_id: str, fingerprint: str) -> None:
     con.execute(
         "insert into audit.build_inputs select ?, now(), ? "
         "where not exists (select 1 from audit.build_inputs where run_id = ?)",
         [run_id, fingerprint, run_id],
     )
+
+
+def record_build(con: duckdb.DuckDBPyConnection, run_id: str, fingerprint: str) -> None:
+    """Note that this run starts building from these inputs (once per run)."""
+    audit.ensure_audit(con)
+    _insert_build(con, run_id, fingerprint)
 
 
 def record_gold_only_build(con: duckdb.DuckDBPyConnection, run_id: str, home: Path) -> None:
@@ -100,7 +104,7 @@ def record_gold_only_build(con: duckdb.DuckDBPyConnection, run_id: str, home: Pa
     audit.ensure_audit(con)
     recorded = con.execute("select 1 from audit.build_inputs where run_id = ?", [run_id]).fetchone()
     if recorded is None:
-        record_build(con, run_id, build_fingerprint(con, home))
+        _insert_build(con, run_id, build_fingerprint(con, home))
 
 
 def published_build(
