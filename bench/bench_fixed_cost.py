@@ -136,9 +136,10 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         f"{args.runs} consecutive run(s) on one copy of the built home. dbt start-up + "
         "parse = for each dbt invocation of the run (one per dbt step), its first log line to "
         "'Found N models', summed; partial parsing: "
-        + "; ".join(sorted({d["partial_parse"] for r in last_runs for d in r["dbt"].values()}))
+        + ("; ".join(sorted({d["partial_parse"] for r in last_runs for d in r["dbt"].values()}))
+           or "no dbt invocation ran")
         + "."
-    )
+    )  # fmt: skip
     cmd = effective_command("bench.bench_fixed_cost", args, ["days", "runs"])
     print(append_section(
         f"Fixed cost: scheduled daily run with nothing new ({args.runs} run(s) each)", cmd,
