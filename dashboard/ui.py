@@ -106,6 +106,21 @@ def publication() -> dict | None:
     return df.iloc[-1].to_dict()
 
 
+def publication_record(pub: dict) -> dict[str, str]:
+    """The publication row as text for a table; its list of production dates reads as span and
+    count, since a printed array of 365 timestamps says nothing at a glance."""
+    out = {}
+    for key, value in pub.items():
+        if isinstance(value, pd.Timestamp) and value.tz is None and value == value.normalize():
+            out[key] = str(value.date())  # a date column: pandas gives it a midnight time
+        elif isinstance(value, str) or not hasattr(value, "__len__"):
+            out[key] = str(value)
+        else:
+            days = sorted(pd.Timestamp(v).date() for v in value)
+            out[key] = f"{days[0]} .. {days[-1]} ({len(days)} dates)" if days else "none"
+    return out
+
+
 def published_at(pub: dict | None) -> datetime | None:
     if not pub or pub.get("published_at") is None:
         return None

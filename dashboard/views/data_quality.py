@@ -29,7 +29,7 @@ def publication_panel() -> None:
     c[1].metric("Freshness", ui.age_text(ts, datetime.now(UTC)), border=True)
     c[2].metric("Validation", ui.status_of(pub) or "unknown", border=True)
     c[3].metric("Run", str(pub.get("run_id") or "unknown")[:12], border=True)
-    shown = pd.DataFrame([{k: v for k, v in pub.items()}]).astype(str)
+    shown = pd.DataFrame([ui.publication_record(pub)])
     ui.table(shown, "publication")
 
 

@@ -330,3 +330,24 @@ def test_filters_cannot_inject_sql(serving_home, monkeypatch):
     out = data.query(path, data.SQL_PERIOD_SUMS, f.params())
     assert out["row_count"].iloc[0] == 0
     assert not data.query(path, "select * from gold.kpi_machine_shift limit 1").empty
+
+
+def test_publication_record_shows_the_dates_as_a_span():
+    import numpy as np
+
+    from dashboard.ui import publication_record
+
+    days = np.array(["2026-10-21", "2026-10-19", "2026-10-20"], dtype="datetime64[us]")
+    record = publication_record({
+        "run_id": "r1", "production_dates": days, "tables": 12,
+        "covered_from": pd.Timestamp("2026-10-19"),
+        "published_at": pd.Timestamp("2026-10-22 06:30", tz="UTC"),
+    })  # fmt: skip
+    assert record == {
+        "run_id": "r1",
+        "production_dates": "2026-10-19 .. 2026-10-21 (3 dates)",
+        "tables": "12",
+        "covered_from": "2026-10-19",
+        "published_at": "2026-10-22 06:30:00+00:00",
+    }
+    assert publication_record({"production_dates": []})["production_dates"] == "none"
