@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from generators.config import PlantConfig, Shift
+from plants.model import PlantConfig, Shift
 
 
 @dataclass(frozen=True)
@@ -49,28 +49,32 @@ def local_to_epoch(tz: ZoneInfo, day: date, hhmm: str, day_offset: int = 0) -> i
 
 
 def _shift_window(tz: ZoneInfo, day: date, index: int, shift: Shift) -> ShiftWindow:
-    start_h = int(shift.start.split(":")[0])
+    h, m = (int(x) for x in shift.start.split(":"))
+    start_local = datetime.combine(day, time(h, m))
     start = local_to_epoch(tz, day, shift.start)
-    end_hhmm = f"{(start_h + shift.hours) % 24:02d}:{shift.start.split(':')[1]}"
-    end = local_to_epoch(tz, day, end_hhmm, (start_h + shift.hours) // 24)
+    end_local = start_local + timedelta(minutes=shift.minutes)
+    end = local_to_epoch(tz, end_local.date(), f"{end_local:%H:%M}")
     breaks = []
     for hhmm, minutes in shift.breaks:
-        offset = 1 if int(hhmm.split(":")[0]) < start_h else 0
+        offset = 1 if hhmm < shift.start else 0  # a break before the start is after midnight
         a = local_to_epoch(tz, day, hhmm, offset)
         breaks.append((a, a + minutes * 60))
     return ShiftWindow(day, shift.code, index, start, end, tuple(sorted(breaks)))
 
 
 def shifts_for(plant: PlantConfig, day: date) -> list[ShiftWindow]:
-    """The shifts whose production date is `day` (the night shift belongs to the day it began)."""
+    """The scheduled shifts whose production date is `day` (the night shift belongs to the day
+    it began); none on a holiday or a weekday the shift model leaves off."""
     tz = ZoneInfo(plant.timezone)
-    return [_shift_window(tz, day, i, s) for i, s in enumerate(plant.shifts)]
+    index = {s.code: i for i, s in enumerate(plant.shifts)}
+    return [_shift_window(tz, day, index[s.code], s) for s in plant.scheduled_shifts(day)]
 
 
 def day_bounds(plant: PlantConfig, day: date) -> tuple[int, int]:
-    """[start, end) of a production date in epoch seconds (23, 24 or 25 hours long)."""
-    shifts = shifts_for(plant, day)
-    return shifts[0].start, shifts[-1].end
+    """[start, end) of a production date in epoch seconds (23, 24 or 25 hours long): from the
+    plant's day start to the next day's."""
+    tz = ZoneInfo(plant.timezone)
+    return local_to_epoch(tz, day, plant.day_start), local_to_epoch(tz, day, plant.day_start, 1)
 
 
 def to_utc(epoch: int) -> datetime:

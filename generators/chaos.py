@@ -102,10 +102,11 @@ def product_variants(product_id: str, display_name: str) -> list[str]:
 
 
 def machine_variants(machine_id: str, station: str) -> list[str]:
-    """Six spellings of a machine id (SMELTER-02 → smelter_02, Smelter 2, SMELTER02, ...)."""
+    """Spellings of a machine id other than the id itself (SMELTER-02 → smelter_02, Smelter 2,
+    SMELTER02, ...); the forms that equal the id (SMELTER-10 written as PREFIX-n) are dropped."""
     prefix, _, number = machine_id.rpartition("-")
     n = int(number)
-    return [
+    variants = [
         machine_id.lower(),
         f"{prefix.lower()}_{number}",
         f"{prefix.title()} {n}",
@@ -113,3 +114,4 @@ def machine_variants(machine_id: str, station: str) -> list[str]:
         f"{prefix}-{n}",
         f"{station} ({prefix.title()})",
     ]
+    return [v for v in dict.fromkeys(variants) if v != machine_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from generators.config import Machine, PlantConfig
+from plants.model import Machine, PlantConfig
 
 COMMISSIONED = date(2024, 3, 1)
 

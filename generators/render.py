@@ -16,10 +16,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from generators import timefmt
+from generators.calendar import day_bounds
 from generators.chaos import ChaosConfig, machine_variants, product_variants, record
-from generators.config import Machine, PlantConfig
 from generators.registry import AssetRecord
-from generators.simulate import PHASES, STATE_CODES, MachineDay, PlantDay
+from generators.simulate import PHASES, MachineDay, PlantDay
+from plants.model import Machine, PlantConfig
 
 BATCH_COLUMNS = [
     "batch_id",
@@ -145,7 +146,7 @@ class DayRenderer:
         self.names = names
         self.date_s = day.production_date.isoformat()
         self.tag = f"{day.production_date:%Y%m%d}"
-        self.start, self.end = day.shifts[0].start, day.shifts[-1].end
+        self.start, self.end = day_bounds(plant, day.production_date)
 
     # -- chaos helpers -----------------------------------------------------------------------
     def _hit(self, name: str, scale: float = 1.0) -> bool:
@@ -445,7 +446,7 @@ class DayRenderer:
                 cs.last_value = value
                 iv = intervals[bisect.bisect_right(starts, t) - 1]
                 reads = [
-                    ("State", STATE_CODES[iv.state], "Int16"),
+                    ("State", self.plant.state_codes[iv.state], "Int16"),
                     ("TotalCount", value, "UInt16" if wrap else "UInt32"),
                 ]
                 if m.is_dispenser:

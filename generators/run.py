@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from generators.chaos import ChaosConfig, record
-from generators.config import load_plant
 from generators.registry import Registry
 from generators.render import CounterState, DayRenderer, Row, SourceRows
 from generators.simulate import MachineState, simulate_day
 from generators.truth import compute_truth, meter_energy
+from plants.home import set_home_plant
+from plants.model import load_plant
 
 HOME_DIRS = ("landing", "ground_truth", "warehouse", "quarantine", "reports")
 NO_LATE_FILES = {"asset_registry"}
@@ -88,13 +89,14 @@ class Generator:
         seed: int,
         chaos: ChaosConfig,
         scale: int = 1,
+        plant_path: Path | None = None,
     ) -> None:
         if days <= 0:
             raise GenerateError(f"--days must be a positive number of days, got {days}")
         if scale <= 0:
             raise GenerateError(f"--scale must be a positive integer, got {scale}")
         self.home, self.start, self.n_days, self.seed, self.chaos = home, start, days, seed, chaos
-        self.plant = load_plant(scale=scale)
+        self.plant = load_plant(plant_path, scale=scale)
         self.days = [start + timedelta(days=i) for i in range(days)]
         self.registry = Registry(self.plant, start, days)
         self.rng = random.Random(f"{seed}:files")
@@ -288,6 +290,7 @@ class Generator:
             for day in sorted(self.pending_truth):
                 self._write_truth(staging, day)
             _publish(staging, self.home)
+            set_home_plant(self.home, self.plant.path, self.plant.scale)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return self.result
@@ -310,10 +313,11 @@ def generate(
     chaos_level: str = "default",
     scale: int = 1,
     overrides: dict[str, float] | None = None,
+    plant_path: Path | None = None,
 ) -> GenerateResult:
     """Generate `days` production dates into `home` and return what was written."""
     try:
         chaos = ChaosConfig.from_level(chaos_level, overrides)
     except ValueError as exc:
         raise GenerateError(str(exc)) from exc
-    return Generator(home, start, days, seed, chaos, scale).run()
+    return Generator(home, start, days, seed, chaos, scale, plant_path).run()

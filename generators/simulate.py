@@ -14,12 +14,10 @@ from datetime import date
 from typing import Any
 
 from generators.calendar import ShiftWindow, shifts_for
-from generators.config import Machine, PlantConfig
+from plants.model import Machine, PlantConfig
 
-STATE_CODES = {"RUNNING": 1, "IDLE": 2, "SETUP": 3, "DOWN": 4, "PLANNED_STOP": 5}
 STATUS_BITS = ("CYCLE_STARTED", "CLAMPED", "SIDE_A_DONE", "SIDE_B_DONE", "UNCLAMPED", "EJECTED")
 PHASES = ("CLAMP", "SIDE_A", "SIDE_B", "UNCLAMP", "EJECT")
-PRODUCT_CODE_PREFIX = {"GEARBOX_S": "GBS", "GEARBOX_M": "GBM"}
 FAULTS = {
     "SMELTER": [
         ("E101", "Burner flame-out"),
@@ -224,7 +222,7 @@ class ShiftSimulator:
         operator: str,
         out: MachineDay,
     ) -> None:
-        self.p = plant.process
+        self.p, self.plant = plant.process, plant
         self.m, self.shift, self.st, self.rng = machine, shift, state, rng
         self.eff, self.ideal, self.operator, self.out = efficiency, ideal, operator, out
         self.clock = WorkClock(shift)
@@ -393,7 +391,7 @@ class ShiftSimulator:
                 self._add("RUNNING", d, batch.product)
                 cycle.step_times.append(self.clock.wall(self.tau))
             seq = len(self.out.cycles) + 1
-            prefix = PRODUCT_CODE_PREFIX.get(batch.product, batch.product[:3])
+            prefix = self.plant.products[batch.product].get("scan_code") or batch.product[:3]
             cycle.serial = (
                 f"{prefix}-{self.shift.production_date:%y%m%d}-{self.m.station}-{seq:05d}"
             )

@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from generators.config import PlantConfig
+from generators.calendar import day_bounds
 from generators.simulate import PHASES, Batch, MachineDay, PlantDay
+from plants.model import PlantConfig
 
 RATIO_DIGITS = 6
 
@@ -314,8 +315,8 @@ def compute_truth(plant: PlantConfig, day: PlantDay) -> dict[str, Any]:
         "production_date": date_s,
         "plant_id": plant.id,
         "timezone": plant.timezone,
-        "day_start_utc": day.shifts[0].start,
-        "day_end_utc": day.shifts[-1].end,
+        "day_start_utc": day_bounds(plant, day.production_date)[0],
+        "day_end_utc": day_bounds(plant, day.production_date)[1],
         "machine_daily": machine_daily,
         "machine_shift": machine_shift,
         "product_daily": product_daily,

@@ -7,7 +7,7 @@ import random
 from datetime import date
 
 from generators.calendar import shifts_for
-from generators.config import load_plant
+from plants.model import load_plant
 from generators.simulate import MachineDay, MachineState, ShiftSimulator
 
 

@@ -1,23 +1,35 @@
-"""Plant configuration: the YAML plant description loaded into typed objects."""
+"""A plant as typed objects: the one reading of a plant YAML file (`plants/default.yaml`).
+
+Why one module: the generator simulates from these objects, the pipeline derives its reference
+tables from them (plants/reference.py), Dagster takes the time zone from them and the checker
+(plants/check.py) validates the raw file before anything else reads it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-DEFAULT_PLANT = Path(__file__).with_name("plants") / "default.yaml"
+PLANTS_DIR = Path(__file__).resolve().parent
+DEFAULT_PLANT = PLANTS_DIR / "default.yaml"
 STATES = ("RUNNING", "IDLE", "SETUP", "DOWN", "PLANNED_STOP")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # ISO day 1..7
 
 
 @dataclass(frozen=True)
 class Shift:
     code: str
     start: str  # "HH:MM" plant-local
-    hours: int
+    hours: float
     breaks: tuple[tuple[str, int], ...]  # (local "HH:MM", minutes)
+
+    @property
+    def minutes(self) -> int:
+        return round(self.hours * 60)
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class Machine:
     degradation_per_day: float = 0.0
     conveyor: str | None = None
     scanner: str | None = None
+    spellings: tuple[str, ...] = ()
 
     @property
     def is_dispenser(self) -> bool:
@@ -51,13 +64,22 @@ class PlantConfig:
     id: str
     name: str
     timezone: str
+    day_start: str
     shifts: tuple[Shift, ...]
+    weekdays: dict[int, tuple[str, ...]]  # ISO weekday → scheduled shift codes
+    holidays: dict[date, str]
+    sources: tuple[str, ...]
+    planned_stop_reasons: tuple[str, ...]
+    state_codes: dict[str, int]
+    targets: dict[str, Any]
     products: dict[str, dict[str, Any]]
     lines: tuple[Line, ...]
     operators: dict[str, Any]
     process: dict[str, Any]
     sampling: dict[str, int]
     asset_registry: dict[str, Any]
+    path: Path = DEFAULT_PLANT
+    scale: int = 1
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
@@ -70,9 +92,21 @@ class PlantConfig:
                 return m
         raise KeyError(machine_id)
 
+    def scheduled_shifts(self, day: date) -> list[Shift]:
+        """The shifts scheduled on a production date: its weekday's pattern, none on a holiday."""
+        if day in self.holidays:
+            return []
+        codes = self.weekdays.get(day.isoweekday())
+        if codes is None:
+            return list(self.shifts)
+        return [s for s in self.shifts if s.code in codes]
+
+    def delivers(self, source: str) -> bool:
+        return source in self.sources
+
 
 def _renumber(machine_id: str, copy: int, per_type_count: int) -> str:
-    """SMELTER-02 in copy 2 of a line with two smelters becomes SMELTER-04."""
+    """SMELTER-02 in copy 2 of a line with two smelters becomes SMELTER-06."""
     prefix, _, number = machine_id.rpartition("-")
     return f"{prefix}-{int(number) + copy * per_type_count:02d}"
 
@@ -117,34 +151,60 @@ def _scaled_lines(raw_lines: list[dict[str, Any]], scale: int) -> tuple[Line, ..
                         else 0.0,
                         conveyor=_copy_id(m.get("conveyor"), copy),
                         scanner=_copy_id(m.get("scanner"), copy),
+                        # Declared spellings name the original machine, not its copies.
+                        spellings=tuple(m.get("spellings", ())) if copy == 0 else (),
                     )
                 )
             lines.append(Line(id=line_id, name=raw_line["name"], machines=tuple(machines)))
     return tuple(lines)
 
 
+def _weekdays(raw: dict[str, Any]) -> dict[int, tuple[str, ...]]:
+    return {WEEKDAYS.index(k) + 1: tuple(v or ()) for k, v in (raw or {}).items()}
+
+
+def _holidays(raw: list[dict[str, Any]]) -> dict[date, str]:
+    return {date.fromisoformat(str(h["date"])): str(h.get("name", "")) for h in raw or []}
+
+
+def read_raw(path: Path) -> dict[str, Any]:
+    """The plant file as parsed YAML (no validation: plants/check.py does that)."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 def load_plant(path: Path | None = None, scale: int = 1) -> PlantConfig:
     """Load a plant YAML file and multiply its lines by `scale`."""
-    raw = yaml.safe_load((path or DEFAULT_PLANT).read_text(encoding="utf-8"))
+    path = Path(path or DEFAULT_PLANT).resolve()
+    raw = read_raw(path)
+    model = raw["shift_model"]
     shifts = tuple(
         Shift(
             code=s["code"],
             start=s["start"],
-            hours=int(s["hours"]),
-            breaks=tuple((b["start"], int(b["minutes"])) for b in s.get("breaks", [])),
+            hours=float(s["hours"]),
+            breaks=tuple((b["start"], int(b["minutes"])) for b in s.get("breaks") or []),
         )
-        for s in raw["shifts"]
+        for s in model["shifts"]
     )
     return PlantConfig(
         id=raw["plant"]["id"],
         name=raw["plant"]["name"],
         timezone=raw["plant"]["timezone"],
+        day_start=model.get("day_start", shifts[0].start),
         shifts=shifts,
+        weekdays=_weekdays(model.get("weekdays")),
+        holidays=_holidays(model.get("holidays")),
+        sources=tuple(raw["sources"]),
+        planned_stop_reasons=tuple(raw.get("planned_stop_reasons") or ("break",)),
+        state_codes={k: int(v) for k, v in raw["state_codes"].items()},
+        targets=raw.get("targets") or {},
         products=raw["products"],
         lines=_scaled_lines(raw["lines"], scale),
         operators=raw["operators"],
         process=raw["process"],
         sampling=raw["sampling"],
         asset_registry=raw["asset_registry"],
+        path=path,
+        scale=scale,
         raw=raw,
     )
