@@ -5,7 +5,8 @@ Why: a daily run launched when nothing new has landed (by hand, by the sensor, o
 publish the same numbers again: more than a minute of start-up and rebuild for no change. The
 fingerprint covers everything the build's result depends on: the bronze manifest (every file
 loaded, rejected, quarantined or skipped as a duplicate), the truth files the gate compares with,
-and the product's code (the dbt project and the Python packages that load, validate and publish).
+the home's plant file (and scale), and the product's code (the dbt project and the Python
+packages that load, validate and publish).
 Equal fingerprints give equal tables, so the build may be skipped when the latest build attempts
 all had this fingerprint and one of them was published for a window covering the run's.
 """
@@ -23,9 +24,10 @@ import duckdb
 from ground_truth import audit
 from ground_truth.truth import truth_fingerprint
 from orchestration.dbt_project import DBT_DIR, SOURCE_DIRS
+from plants.home import home_plant_path
 
 ROOT = DBT_DIR.parent
-CODE_DIRS = ("ingestion", "orchestration", "ground_truth")
+CODE_DIRS = ("plants", "ingestion", "orchestration", "ground_truth")
 DBT_CODE = ("dbt_project.yml", "profiles.yml", *SOURCE_DIRS)
 # a run tagged with this value builds even when nothing changed (the UI's "launch with tags")
 FORCE_TAG = "shopfloor/force_build"
@@ -78,9 +80,20 @@ def bronze_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     return f"{row[0]}:{row[1]}"
 
 
+def plant_fingerprint(home: Path) -> str:
+    """sha256 of the plant file the home names, and its scale: another plant is another build."""
+    path, scale = home_plant_path(home)
+    return hashlib.sha256(path.read_bytes() + f"\0{scale}".encode()).hexdigest()
+
+
 def build_fingerprint(con: duckdb.DuckDBPyConnection, home: Path) -> str:
-    """One fingerprint of bronze, truth and code, as a build would read them now."""
-    parts = (bronze_fingerprint(con), truth_fingerprint(home), code_fingerprint())
+    """One fingerprint of bronze, truth, plant and code, as a build would read them now."""
+    parts = (
+        bronze_fingerprint(con),
+        truth_fingerprint(home),
+        plant_fingerprint(home),
+        code_fingerprint(),
+    )
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

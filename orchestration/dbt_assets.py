@@ -26,8 +26,11 @@ from orchestration.build_inputs import (
 )
 from orchestration.dbt_project import ensure_manifest, keep_partial_parse, shopfloor_dbt
 from orchestration.partitions import delivery_partitions
+from orchestration.plant_asset import plant_table_key
 from orchestration.resources import WarehouseResource
 from orchestration.run_window import RunWindow, run_window, window_environment
+from plants.dbt_vars import dbt_vars_arg
+from plants.home import home_plant
 
 INCREMENTAL = "config.materialized:incremental"
 BUILD = ["build", "--exclude", "resource_type:unit_test"]
@@ -38,6 +41,8 @@ class ShopfloorTranslator(DagsterDbtTranslator):
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
+            if dbt_resource_props["source_name"] == "plant":
+                return plant_table_key(dbt_resource_props["name"])
             if dbt_resource_props["source_name"] == "bronze":  # manifest and rejects tables
                 return AssetKey(["bronze", "bookkeeping", dbt_resource_props["name"]])
             return bronze_key(dbt_resource_props["name"])
@@ -46,6 +51,11 @@ class ShopfloorTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props.get("config", {}).get("schema") or "reference"
+
+
+def _build_args(warehouse: WarehouseResource) -> list[str]:
+    """`dbt build` with the home's plant facts as vars (macros/plant.sql)."""
+    return [*BUILD, *dbt_vars_arg(home_plant(warehouse.home_path))]
 
 
 MANIFEST = ensure_manifest()
@@ -101,7 +111,7 @@ def silver_and_dimensions(
     if not _start_build(context, warehouse, window):
         return
     with window_environment(window):
-        invocation = dbt.cli(BUILD, context=context)
+        invocation = dbt.cli(_build_args(warehouse), context=context)
     yield from invocation.stream()
     keep_partial_parse(invocation.target_path)
 
@@ -129,6 +139,6 @@ def gold_by_production_date(
     finally:
         con.close()
     with window_environment(window):
-        invocation = dbt.cli(BUILD, context=context)
+        invocation = dbt.cli(_build_args(warehouse), context=context)
     yield from invocation.stream()
     keep_partial_parse(invocation.target_path)

@@ -17,6 +17,7 @@ from orchestration.dbt_assets import gold_by_production_date, silver_and_dimensi
 from orchestration.dbt_project import shopfloor_dbt
 from orchestration.jobs import bronze_job, daily_job, transform_job
 from orchestration.paths import HOME_ENV
+from orchestration.plant_asset import plant_reference
 from orchestration.publish_asset import publish_serving
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import daily_schedule
@@ -27,6 +28,7 @@ defs = Definitions(
     assets=[
         *landing_specs(),
         *bronze_assets(),
+        plant_reference,
         silver_and_dimensions,
         gold_by_production_date,
         publish_serving,

@@ -13,7 +13,11 @@ from datetime import date
 
 from dagster import DailyPartitionsDefinition, OpExecutionContext
 
-PLANT_TZ = "Europe/Berlin"
+from orchestration.paths import shopfloor_home
+from plants.home import home_plant
+
+# The plant's time zone, read from the plant the home names (the code location serves one home).
+PLANT_TZ = home_plant(shopfloor_home()).timezone
 FIRST_DELIVERY = "2024-01-01"
 
 delivery_partitions = DailyPartitionsDefinition(

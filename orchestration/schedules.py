@@ -20,7 +20,8 @@ from orchestration.pending import unloaded_files
     job=daily_job,
     cron_schedule="0 6 * * *",
     execution_timezone=PLANT_TZ,
-    description="06:00 Europe/Berlin: yesterday's delivery end to end, if any of it is not loaded.",
+    description=f"06:00 {PLANT_TZ} (the plant's time zone): yesterday's delivery end to end, if "
+    "any of it is not loaded.",
 )
 def daily_schedule(context: ScheduleEvaluationContext) -> RunRequest | SkipReason:
     local = context.scheduled_execution_time.astimezone(ZoneInfo(PLANT_TZ))

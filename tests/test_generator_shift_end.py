@@ -7,8 +7,8 @@ import random
 from datetime import date
 
 from generators.calendar import shifts_for
-from plants.model import load_plant
 from generators.simulate import MachineDay, MachineState, ShiftSimulator
+from plants.model import load_plant
 
 
 def _simulator() -> tuple[ShiftSimulator, MachineDay]:

@@ -18,6 +18,7 @@ from orchestration.definitions import defs
 from orchestration.runner import run_partitions
 from orchestration.schedules import daily_schedule
 from orchestration.sensors import landing_sensor
+from plants.model import load_plant
 from tests import bronze_fixtures
 from tests.bronze_fixtures import BRONZE_START, copy_home, query
 
@@ -82,7 +83,8 @@ def test_job_schedule_and_sensor_are_registered() -> None:
     assert job.partitions_def is not None
     assert job.tags["shopfloor/duckdb_writer"] == "warehouse"
     schedule = defs.resolve_schedule_def("daily_schedule")
-    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "Europe/Berlin")
+    plant_tz = load_plant().timezone  # the default plant: the test home names none
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", plant_tz)
     # The schedule and the sensor launch the end-to-end daily job (bronze, then silver and gold).
     assert schedule.job_name == "daily_job"
     assert defs.resolve_sensor_def("landing_sensor").job_name == "daily_job"

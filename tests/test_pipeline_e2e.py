@@ -14,6 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from plants.dbt_vars import dbt_vars_arg
+from plants.home import home_plant
+
 DAYS = 4  # the pipeline_home fixture (conftest) builds four days from 2026-10-23
 EXACT = [
     "produced_qty",
@@ -149,7 +152,7 @@ def _dbt_on_a_copy(pipeline_home: Path, tmp_path: Path, *args: str) -> subproces
         "DBT_LOG_PATH": str(tmp_path / "logs"),
     }
     return subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", *args],
+        [sys.executable, "-m", "dbt.cli.main", *args, *dbt_vars_arg(home_plant(home))],
         cwd=dbt_dir,
         env=env,
         capture_output=True,

@@ -4,7 +4,7 @@
     case
         when regexp_matches(trim({{ column }}), '(Z|[+-][0-9]{2}:?[0-9]{2})$')
             then try_cast(trim({{ column }}) as timestamptz)
-        else timezone('{{ var("plant_timezone") }}', try_cast(trim({{ column }}) as timestamp))
+        else timezone('{{ plant_var("plant_timezone") }}', try_cast(trim({{ column }}) as timestamp))
     end
 {%- endmacro %}
 
@@ -20,21 +20,28 @@
 
 {#- Plant-local wall-clock time of a UTC instant. -#}
 {% macro to_local(ts) -%}
-    timezone('{{ var("plant_timezone") }}', {{ ts }})
+    timezone('{{ plant_var("plant_timezone") }}', {{ ts }})
 {%- endmacro %}
 
-{#- Production date: the plant-local date on which the shift containing the instant started. -#}
+{#- Production date: the plant-local date on which the shift containing the instant started,
+    i.e. the local date of the instant less the plant's day start (shift_model.day_start). -#}
 {% macro production_date(ts) -%}
-    cast({{ to_local(ts) }} - interval '{{ var("shift_start_hours")["EARLY"] }} hours' as date)
+    cast({{ to_local(ts) }} - to_minutes({{ hhmm_minutes(plant_var('plant_day_start')) }}) as date)
 {%- endmacro %}
 
-{#- Shift code of the shift containing a UTC instant. -#}
+{#- Shift code of the shift whose plant-local wall-clock span holds the instant (shifts of the
+    plant file, var plant_shifts); null outside every shift. A weekday or holiday that schedules
+    no such shift is decided by the calendar (int_shift_instances), not here. -#}
 {% macro shift_code(ts) -%}
-    {%- set h = var("shift_start_hours") -%}
+    {%- set day_start = hhmm_minutes(plant_var('plant_day_start')) -%}
+    {%- set minute_of_day -%}
+        ((hour({{ to_local(ts) }}) * 60 + minute({{ to_local(ts) }}) - {{ day_start }} + 1440) % 1440)
+    {%- endset -%}
     case
-        when hour({{ to_local(ts) }}) >= {{ h["EARLY"] }} and hour({{ to_local(ts) }}) < {{ h["LATE"] }} then 'EARLY'
-        when hour({{ to_local(ts) }}) >= {{ h["LATE"] }} and hour({{ to_local(ts) }}) < {{ h["NIGHT"] }} then 'LATE'
-        else 'NIGHT'
+    {%- for shift in plant_var('plant_shifts') %}
+        {%- set offset = (hhmm_minutes(shift['start']) - day_start + 1440) % 1440 %}
+        when {{ minute_of_day }} >= {{ offset }} and {{ minute_of_day }} < {{ offset + shift['minutes'] }} then '{{ shift["code"] }}'
+    {%- endfor %}
     end
 {%- endmacro %}
 

@@ -4,11 +4,12 @@
     DuckDB's timezone() picks the *second* occurrence of a repeated hour, so first try the offset
     in force three hours earlier and keep it when it maps back to the same wall-clock time. -#}
 {% macro wallclock_to_utc(local_ts) -%}
+    {%- set tz = plant_var('plant_timezone') -%}
     case
-        when timezone('{{ var("plant_timezone") }}',
-                timezone('{{ var("plant_timezone") }}', ({{ local_ts }}) - interval '3 hours') + interval '3 hours'
+        when timezone('{{ tz }}',
+                timezone('{{ tz }}', ({{ local_ts }}) - interval '3 hours') + interval '3 hours'
             ) = ({{ local_ts }})
-            then timezone('{{ var("plant_timezone") }}', ({{ local_ts }}) - interval '3 hours') + interval '3 hours'
-        else timezone('{{ var("plant_timezone") }}', {{ local_ts }})
+            then timezone('{{ tz }}', ({{ local_ts }}) - interval '3 hours') + interval '3 hours'
+        else timezone('{{ tz }}', {{ local_ts }})
     end
 {%- endmacro %}

@@ -2,8 +2,8 @@
 -- One gap-free state timeline per machine from the machine logs. Every state line starts an
 -- interval that lasts until the machine's next state line (across files and days, ordered by
 -- logged_at) or at most until the end of the production date it starts in (data contract §5.8).
--- Intervals are then cut at shift boundaries (shift_calendar seed, plant-local wall clock, so the
--- NIGHT shift is 7 h / 9 h on DST nights). A `Fault X` / `Minor stop (c)` line that directly
+-- Intervals are then cut at the boundaries of the shift model's shifts (plant-local wall clock,
+-- so the NIGHT shift is 7 h / 9 h on DST nights). A `Fault X` / `Minor stop (c)` line that directly
 -- follows `Planned stop` which directly follows the same line continues the same failure or
 -- small stop (§9): only the first line starts one, or the repeat when the first was logged at
 -- the break's own second (it lasts 0 s, so it has no interval to count). Several state lines at one instant (a minor
@@ -16,8 +16,8 @@ parsed_events as (
     where {{ in_context_window('production_date') }}
 ),
 
-shift_calendar as (
-    select * from {{ ref('shift_calendar') }}
+shifts as (
+    select * from {{ ref('stg_plant__shifts') }}
 ),
 
 state_events as (
@@ -49,28 +49,32 @@ production_dates as (
 shift_windows as (
     select
         production_dates.production_date,
-        shift_calendar.shift_code,
-        shift_calendar.shift_index,
+        shifts.shift_code,
+        shifts.shift_index,
         timezone(
-            '{{ var("plant_timezone") }}',
-            production_dates.production_date + cast(shift_calendar.start_local as time)
+            '{{ plant_var("plant_timezone") }}',
+            production_dates.production_date + shifts.start_local
+            -- a shift starting before the day start (after midnight) is on the next calendar day
+            + case when shifts.start_local < time '{{ plant_var("plant_day_start") }}' then interval 1 day else interval 0 day end
         ) as shift_start_at,
         timezone(
-            '{{ var("plant_timezone") }}',
-            production_dates.production_date + cast(shift_calendar.start_local as time)
-            + to_hours(cast(shift_calendar.hours as integer))
+            '{{ plant_var("plant_timezone") }}',
+            production_dates.production_date + shifts.start_local
+            + case when shifts.start_local < time '{{ plant_var("plant_day_start") }}' then interval 1 day else interval 0 day end
+            + to_minutes(shifts.shift_minutes)
         ) as shift_end_at
     from production_dates
-    cross join shift_calendar
+    cross join shifts
 ),
 
 production_date_windows as (
     select
         production_date,
-        min(shift_start_at) as day_start_at,
-        max(shift_end_at) as day_end_at
-    from shift_windows
-    group by production_date
+        timezone('{{ plant_var("plant_timezone") }}', production_date + time '{{ plant_var("plant_day_start") }}')
+            as day_start_at,
+        timezone('{{ plant_var("plant_timezone") }}', production_date + 1 + time '{{ plant_var("plant_day_start") }}')
+            as day_end_at
+    from production_dates
 ),
 
 sequenced as (

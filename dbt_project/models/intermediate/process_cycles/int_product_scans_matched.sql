@@ -17,11 +17,11 @@ product_scans as (
 ),
 
 machine_aliases as (
-    select * from {{ ref('machine_aliases') }}
+    select * from {{ ref('stg_plant__machine_spellings') }}
 ),
 
 products as (
-    select * from {{ ref('products') }}
+    select * from {{ ref('stg_plant__products') }}
     where scan_code_prefix is not null
 ),
 

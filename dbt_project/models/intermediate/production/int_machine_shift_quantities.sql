@@ -1,8 +1,11 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
--- Additive ISO 22400 base quantities per production date × machine × shift, unrounded: the
--- calendar's shift and planned-stop time, state times, failures and small stops from the machine
--- state timeline, and batch quantities, ideal production time and energy. Every machine valid in
--- the asset registry on the date gets all shifts of the date, even without batches.
+-- Additive ISO 22400 base quantities per production date × machine × shift, unrounded. Scheduled
+-- time is the length of each shift the shift model schedules on the date (int_shift_instances);
+-- planned downtime is what the machine's state timeline says: every PLANNED_STOP interval, whatever
+-- its reason, so an extra logged stop counts and a break worked through does not. Then state times,
+-- failures and small stops from the timeline, and batch quantities, ideal production time and
+-- energy. Every machine valid in the asset registry on the date gets all scheduled shifts of the
+-- date, even without batches.
 with
 
 shift_instances as (
@@ -32,7 +35,7 @@ machine_shifts as (
         machine_versions.machine_key,
         machine_versions.line_id,
         shift_instances.shift_time_s,
-        shift_instances.planned_stop_time_s
+        shift_instances.scheduled_break_s
     from shift_instances
     inner join machine_versions
         on
@@ -49,7 +52,7 @@ state_totals as (
         sum(case when state = 'IDLE' then duration_s else 0 end) as idle_s,
         sum(case when state = 'SETUP' then duration_s else 0 end) as setup_s,
         sum(case when state = 'DOWN' then duration_s else 0 end) as down_s,
-        sum(case when state = 'PLANNED_STOP' then duration_s else 0 end) as planned_stop_state_s,
+        sum(case when state = 'PLANNED_STOP' then duration_s else 0 end) as planned_stop_s,
         sum(duration_s) as state_time_s,
         count(case when is_failure_start then 1 end) as failure_count,
         count(case when is_small_stop_start then 1 end) as small_stop_count
@@ -82,12 +85,12 @@ final as (
         machine_shifts.machine_key,
         machine_shifts.line_id,
         cast(machine_shifts.shift_time_s as bigint) as shift_time_s,
-        cast(machine_shifts.planned_stop_time_s as bigint) as planned_stop_time_s,
+        cast(coalesce(state_totals.planned_stop_s, 0) as bigint) as planned_stop_time_s,
+        cast(machine_shifts.scheduled_break_s as bigint) as scheduled_break_s,
         cast(coalesce(state_totals.running_s, 0) as bigint) as running_s,
         cast(coalesce(state_totals.idle_s, 0) as bigint) as idle_s,
         cast(coalesce(state_totals.setup_s, 0) as bigint) as setup_s,
         cast(coalesce(state_totals.down_s, 0) as bigint) as down_s,
-        cast(coalesce(state_totals.planned_stop_state_s, 0) as bigint) as planned_stop_state_s,
         cast(coalesce(state_totals.state_time_s, 0) as bigint) as state_time_s,
         cast(coalesce(state_totals.failure_count, 0) as bigint) as failure_count,
         cast(coalesce(state_totals.small_stop_count, 0) as bigint) as small_stop_count,

@@ -1,5 +1,5 @@
 -- One row per production date (the date spine of the star schema) from the first to the last date seen in batches or the asset
--- registry, with its UTC bounds (06:00 plant-local to 06:00 the next day; 23, 24 or 25 h long).
+-- registry, with its UTC bounds (the plant's day start to the next day's, e.g. 06:00 to 06:00 local; 23, 24 or 25 h long).
 with
 
 batches as (
@@ -8,10 +8,6 @@ batches as (
 
 machine_exports as (
     select * from {{ ref('stg_asset_registry__machine_exports') }}
-),
-
-shift_calendar as (
-    select * from {{ ref('shift_calendar') }}
 ),
 
 seen_dates as (
@@ -25,9 +21,7 @@ bounds as (
 ),
 
 day_start as (
-    select cast(start_local as time) as day_start_local
-    from shift_calendar
-    where shift_index = 0
+    select time '{{ plant_var("plant_day_start") }}' as day_start_local
 ),
 
 spine as (

@@ -1,68 +1,97 @@
--- One row per shift instance (production date × shift code) with its UTC start/end and planned
--- break from the shift calendar. Wall-clock times become instants in the plant time zone, so the
--- NIGHT shift is 7 h or 9 h long on DST change nights.
+-- One row per scheduled shift instance (production date × shift code): the shifts the plant's
+-- shift model schedules on the date's weekday, none on a holiday, with UTC bounds and the
+-- calendar's planned breaks. Wall-clock times become instants in the plant time zone, so a
+-- shift across a DST change is an hour shorter or longer. The breaks are the plan; the planned
+-- downtime a KPI uses is what the machines' state timelines say (int_machine_shift_quantities).
 with
 
 dates as (
     select * from {{ ref('int_production_dates') }}
 ),
 
-shift_calendar as (
-    select * from {{ ref('shift_calendar') }}
+shifts as (
+    select * from {{ ref('stg_plant__shifts') }}
 ),
 
-calendar as (
+shift_weekdays as (
+    select * from {{ ref('stg_plant__shift_weekdays') }}
+),
+
+shift_breaks as (
+    select * from {{ ref('stg_plant__shift_breaks') }}
+),
+
+holidays as (
+    select * from {{ ref('stg_plant__holidays') }}
+),
+
+scheduled as (
     select
-        shift_code,
-        cast(shift_index as integer) as shift_index,
-        cast(start_local as time) as start_local,
-        cast(hours as integer) as shift_hours,
-        cast(break_start_local as time) as break_start_local,
-        cast(break_minutes as integer) as break_minutes
-    from shift_calendar
+        dates.date_day as production_date,
+        shifts.shift_code,
+        shifts.shift_index,
+        shifts.start_local,
+        shifts.shift_minutes
+    from dates
+    inner join shift_weekdays on isodow(dates.date_day) = shift_weekdays.iso_day_of_week
+    inner join shifts on shift_weekdays.shift_code = shifts.shift_code
+    anti join holidays on dates.date_day = holidays.holiday_date
+),
+
+break_totals as (
+    select
+        scheduled.production_date,
+        scheduled.shift_code,
+        count(*) as break_count,
+        sum(shift_breaks.break_minutes) * 60 as scheduled_break_s
+    from scheduled
+    inner join shift_breaks on scheduled.shift_code = shift_breaks.shift_code
+    group by scheduled.production_date, scheduled.shift_code
 ),
 
 wall_clock as (
     select
-        dates.date_day as production_date,
-        calendar.shift_code,
-        calendar.shift_index,
-        dates.date_day + calendar.start_local as started_at_local,
-        dates.date_day + calendar.start_local + to_hours(calendar.shift_hours) as ended_at_local,
-        -- a break earlier in the day than the shift start falls on the next calendar day
-        dates.date_day + calendar.break_start_local
-        + case when calendar.break_start_local < calendar.start_local then interval 1 day else interval 0 day end
-            as break_started_at_local,
-        calendar.break_minutes
-    from dates
-    cross join calendar
+        production_date,
+        shift_code,
+        shift_index,
+        production_date + start_local + after_midnight as started_at_local,
+        production_date + start_local + after_midnight + to_minutes(shift_minutes) as ended_at_local
+    from (
+        select
+            *,
+            -- a shift starting before the day start (after midnight) is on the next calendar day
+            case when start_local < time '{{ plant_var("plant_day_start") }}' then interval 1 day else interval 0 day end
+                as after_midnight
+        from scheduled
+    )
 ),
 
 instants as (
     select
         *,
         {{ wallclock_to_utc('started_at_local') }} as started_at,
-        {{ wallclock_to_utc('ended_at_local') }} as ended_at,
-        {{ wallclock_to_utc('break_started_at_local') }} as break_started_at
+        {{ wallclock_to_utc('ended_at_local') }} as ended_at
     from wall_clock
 ),
 
 final as (
     select
-        production_date || '|' || shift_code as shift_key,
-        production_date,
-        shift_code,
-        shift_index,
-        started_at,
-        ended_at,
-        break_started_at,
-        break_started_at + to_minutes(break_minutes) as break_ended_at,
-        started_at_local,
-        ended_at_local,
-        cast(epoch(ended_at) - epoch(started_at) as bigint) as shift_time_s,
-        cast(break_minutes * 60 as bigint) as planned_stop_time_s,
-        cast(epoch(ended_at) - epoch(started_at) - break_minutes * 60 as bigint) as planned_busy_time_s
+        instants.production_date || '|' || instants.shift_code as shift_key,
+        instants.production_date,
+        instants.shift_code,
+        instants.shift_index,
+        instants.started_at,
+        instants.ended_at,
+        instants.started_at_local,
+        instants.ended_at_local,
+        cast(epoch(instants.ended_at) - epoch(instants.started_at) as bigint) as shift_time_s,
+        cast(coalesce(break_totals.break_count, 0) as integer) as break_count,
+        cast(coalesce(break_totals.scheduled_break_s, 0) as bigint) as scheduled_break_s
     from instants
+    left join break_totals
+        on
+            instants.production_date = break_totals.production_date
+            and instants.shift_code = break_totals.shift_code
 )
 
 select * from final

@@ -3,11 +3,11 @@
 with
 
 products as (
-    select * from {{ ref('products') }}
+    select * from {{ ref('stg_plant__products') }}
 ),
 
 bill_of_materials as (
-    select * from {{ ref('bill_of_materials') }}
+    select * from {{ ref('stg_plant__bill_of_materials') }}
 ),
 
 ideal_cycle_times as (

@@ -10,11 +10,11 @@ batches as (
 ),
 
 bill_of_materials as (
-    select * from {{ ref('bill_of_materials') }}
+    select * from {{ ref('stg_plant__bill_of_materials') }}
 ),
 
 products as (
-    select * from {{ ref('products') }}
+    select * from {{ ref('stg_plant__products') }}
 ),
 
 produced as (

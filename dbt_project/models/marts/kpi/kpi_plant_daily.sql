@@ -1,7 +1,11 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
 -- ISO 22400-2 KPIs per production date for the whole plant: all machine-shifts summed, ratios
--- from the sums (plant shift_time_s = number of machines × length of the production date).
+-- from the sums (plant shift_time_s = Σ scheduled shift time of every machine that exists).
 with
+
+plant as (
+    select * from {{ ref('stg_plant__plant') }}
+),
 
 base_quantities as (
     select * from {{ ref('int_machine_shift_quantities') }}
@@ -19,11 +23,12 @@ daily as (
 
 final as (
     select
-        production_date,
-        cast('{{ var("plant_id", "PLANT-01") }}' as varchar) as plant_id,
-        cast(machine_count as bigint) as machine_count,
+        daily.production_date,
+        cast(plant.plant_id as varchar) as plant_id,
+        cast(daily.machine_count as bigint) as machine_count,
         {{ iso22400_kpi_columns() }}
     from daily
+    cross join plant
 )
 
 select * from final

@@ -13,7 +13,7 @@ state_intervals as (
 ),
 
 state_codes as (
-    select * from {{ ref('machine_state_codes') }}
+    select * from {{ ref('stg_plant__state_codes') }}
 ),
 
 machine_versions as (

@@ -3,7 +3,8 @@
 -- process_daily. Cycle statistics over completed cycles, wait statistics over all started cycles
 -- with a request; avg/p50/p95/stddev rounded to 3 dp (stddev = sample, p = quantile_cont),
 -- min/max unrounded. processes_per_h = completed × 3600 / planned busy time, where planned busy
--- time = the production date's real length (DST-aware, from the shift calendar seed) − its breaks.
+-- time = the dispenser's scheduled time that date − its planned downtime (PLANNED_STOP intervals of
+-- its state timeline), summed over its machine-shifts (int_machine_shift_quantities).
 with
 
 process_cycles as (
@@ -13,31 +14,20 @@ process_cycles as (
     {% endif %}
 ),
 
-shift_calendar as (
-    select * from {{ ref('shift_calendar') }}
-),
-
-calendar as (
-    select
-        cast(min(case when shift_index = 0 then start_local end) as time) as day_start_local,
-        sum(break_minutes) * 60 as planned_stop_s
-    from shift_calendar
-),
-
-production_dates as (
-    select distinct production_date from process_cycles
+machine_shifts as (
+    select * from {{ ref('int_machine_shift_quantities') }}
+    {% if is_incremental() %}
+        where {{ in_partition_window('production_date') }}
+    {% endif %}
 ),
 
 planned_busy_time as (
     select
-        production_dates.production_date,
-        date_diff(
-            'second',
-            timezone('{{ var("plant_timezone") }}', production_dates.production_date + calendar.day_start_local),
-            timezone('{{ var("plant_timezone") }}', production_dates.production_date + 1 + calendar.day_start_local)
-        ) - calendar.planned_stop_s as planned_busy_time_s
-    from production_dates
-    cross join calendar
+        production_date,
+        machine_id,
+        sum(shift_time_s - planned_stop_time_s) as planned_busy_time_s
+    from machine_shifts
+    group by production_date, machine_id
 ),
 
 daily as (
@@ -92,7 +82,10 @@ final as (
         cast(round(daily.{{ phase }}_time_s_avg, 3) as double) as {{ phase }}_time_s_avg{{ ',' if not loop.last }}
     {%- endfor %}
     from daily
-    inner join planned_busy_time on daily.production_date = planned_busy_time.production_date
+    left join planned_busy_time
+        on
+            daily.production_date = planned_busy_time.production_date
+            and daily.machine_id = planned_busy_time.machine_id
 )
 
 select * from final

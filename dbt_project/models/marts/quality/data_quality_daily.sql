@@ -7,8 +7,12 @@
     )
 }}
 
--- Per production date, source and chaos type: what the pipeline found in the raw data and what
--- it did about it. Counts come from the staging and intermediate models that handle each issue.
+-- Per production date, source and chaos type or finding: what the pipeline found in the raw data
+-- and what it did about it. Counts come from the staging and intermediate models that handle each
+-- issue. Besides the chaos catalogue's types, the time model's findings: machine-shifts whose
+-- state timeline does not cover the scheduled shift (a log not delivered, a gap) and those whose
+-- planned downtime differs from the calendar's breaks (an extra planned stop, a break worked
+-- through). They never block a publication: the KPIs use the timeline as logged.
 with
 
 batches as (
@@ -63,6 +67,13 @@ scans_matched as (
     select * from {{ ref('int_product_scans_matched') }}
 ),
 
+machine_shifts as (
+    select * from {{ ref('int_machine_shift_quantities') }}
+    {% if is_incremental() %}
+        where {{ in_partition_window('production_date') }}
+    {% endif %}
+),
+
 catalogue as (
     select * from {{ ref('chaos_catalogue') }}
 ),
@@ -73,7 +84,7 @@ findings as (
         'production_batches' as source_name,
         'product_variants' as chaos_type,
         count(*) filter (where product_raw <> product_id) as items_found,
-        'resolved through the product_aliases seed' as action_taken
+        'resolved through the plant''s product spellings' as action_taken
     from batches
     group by all
     union all
@@ -82,7 +93,7 @@ findings as (
         'production_batches' as source_name,
         'machine_variants' as chaos_type,
         count(*) filter (where machine_raw <> machine_id) as items_found,
-        'resolved through the machine_aliases seed' as action_taken
+        'resolved through the plant''s machine spellings' as action_taken
     from batches
     group by all
     union all
@@ -91,7 +102,7 @@ findings as (
         'qc_checks' as source_name,
         'product_variants' as chaos_type,
         count(*) filter (where q.product_raw <> q.product_id) as items_found,
-        'resolved through the product_aliases seed' as action_taken
+        'resolved through the plant''s product spellings' as action_taken
     from qc_checks as q inner join batches as b on q.batch_id = b.batch_id
     group by all
     union all
@@ -100,7 +111,7 @@ findings as (
         'qc_checks' as source_name,
         'machine_variants' as chaos_type,
         count(*) filter (where q.machine_raw <> q.machine_id) as items_found,
-        'resolved through the machine_aliases seed' as action_taken
+        'resolved through the plant''s machine spellings' as action_taken
     from qc_checks as q inner join batches as b on q.batch_id = b.batch_id
     group by all
     union all
@@ -109,7 +120,7 @@ findings as (
         'operator_logs' as source_name,
         'machine_variants' as chaos_type,
         count(*) filter (where machine_raw <> machine_id) as items_found,
-        'resolved through the machine_aliases seed' as action_taken
+        'resolved through the plant''s machine spellings' as action_taken
     from operator_events
     group by all
     union all
@@ -118,7 +129,7 @@ findings as (
         'sensor_logs' as source_name,
         'machine_variants' as chaos_type,
         count(*) filter (where machine_raw <> machine_id) as items_found,
-        'resolved through the machine_aliases seed' as action_taken
+        'resolved through the plant''s machine spellings' as action_taken
     from sensor_readings
     group by all
     union all
@@ -304,6 +315,26 @@ findings as (
         'scanner clock offset estimated per day and corrected before matching' as action_taken
     from scans_matched
     group by all
+    union all
+    select
+        production_date,
+        'machine_logs' as source_name,
+        'timeline_incomplete' as chaos_type,
+        count(*) filter (where state_time_s < shift_time_s) as items_found,
+        'machine-shifts whose logged states do not cover the scheduled shift: KPIs use the time logged, '
+        || 'the rest counts as not accounted for' as action_taken
+    from machine_shifts
+    group by all
+    union all
+    select
+        production_date,
+        'machine_logs' as source_name,
+        'planned_downtime_off_calendar' as chaos_type,
+        count(*) filter (where state_time_s > 0 and planned_stop_time_s <> scheduled_break_s) as items_found,
+        'machine-shifts whose logged planned stops differ from the calendar breaks (extra stop or break '
+        || 'worked through): planned downtime taken from the log' as action_taken
+    from machine_shifts
+    group by all
 ),
 
 final as (
@@ -315,7 +346,7 @@ final as (
         cast((sum(findings.items_found)) as bigint) as items_found,
         any_value(findings.action_taken) as action_taken
     from findings
-    inner join catalogue on findings.chaos_type = catalogue.chaos_type
+    left join catalogue on findings.chaos_type = catalogue.chaos_type
     where
         findings.items_found > 0
         and findings.production_date is not null

@@ -8,7 +8,7 @@ source as (
 ),
 
 products as (
-    select * from {{ ref('products') }}
+    select * from {{ ref('stg_plant__products') }}
 ),
 
 renamed as (

@@ -7,11 +7,11 @@ source as (
 ),
 
 machine_aliases as (
-    select * from {{ ref('machine_aliases') }}
+    select * from {{ ref('stg_plant__machine_spellings') }}
 ),
 
 product_aliases as (
-    select * from {{ ref('product_aliases') }}
+    select * from {{ ref('stg_plant__product_spellings') }}
 ),
 
 renamed as (

@@ -7,7 +7,7 @@ source as (
 ),
 
 machine_aliases as (
-    select * from {{ ref('machine_aliases') }}
+    select * from {{ ref('stg_plant__machine_spellings') }}
 ),
 
 renamed as (

@@ -1,0 +1,16 @@
+-- Components per unit of each product (bill of materials of the plant file).
+with
+
+source as (
+    select * from {{ source('plant', 'bill_of_materials') }}
+),
+
+final as (
+    select
+        cast(product_id as varchar) as product_id,
+        cast(component_id as varchar) as component_id,
+        cast(quantity_per_unit as integer) as quantity_per_unit
+    from source
+)
+
+select * from final

@@ -1,0 +1,15 @@
+-- Non-working dates of the plant: no shift is scheduled on them.
+with
+
+source as (
+    select * from {{ source('plant', 'holidays') }}
+),
+
+final as (
+    select
+        cast(holiday_date as date) as holiday_date,
+        cast(holiday_name as varchar) as holiday_name
+    from source
+)
+
+select * from final

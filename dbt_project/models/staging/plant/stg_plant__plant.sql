@@ -1,0 +1,17 @@
+-- The plant: id, name, time zone and the local time each production date starts.
+with
+
+source as (
+    select * from {{ source('plant', 'plant') }}
+),
+
+final as (
+    select
+        cast(plant_id as varchar) as plant_id,
+        cast(plant_name as varchar) as plant_name,
+        cast(timezone as varchar) as timezone,
+        cast(day_start_local as time) as day_start_local
+    from source
+)
+
+select * from final

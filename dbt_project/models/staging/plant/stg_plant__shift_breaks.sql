@@ -1,0 +1,17 @@
+-- Planned breaks of each shift (zero or more), local start and length.
+with
+
+source as (
+    select * from {{ source('plant', 'shift_breaks') }}
+),
+
+final as (
+    select
+        cast(shift_code as varchar) as shift_code,
+        cast(break_index as integer) as break_index,
+        cast(break_start_local as time) as break_start_local,
+        cast(break_minutes as integer) as break_minutes
+    from source
+)
+
+select * from final

@@ -1,0 +1,17 @@
+-- The shifts of the plant's shift model: local start and length.
+with
+
+source as (
+    select * from {{ source('plant', 'shifts') }}
+),
+
+final as (
+    select
+        cast(shift_code as varchar) as shift_code,
+        cast(shift_index as integer) as shift_index,
+        cast(start_local as time) as start_local,
+        cast(shift_minutes as integer) as shift_minutes
+    from source
+)
+
+select * from final

@@ -1,0 +1,16 @@
+-- The PLC State node's integer codes and what each state counts as in ISO 22400.
+with
+
+source as (
+    select * from {{ source('plant', 'state_codes') }}
+),
+
+final as (
+    select
+        cast(state_code as integer) as state_code,
+        cast(state as varchar) as state,
+        cast(counts_as as varchar) as counts_as
+    from source
+)
+
+select * from final

@@ -1,0 +1,30 @@
+"""The plant facts dbt needs while it compiles SQL, as dbt `--vars` (macros/plant.sql).
+
+Why vars and not only the reference tables: the time zone, the day start and the shift spans
+shape the SQL itself (a literal time zone keeps DuckDB's timezone() on its fast path, and the
+shift-code CASE is written out per shift). They are constant for a home, so dbt's partial parsing
+survives from run to run; every dbt call passes them through this one function.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from plants.model import PlantConfig
+
+
+def dbt_vars(plant: PlantConfig) -> dict[str, Any]:
+    """The plant's dbt vars: time zone, production-day start and each shift's local span."""
+    return {
+        "plant_timezone": plant.timezone,
+        "plant_day_start": plant.day_start,
+        "plant_shifts": [
+            {"code": s.code, "start": s.start, "minutes": s.minutes} for s in plant.shifts
+        ],
+    }
+
+
+def dbt_vars_arg(plant: PlantConfig) -> list[str]:
+    """`--vars <json>` for a dbt command line."""
+    return ["--vars", json.dumps(dbt_vars(plant), sort_keys=True)]
