@@ -20,8 +20,6 @@ import pandas as pd
 
 HOME_ENV = "SHOPFLOOR_HOME"
 SERVING_ENV = "SHOPFLOOR_SERVING"  # optional: point at a serving file directly
-PLANT_TZ = "Europe/Berlin"
-SHIFTS = ("EARLY", "LATE", "NIGHT")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -74,7 +72,7 @@ class Filters:
 
     start: date
     end: date
-    shifts: tuple[str, ...] = SHIFTS
+    shifts: tuple[str, ...] = ()  # none picked: every shift of the plant's shift model
     machines: tuple[str, ...] = ()
     history_start: date | None = None
     lines: tuple[str, ...] = field(default=())
@@ -124,6 +122,12 @@ from information_schema.columns
 where table_schema in ('gold', 'audit', 'meta')
 """
 
+# The plant's facts as the publication holds them (plant file → dbt → gold), never constants here.
+SQL_PLANT = "select plant_id, plant_name, timezone from gold.dim_plant"
+SQL_SHIFT_CODES = (
+    "select shift_code from gold.dim_shift group by shift_code order by min(shift_index)"
+)
+
 SQL_DATES = "select distinct production_date from gold.kpi_machine_daily order by 1"
 
 SQL_MACHINES = """
@@ -156,7 +160,7 @@ _KPI_SUMS = """
 _FILTERED_SHIFT_ROWS = """
 from gold.kpi_machine_shift
 where production_date between $start and $end
-  and list_contains($shifts, shift_code)
+  and (len($shifts) = 0 or list_contains($shifts, shift_code))
   and list_contains($machines, machine_id)
 """
 
@@ -203,7 +207,7 @@ select machine_id, shift_code, state,
        duration_s, detail
 from gold.fct_machine_state
 where production_date = $day
-  and list_contains($shifts, shift_code)
+  and (len($shifts) = 0 or list_contains($shifts, shift_code))
   and list_contains($machines, machine_id)
   and duration_s > 0
 order by machine_id, started_at
@@ -255,7 +259,7 @@ select b.production_date, b.product_id, coalesce(p.product_name, b.product_id) a
 from gold.fct_production_batch as b
 left join gold.dim_product as p on p.product_id = b.product_id
 where b.production_date between $start and $end
-  and list_contains($shifts, b.shift_code)
+  and (len($shifts) = 0 or list_contains($shifts, b.shift_code))
   and list_contains($machines, b.machine_id)
 group by all
 order by b.production_date, b.product_id
@@ -271,7 +275,7 @@ select production_date, shift_code, machine_id, operator_id, product_id,
        timezone($tz, started_at) as started_local
 from gold.fct_process_cycle
 where production_date between $start and $end
-  and list_contains($shifts, shift_code)
+  and (len($shifts) = 0 or list_contains($shifts, shift_code))
   and list_contains($machines, machine_id)
 """
 
@@ -279,7 +283,7 @@ SQL_OPERATOR_RATE = """
 select operator_id, sum(process_count) as processes, sum(worked_s) as worked_s
 from gold.kpi_operator_daily
 where production_date between $start and $end
-  and list_contains($shifts, shift_code)
+  and (len($shifts) = 0 or list_contains($shifts, shift_code))
   and list_contains($machines, machine_id)
 group by operator_id
 having sum(process_count) > 0
@@ -290,7 +294,7 @@ SQL_PLANNED_BUSY = """
 select sum(planned_busy_time_s) as planned_busy_time_s
 from gold.dim_shift
 where production_date between $start and $end
-  and list_contains($shifts, shift_code)
+  and (len($shifts) = 0 or list_contains($shifts, shift_code))
 """
 
 # --------------------------------------------------------------------------------------------
@@ -302,7 +306,7 @@ select q.reason_category, q.disposition, q.machine_id, q.product_id,
        sum(q.defects_found) as quantity
 from gold.fct_quality_check as q
 where q.production_date between $start and $end
-  and list_contains($shifts, q.shift_code)
+  and (len($shifts) = 0 or list_contains($shifts, q.shift_code))
   and list_contains($machines, q.machine_id)
   and q.disposition in ('SCRAP', 'REWORK')
 group by all

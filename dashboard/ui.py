@@ -31,6 +31,11 @@ def q(sql: str, params: dict | None = None) -> pd.DataFrame:
     return _cached_query(data.publication_stamp(path), sql, params or {})
 
 
+def plant_timezone() -> str:
+    """The plant's time zone as published (gold.dim_plant, from the plant file)."""
+    return str(q(data.SQL_PLANT)["timezone"].iloc[0])
+
+
 def catalogue() -> dict[str, set[str]]:
     """{"schema.table": {columns}} for gold, audit and meta in the current publication."""
     df = q(data.SQL_TABLES)
@@ -53,7 +58,7 @@ def no_data(what: str, filters: Filters | None = None) -> None:
         scope = f" for {period_label(filters)}"
         if filters.machines:
             scope += f", machines {', '.join(filters.machines)}"
-        if tuple(filters.shifts) != data.SHIFTS:
+        if filters.shifts:
             scope += f", shifts {', '.join(filters.shifts)}"
     st.info(
         f"No {what}{scope}. Widen the date range or the filters in the sidebar.",
@@ -196,7 +201,8 @@ def sidebar() -> Filters | None:
     end = picked[1] if len(picked) > 1 else start
     start, end = min(start, end), max(start, end)
 
-    shifts = sb.multiselect("Shifts", data.SHIFTS, key="shifts", placeholder="All shifts")
+    shift_codes = q(data.SQL_SHIFT_CODES)["shift_code"].tolist()
+    shifts = sb.multiselect("Shifts", shift_codes, key="shifts", placeholder="All shifts")
     lines = sorted(machines["line_id"].dropna().unique().tolist())
     picked_lines = sb.multiselect("Lines", lines, key="lines", placeholder="All lines")
     options = machines
@@ -210,7 +216,7 @@ def sidebar() -> Filters | None:
     f = Filters(
         start=start,
         end=end,
-        shifts=tuple(shifts) or data.SHIFTS,
+        shifts=tuple(shifts),
         machines=chosen,
         lines=tuple(picked_lines),
     )
@@ -298,7 +304,7 @@ def page_header(title: str, f: Filters, subtitle: str = "") -> None:
     bits = [period_label(f)]
     if f.lines:
         bits.append("lines " + ", ".join(f.lines))
-    if tuple(f.shifts) != data.SHIFTS:
+    if f.shifts:
         bits.append("shifts " + ", ".join(f.shifts))
     if f.history_start and f.history_start != f.start:
         bits.append("replay")

@@ -90,7 +90,7 @@ def state_timeline(f: data.Filters):
     day = st.selectbox(
         "Day", days, index=len(days) - 1, format_func=lambda d: f"{d:%a %d %b %Y}", key="gantt_day"
     )
-    states = ui.q(data.SQL_STATES_DAY, f.params(day=day, tz=data.PLANT_TZ))
+    states = ui.q(data.SQL_STATES_DAY, f.params(day=day, tz=ui.plant_timezone()))
     if states.empty:
         ui.no_data(f"machine states on {day:%d %b %Y}", f)
         return day

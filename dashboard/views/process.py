@@ -37,7 +37,7 @@ def stats(cycles: pd.DataFrame) -> pd.DataFrame:
 def render() -> None:
     f = ui.current_filters()
     ui.page_header("Process cycles", f, "dispensing cell: conveyor request → scan → equipment")
-    cycles = ui.q(data.SQL_CYCLES, f.params(tz=data.PLANT_TZ))
+    cycles = ui.q(data.SQL_CYCLES, f.params(tz=ui.plant_timezone()))
     if cycles.empty:
         ui.no_data("process cycles (they come from the dispensing cell)", f)
         return

@@ -1,0 +1,18 @@
+-- Plant dimension: the plant this warehouse serves, from the home's plant file (one row), so that
+-- analysts and the dashboard read its id, name and time zone from gold, never from constants.
+with
+
+plant as (
+    select * from {{ ref('stg_plant__plant') }}
+),
+
+final as (
+    select
+        cast(plant_id as varchar) as plant_id,
+        cast(plant_name as varchar) as plant_name,
+        cast(timezone as varchar) as timezone,
+        cast(day_start_local as time) as day_start_local
+    from plant
+)
+
+select * from final
