@@ -193,6 +193,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_plant_check(args: argparse.Namespace) -> int:
+    """Validate a plant file: a summary and 0, or one line per problem on stderr and 2."""
+    from plants.check import check_and_load
+
+    plant, problems = check_and_load(args.file)
+    if plant is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 2
+    print(f"{args.file}: OK ({len(plant.lines)} lines, {len(plant.machines)} machines, "
+          f"{len(plant.shifts)} shifts)")  # fmt: skip
+    return 0
+
+
 class _OneLineParser(argparse.ArgumentParser):
     """Argument errors as one line (no usage dump): scripts and humans both read it at a glance."""
 
@@ -245,6 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="generate 14 days and load them into bronze")
     demo.set_defaults(func=cmd_demo)
+
+    plant = sub.add_parser("plant", help="work with plant files")
+    plant_sub = plant.add_subparsers(dest="plant_command", metavar="{check}", required=True)
+    check = plant_sub.add_parser("check", help="validate a plant file (exit 2 on any problem)")
+    check.add_argument("file", metavar="FILE", help="plant YAML file, e.g. plants/default.yaml")
+    check.set_defaults(func=cmd_plant_check)
     return parser
 
 
