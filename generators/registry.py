@@ -48,7 +48,11 @@ def _initial(plant: PlantConfig, m: Machine) -> AssetRecord:
 
 
 class Registry:
-    """The master data of every machine as valid on each day of the generated period."""
+    """The master data of every machine as valid on each day of the generated period.
+
+    A machine with a `commissioning` change exists from that day on; a `retirement` change on
+    day d makes day d - 1 its last. Outside that span it has no record: it is absent from the
+    export and from `on(day)`, so the generator does not simulate it."""
 
     def __init__(self, plant: PlantConfig, start: date, days: int) -> None:
         self.start = start
@@ -56,6 +60,9 @@ class Registry:
         self.maintenance_days: dict[str, list[int]] = {}
         current = {m.id: _initial(plant, m) for m in plant.machines}
         changes = plant.asset_registry.get("changes", [])
+        commissioned = {
+            ch["machine"]: int(ch["day"]) for ch in changes if ch["kind"] == "commissioning"
+        }
         for i in range(days):
             day = start + timedelta(days=i)
             for ch in changes:
@@ -73,10 +80,17 @@ class Registry:
                     rec = replace(rec, ideal_cycle_s=tuple(ideal.items()))
                 elif kind == "relocation":
                     rec = replace(rec, location=ch["location"])
+                elif kind == "commissioning":
+                    rec = replace(rec, last_maintenance_date=day)
+                elif kind == "retirement":
+                    del current[rec.machine_id]
+                    continue
                 else:
                     raise ValueError(f"unknown asset change kind {kind!r}")
                 current[rec.machine_id] = replace(rec, effective_date=day, change_kind=kind)
-            self.by_day.append(dict(current))
+            self.by_day.append(
+                {mid: r for mid, r in current.items() if i >= commissioned.get(mid, 0)}
+            )
 
     @staticmethod
     def _applies(change: dict, day_index: int) -> bool:
@@ -87,6 +101,10 @@ class Registry:
 
     def on(self, day_index: int) -> dict[str, AssetRecord]:
         return self.by_day[day_index]
+
+    def present(self, day_index: int) -> set[str]:
+        """The machines that exist on a day of the period."""
+        return set(self.on(day_index))
 
     def ideal_by_machine(self, day_index: int) -> dict[str, dict[str, float]]:
         return {mid: rec.ideal for mid, rec in self.on(day_index).items()}

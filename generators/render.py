@@ -19,7 +19,7 @@ from generators import timefmt
 from generators.calendar import day_bounds
 from generators.chaos import ChaosConfig, machine_variants, product_variants, record
 from generators.registry import AssetRecord
-from generators.simulate import PHASES, MachineDay, PlantDay
+from generators.simulate import PHASES, MachineDay, PlantDay, state_at
 from plants.model import Machine, PlantConfig
 
 BATCH_COLUMNS = [
@@ -377,12 +377,15 @@ class DayRenderer:
                 )
             else:
                 rows_tag = None
-            for k, t in enumerate(range(self.start, self.end, step)):
-                iv = intervals[bisect.bisect_right(starts, t) - 1]
+            for t in range(self.start, self.end, step):
+                iv = state_at(intervals, starts, t)
+                if iv is None:  # outside every scheduled shift the machine sends nothing
+                    continue
                 values: dict[str, Any] = self._sensor_values(md, iv.state, self.rng)
                 tags: list[dict[str, Any]] = []
-                if rows_tag and k == 0:
+                if rows_tag:  # on the machine-day's first row
                     tags.append(rows_tag)
+                    rows_tag = None
                 for name in list(values):
                     if self._hit("sensor_nulls"):
                         values[name] = None
@@ -420,6 +423,9 @@ class DayRenderer:
             word_times = [t for t, _ in words]
             last: dict[str, tuple[Any, str]] = {}
             for t in range(self.start, self.end, step):
+                iv = state_at(intervals, starts, t)
+                if iv is None:  # outside every scheduled shift the PLC is not read
+                    continue
                 units = cs.units_before_today + bisect.bisect_right(md.unit_times, t)
                 reset_tag = None
                 if reset_t is not None and t >= reset_t:
@@ -444,7 +450,6 @@ class DayRenderer:
                         )
                     )
                 cs.last_value = value
-                iv = intervals[bisect.bisect_right(starts, t) - 1]
                 reads = [
                     ("State", self.plant.state_codes[iv.state], "Int16"),
                     ("TotalCount", value, "UInt16" if wrap else "UInt32"),
@@ -499,11 +504,18 @@ class DayRenderer:
     def machine_logs(self) -> list[SourceRows]:
         out = []
         shift_starts = {s.start: s.code for s in self.day.shifts}
+        # A shift followed by time without a shift says so: no state until the next start line.
+        shift_ends = {
+            s.end: s.code for s in self.day.shifts if s.end < self.end and s.end not in shift_starts
+        }
         for md in self.day.machines:
             st = md.machine.station
             lines: list[tuple[int, int, Row]] = []
             completions = {c.step_times[-1] for c in md.cycles if c.completed}
             cycle_starts = {c.step_times[0] for c in md.cycles}
+            for t, code in shift_ends.items():
+                msg = f"{st}: Shift {code} ended"
+                lines.append((t, 0, Row(self._log_line(t, "INFO", msg))))
             for iv in md.intervals:
                 if iv.start in shift_starts:
                     msg = f"{st}: Shift {shift_starts[iv.start]} started, state {iv.state}"
@@ -543,7 +555,13 @@ class DayRenderer:
                         lines.append((t, 3, Row(b"", [skipped])))
                         continue
                     lines.append((t, 2, row))
-            for k, t in enumerate(range(self.start + 300, self.end, 600)):
+            intervals, starts = self._states(md)
+            beats = [
+                t
+                for t in range(self.start + 300, self.end, 600)
+                if state_at(intervals, starts, t) is not None  # only while a shift runs
+            ]
+            for k, t in enumerate(beats):
                 lines.append((t, 4, Row(self._log_line(t, "DEBUG", f"{st}: heartbeat seq={k}"))))
             lines.sort(key=lambda x: (x[0], x[1]))
             rows: list[Row] = []
@@ -698,16 +716,28 @@ class DayRenderer:
         )
 
     def all_sources(self) -> list[SourceRows]:
-        return [
-            self.production_batches(),
-            self.qc_checks(),
-            self.operator_logs(),
-            self.sensor_logs(),
-            *self.dispensing_cell(),
-            *self.machine_logs(),
-            self.controller_snapshots(),
-            self.asset_registry(),
-        ]
+        """Every source the plant delivers (a source not in `sources` is not even rendered)."""
+        on = self.plant.delivers
+        parts: list[SourceRows] = []
+        for source, render in (
+            ("production_batches", self.production_batches),
+            ("qc_checks", self.qc_checks),
+            ("operator_logs", self.operator_logs),
+            ("sensor_logs", self.sensor_logs),
+        ):
+            if on(source):
+                parts.append(render())
+        if any(on(s) for s in ("conveyor_requests", "product_scans", "equipment_records")):
+            parts += [p for p in self.dispensing_cell() if on(p.source)]
+        if on("machine_logs"):
+            parts += self.machine_logs()
+        for source, render in (
+            ("controller_snapshots", self.controller_snapshots),
+            ("asset_registry", self.asset_registry),
+        ):
+            if on(source):
+                parts.append(render())
+        return parts
 
 
 SourceRowsPart = tuple[list[Row], list[tuple[int, Row]]]

@@ -23,6 +23,7 @@ from plants.model import load_plant
 
 HOME_DIRS = ("landing", "ground_truth", "warehouse", "quarantine", "reports")
 NO_LATE_FILES = {"asset_registry"}
+ALWAYS = {"asset_registry"}  # delivered also on a production date without a scheduled shift
 TRUTH_VERSION = 1
 # A row 2 days late inside a file 2 days late, copied again a day later, lands 5 days after its
 # production date: only then is everything about that date known.
@@ -73,9 +74,14 @@ class GenerateResult:
 
 
 def operator_names(seed: int, first: list[str], last: list[str], count: int) -> list[str]:
+    """`count` distinct "First Last" names; beyond the first × last pool the names repeat with a
+    numeric suffix ("Anna Becker 2"), so any scale has unique names."""
     rng = random.Random(f"{seed}:names")
     pool = [f"{f} {s}" for f in first for s in last]
-    return rng.sample(pool, count)
+    if count <= len(pool):
+        return rng.sample(pool, count)
+    names = rng.sample(pool, len(pool))
+    return names + [f"{names[i % len(pool)]} {i // len(pool) + 1}" for i in range(len(pool), count)]
 
 
 class Generator:
@@ -96,7 +102,16 @@ class Generator:
         if scale <= 0:
             raise GenerateError(f"--scale must be a positive integer, got {scale}")
         self.home, self.start, self.n_days, self.seed, self.chaos = home, start, days, seed, chaos
-        self.plant = load_plant(plant_path, scale=scale)
+        try:
+            self.plant = load_plant(plant_path, scale=scale)
+        except OSError as exc:
+            raise GenerateError(f"cannot read plant file {plant_path}: {exc.strerror}") from exc
+        reasons = self.plant.process.get("extra_planned_stops") or {}
+        unknown = [r for r in reasons if r not in self.plant.planned_stop_reasons]
+        if unknown:
+            raise GenerateError(
+                f"process.extra_planned_stops: {', '.join(unknown)} not in planned_stop_reasons"
+            )
         self.days = [start + timedelta(days=i) for i in range(days)]
         self.registry = Registry(self.plant, start, days)
         self.rng = random.Random(f"{seed}:files")
@@ -126,10 +141,12 @@ class Generator:
     def _lag_ok(self, day_index: int, lag: int) -> bool:
         return day_index + lag < self.n_days
 
-    def _deliver(self, day_index: int, parts: list[SourceRows]) -> None:
+    def _deliver(self, day_index: int, parts: list[SourceRows], has_shifts: bool = True) -> None:
         day = self.days[day_index]
         for part in parts:
             late_in = self.pending_rows.pop((day, part.source), [])
+            if not has_shifts and not part.rows and not late_in and part.source not in ALWAYS:
+                continue  # nothing was produced that date: no file, except the registry export
             if part.header and b"shift_code" in part.header:  # arrives in the drifted layout
                 late_in = [Row(r.drifted or r.data, r.tags, r.drifted) for r in late_in]
             rows = part.rows + late_in
@@ -224,7 +241,8 @@ class Generator:
         path.write_text(json.dumps(truth, indent=1, sort_keys=False) + "\n", encoding="utf-8")
 
     # -- main loop -----------------------------------------------------------------------------
-    def _simulate(self, i: int) -> list[SourceRows]:
+    def _simulate(self, i: int) -> tuple[list[SourceRows], bool]:
+        """Rendered sources of day i, and whether that day has a scheduled shift."""
         day = self.days[i]
         plant_day = simulate_day(
             self.plant,
@@ -235,6 +253,7 @@ class Generator:
             self.registry.ideal_by_machine(i),
             self.registry.maintenance_days,
             self.chaos.rate("degradation"),
+            self.registry.present(i),
         )
         for md in plant_day.machines:
             meter_energy(md)
@@ -269,7 +288,7 @@ class Generator:
                         day.isoformat(),
                     )
                 )
-        return renderer.all_sources()
+        return renderer.all_sources(), bool(plant_day.shifts)
 
     def run(self) -> GenerateResult:
         try:
@@ -281,7 +300,7 @@ class Generator:
             raise GenerateError(f"cannot write to home folder {self.home}: {exc.strerror}") from exc
         try:
             for i, day in enumerate(self.days):
-                self._deliver(i, self._simulate(i))
+                self._deliver(i, *self._simulate(i))
                 self._write_delivery(staging, day)
                 if i >= TRUTH_LAG_DAYS:
                     self._write_truth(staging, self.days[i - TRUTH_LAG_DAYS])

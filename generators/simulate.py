@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,6 +37,11 @@ FAULTS = {
     ],
 }
 SMALL_STOP_CAUSES = ("part jam cleared", "sensor blocked", "operator check", "material refill")
+# An extra planned stop keeps this far from the shift start, the shift end and every other stop,
+# so it always has a state line of its own (never merged into a break or the shift start line).
+EXTRA_STOP_MARGIN_S = 600
+
+Stop = tuple[int, int, str]  # one planned stop of a machine-shift: wall start, wall end, reason
 
 
 @dataclass
@@ -140,32 +146,85 @@ NOTES = (
 
 
 def operator_events_for(
-    shift: ShiftWindow, operator: str, machine: Machine, rng: random.Random
+    shift: ShiftWindow,
+    operator: str,
+    machine: Machine,
+    rng: random.Random,
+    breaks: list[tuple[int, int]] | None = None,
 ) -> list[OperatorEvent]:
-    """Sign-in within 5 min after shift start, breaks, a few notes, sign-out before the end."""
+    """Sign-in within 5 min after shift start, breaks, a few notes, sign-out before the end.
+
+    `breaks` are the breaks the operator takes (default: every calendar break); a break the
+    machine works through is not taken. Very short shifts shrink the 5 and 10 min margins."""
+    quarter = shift.shift_time_s // 4
+    login, note_margin = min(300, quarter), min(600, quarter)
     events = [
         OperatorEvent(
-            operator, machine.id, shift.code, "SIGN_IN", shift.start + rng.randint(0, 300)
+            operator, machine.id, shift.code, "SIGN_IN", shift.start + rng.randint(0, login)
         )
     ]
-    for a, b in shift.breaks:
+    for a, b in shift.breaks if breaks is None else breaks:
         events.append(OperatorEvent(operator, machine.id, shift.code, "BREAK_START", a))
         events.append(OperatorEvent(operator, machine.id, shift.code, "BREAK_END", b))
     for _ in range(rng.randint(0, 2)):
-        t = rng.randint(shift.start + 600, shift.end - 600)
+        t = rng.randint(shift.start + note_margin, shift.end - note_margin)
         note = rng.choice(NOTES).format(m=machine.id)
         events.append(OperatorEvent(operator, machine.id, shift.code, "NOTE", t, note))
     events.append(
-        OperatorEvent(operator, machine.id, shift.code, "SIGN_OUT", shift.end - rng.randint(0, 300))
+        OperatorEvent(
+            operator, machine.id, shift.code, "SIGN_OUT", shift.end - rng.randint(0, login)
+        )
     )
     return sorted(events, key=lambda e: e.t)
+
+
+def work_windows(start: int, end: int, stops: list[Stop]) -> list[tuple[int, int]]:
+    """[start, end) minus the (sorted, non-overlapping) stops: the planned busy time."""
+    windows, cursor = [], start
+    for a, b, _ in stops:
+        if a > cursor:
+            windows.append((cursor, a))
+        cursor = max(cursor, b)
+    if cursor < end:
+        windows.append((cursor, end))
+    return windows
+
+
+def planned_stops(
+    plant: PlantConfig, machine: Machine, shift: ShiftWindow, rng: random.Random
+) -> list[Stop]:
+    """The planned stops of one machine-shift, sorted: the calendar breaks it does not work
+    through (machine key `works_through_break_prob`), plus the extra stops drawn for it
+    (`process.extra_planned_stops`: reason → {prob, minutes: [lo, hi]}). Without those keys this
+    is exactly the calendar breaks and draws nothing from `rng`."""
+    skip = machine.works_through_break_prob
+    stops = [(a, b, "break") for a, b in shift.breaks if not (skip > 0 and rng.random() < skip)]
+    for reason, cfg in (plant.process.get("extra_planned_stops") or {}).items():
+        if rng.random() >= float(cfg["prob"]):
+            continue
+        lo, hi = cfg["minutes"]
+        length = rng.randint(int(lo), int(hi)) * 60
+        slots = []  # (first whole-minute start, number of starts) in each work window
+        for a, b in work_windows(shift.start, shift.end, sorted(stops)):
+            first, last = a + EXTRA_STOP_MARGIN_S, b - EXTRA_STOP_MARGIN_S - length
+            if last >= first:
+                slots.append((first, (last - first) // 60 + 1))
+        k = rng.randrange(sum(n for _, n in slots)) if slots else -1
+        for first, n in slots:  # no slot: the shift has no room left for this stop
+            if k < n:
+                stops.append((first + 60 * k, first + 60 * k + length, reason))
+                break
+            k -= n
+    return sorted(stops)
 
 
 class WorkClock:
     """Maps work time (seconds of planned busy time since shift start) to wall time."""
 
-    def __init__(self, shift: ShiftWindow) -> None:
-        self.windows = shift.work_windows
+    def __init__(self, shift: ShiftWindow, stops: list[Stop] | None = None) -> None:
+        self.windows = (
+            shift.work_windows if stops is None else work_windows(shift.start, shift.end, stops)
+        )
         self.offsets, acc = [], 0
         for a, b in self.windows:
             self.offsets.append(acc)
@@ -221,11 +280,16 @@ class ShiftSimulator:
         ideal: dict[str, float],
         operator: str,
         out: MachineDay,
+        stops: list[Stop] | None = None,
     ) -> None:
         self.p, self.plant = plant.process, plant
         self.m, self.shift, self.st, self.rng = machine, shift, state, rng
         self.eff, self.ideal, self.operator, self.out = efficiency, ideal, operator, out
-        self.clock = WorkClock(shift)
+        # The machine's planned stops in this shift (default: the calendar breaks).
+        self.stops = [(a, b, "break") for a, b in shift.breaks] if stops is None else stops
+        self.clock = WorkClock(shift, self.stops)
+        custom_faults = (self.p.get("faults") or {}).get(machine.type)
+        self.faults = list(custom_faults.items()) if custom_faults else FAULTS[machine.type]
         self.tau = 0.0
         self.segments: list[tuple[float, float, str, str]] = []
         self.scrap_rate = self.p["scrap_rate"] * (1 + 2 * (1 - efficiency))
@@ -250,7 +314,7 @@ class ShiftSimulator:
         return max(60.0, self.rng.lognormvariate(math.log(mean) - 0.125, 0.5))
 
     def _fail(self) -> None:
-        code, text = self.rng.choice(FAULTS[self.m.type])
+        code, text = self.rng.choice(self.faults)
         start = self.tau
         # a failure drawn at the very end of the shift has no time left: it never happens
         if self._add("DOWN", self._repair_time(), f"{code} {text}"):
@@ -403,13 +467,13 @@ class ShiftSimulator:
             self.out.unit_times.append(cycle.step_times[-1])
 
     def _emit(self) -> None:
-        """Turn work-time segments into merged wall-time intervals, breaks included."""
+        """Turn work-time segments into merged wall-time intervals, planned stops included."""
         pieces: list[Interval] = []
         for t0, t1, state, detail in self.segments:
             for a, b in self.clock.to_wall_intervals(t0, t1):
                 pieces.append(Interval(a, b, state, self.shift.code, detail))
-        for a, b in self.shift.breaks:
-            pieces.append(Interval(a, b, "PLANNED_STOP", self.shift.code, "break"))
+        for a, b, reason in self.stops:
+            pieces.append(Interval(a, b, "PLANNED_STOP", self.shift.code, reason))
         pieces.sort(key=lambda i: i.start)
         merged: list[Interval] = []
         for iv in pieces:
@@ -441,8 +505,12 @@ def simulate_day(
     ideal_by_machine: dict[str, dict[str, float]],
     maintenance_days: dict[str, list[int]],
     degradation_factor: float,
+    present: Collection[str] | None = None,
 ) -> PlantDay:
-    """Simulate every machine through the three shifts of one production date."""
+    """Simulate every machine through the scheduled shifts of one production date.
+
+    Only machines in `present` (default: all) exist that date; a date without a scheduled shift
+    has no machine-day at all."""
     shifts = shifts_for(plant, day)
     crews = int(plant.operators["crews"])
     machines = plant.machines
@@ -450,13 +518,18 @@ def simulate_day(
     days: list[MachineDay] = []
     events: list[OperatorEvent] = []
     for mi, machine in enumerate(machines):
+        if not shifts or (present is not None and machine.id not in present):
+            continue
         rng = random.Random(f"{seed}:{machine.id}:{day.isoformat()}")
+        # A stream of its own: drawing planned stops leaves every other draw of the day as is.
+        stop_rng = random.Random(f"{seed}:{machine.id}:{day.isoformat()}:stops")
         eff = efficiency_on(
             machine, day_index, maintenance_days.get(machine.id, []), degradation_factor
         )
         md = MachineDay(machine=machine, production_date=day, efficiency=eff)
         for shift in shifts:
             op = operator_id(crew_of_shift[shift.code], mi, len(machines))
+            stops = planned_stops(plant, machine, shift, stop_rng)
             ShiftSimulator(
                 plant,
                 machine,
@@ -467,8 +540,10 @@ def simulate_day(
                 ideal_by_machine[machine.id],
                 op,
                 md,
+                stops,
             ).run()
-            events.extend(operator_events_for(shift, op, machine, rng))
+            taken = [(a, b) for a, b, reason in stops if reason == "break"]
+            events.extend(operator_events_for(shift, op, machine, rng, taken))
         days.append(md)
     events.sort(key=lambda e: (e.t, e.operator_id))
     return PlantDay(day, shifts, days, crew_of_shift, events)

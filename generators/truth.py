@@ -321,7 +321,10 @@ def compute_truth(plant: PlantConfig, day: PlantDay) -> dict[str, Any]:
         "machine_shift": machine_shift,
         "product_daily": product_daily,
         "operator_daily": _operator_rows(day, md_by_machine),
-        "plant_daily": [{"production_date": date_s, "plant_id": plant.id} | kpis(plant_q)],
+        # A date without a simulated machine-day (no scheduled shift) has no plant row.
+        "plant_daily": [{"production_date": date_s, "plant_id": plant.id} | kpis(plant_q)]
+        if day.machines
+        else [],
         "process_daily": _process_rows(day, per_shift),
         "quality_daily": quality_daily,
         "material_flow_daily": material_flow,

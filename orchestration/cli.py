@@ -53,6 +53,7 @@ def _print_generation(result, seconds: float) -> None:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from generators.run import GenerateError, generate
+    from plants.home import resolve_plant_path
 
     home = Path(args.home).resolve() if args.home else shopfloor_home()
     t0 = time.perf_counter()
@@ -65,6 +66,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             args.chaos,
             args.scale,
             dict(args.chaos_rate or []),
+            resolve_plant_path(args.plant) if getattr(args, "plant", None) else None,
         )
     except GenerateError as exc:
         print(f"shopfloor generate: error: {exc}", file=sys.stderr)
@@ -225,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--chaos", default="default", help="none, default or heavy")
     gen.add_argument("--scale", type=int, default=1, help="copies of each production line")
+    gen.add_argument("--plant", help="plant name in plants/ (default, prairie) or a plant file")
     gen.add_argument(
         "--chaos-rate",
         type=_override,

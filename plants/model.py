@@ -46,6 +46,7 @@ class Machine:
     conveyor: str | None = None
     scanner: str | None = None
     spellings: tuple[str, ...] = ()
+    works_through_break_prob: float = 0.0  # chance per shift and break that it keeps producing
 
     @property
     def is_dispenser(self) -> bool:
@@ -153,6 +154,7 @@ def _scaled_lines(raw_lines: list[dict[str, Any]], scale: int) -> tuple[Line, ..
                         scanner=_copy_id(m.get("scanner"), copy),
                         # Declared spellings name the original machine, not its copies.
                         spellings=tuple(m.get("spellings", ())) if copy == 0 else (),
+                        works_through_break_prob=float(m.get("works_through_break_prob", 0.0)),
                     )
                 )
             lines.append(Line(id=line_id, name=raw_line["name"], machines=tuple(machines)))
