@@ -43,7 +43,7 @@ REQUIRED_SECTIONS = {
 OPTIONAL_SECTIONS = {"planned_stop_reasons": "a list", "targets": "a mapping"}
 MACHINE_KEYS = (
     "id", "type", "station", "conveyor", "scanner", "products", "power_kw", "mtbf_h", "mttr_min",
-    "degradation_per_day", "spellings",
+    "degradation_per_day", "spellings", "works_through_break_prob",
 )  # fmt: skip
 # Zero-padded, because generators/calendar.py and dbt compare "HH:MM" texts as strings.
 HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
