@@ -290,11 +290,13 @@ having sum(process_count) > 0
 order by operator_id
 """
 
+# The dispensing machines' planned busy time (scheduled − their logged planned downtime).
 SQL_PLANNED_BUSY = """
 select sum(planned_busy_time_s) as planned_busy_time_s
-from gold.dim_shift
+from gold.kpi_machine_shift
 where production_date between $start and $end
   and (len($shifts) = 0 or list_contains($shifts, shift_code))
+  and machine_id in (select machine_id from gold.kpi_process_daily)
 """
 
 # --------------------------------------------------------------------------------------------

@@ -83,10 +83,11 @@ def record(
 
 
 def product_variants(product_id: str, display_name: str) -> list[str]:
-    """Eleven spellings a human or a legacy system might use for one product."""
+    """Spellings a human or a legacy system might use for one product, other than its id (a
+    one-word id such as TINE written "TINE" is no variant)."""
     words = display_name.split()
     base = product_id
-    return [
+    variants = [
         display_name,
         display_name.capitalize(),
         display_name.lower(),
@@ -99,6 +100,7 @@ def product_variants(product_id: str, display_name: str) -> list[str]:
         f" {display_name} ",
         f"{words[0][0]}. {' '.join(words[1:])}",
     ]
+    return [v for v in variants if v != product_id]
 
 
 def machine_variants(machine_id: str, station: str) -> list[str]:
