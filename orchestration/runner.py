@@ -25,6 +25,7 @@ from orchestration.paths import HOME_ENV
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 PLANNED_SUBSET_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 FIRST_BUILD_STEP = "silver_and_dimensions"  # decides whether anything is new (build_inputs.py)
+PLANT_REFERENCE_STEP = "plant_reference"  # orchestration/plant_asset.py, rewritten every run
 
 
 class _SkippedBuildNotice(logging.Filter):
@@ -271,10 +272,18 @@ class TransformOutcome:
     up_to_date: bool = False  # nothing new since the last published build: nothing was built
 
 
+def _built(result) -> list:
+    """Silver, gold and serving materializations of a run: not the plant's reference tables,
+    which every run rewrites from the plant file."""
+    return [
+        e for e in result.get_asset_materialization_events() if e.step_key != PLANT_REFERENCE_STEP
+    ]
+
+
 def _built_nothing(result) -> bool:
-    """The first build step succeeded and decided that nothing is new (no asset materialized)."""
+    """The first build step succeeded and decided that nothing is new (nothing built)."""
     succeeded = {e.step_key for e in result.all_events if e.is_step_success}
-    return FIRST_BUILD_STEP in succeeded and not result.get_asset_materialization_events()
+    return FIRST_BUILD_STEP in succeeded and not _built(result)
 
 
 def run_transform(
@@ -321,7 +330,7 @@ def run_transform(
         for c in checks
         if not c.passed and c.severity == AssetCheckSeverity.ERROR  # WARN reports, never fails
     ]
-    materialized = len(result.get_asset_materialization_events())
+    materialized = len(_built(result))
     outcome = TransformOutcome(
         result.success and not failures, time.perf_counter() - t0, materialized,
         sum(c.passed for c in checks), len(checks), failures, _built_nothing(result),

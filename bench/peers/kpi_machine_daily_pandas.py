@@ -7,16 +7,17 @@ What it does (data contract §2, §3, §5, §9; DESIGN §5), in plain pandas:
   skips byte-identical copies of a file (`x__resent.csv`, `x (1).csv`, `x_copy.csv`);
 - drops partial writes (a line that is a strict prefix of the next line of the same file);
 - production_batches and qc_checks: de-duplicates by batch_id / check_id (first delivered copy
-  wins), maps name variants to canonical ids with the repo's alias seeds
-  (dbt_project/seeds/*_aliases.csv, reference data), reads both energy column names
+  wins), maps name variants to canonical ids with the plant's spellings (the home's plant file,
+  plants/spellings.py: reference data), reads both energy column names
   (schema drift), parses UTC, offset and offset-less (plant-local) timestamps;
 - asset_registry: the ideal cycle time valid on a production date is the one in that date's export;
 - machine_logs: one state per state line, lasting until the machine's next state line or the end
   of the production date (06:00 plant time next day); a line delivered twice counts once; of two
   lines at one instant the later one in the file lasts; a `Fault`/`Minor stop` repeated right
   after the break continues the same failure / small stop;
-- shift calendar (seed shift_calendar.csv): shift time = length of the production date in plant
-  time (23/24/25 h), planned stops = the three breaks.
+- plant file: time zone and day start; shift time = length of the production date in plant
+  time (23/24/25 h; the peer assumes every shift runs every day, as the default plant does),
+  planned stop time = the machine's logged PLANNED_STOP seconds.
 It never reads ground_truth/.
 
     uv run python -m bench.peers.kpi_machine_daily_pandas --home DIR [--out kpi.csv]
@@ -34,8 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
-TZ = "Europe/Berlin"
+TZ = "UTC"  # the plant's time zone, set by compute() from the home's plant file
+SPELLINGS: dict[str, dict[str, str]] = {}  # alias key → id, per kind, set by compute()
 
 
 # ----------------------------------------------------------------------------- reading files
@@ -81,9 +82,26 @@ def alias_key(s: pd.Series) -> pd.Series:
     return s.fillna("").str.replace(r"[^A-Za-z0-9]", "", regex=True).str.upper()
 
 
-def aliases(seed: str, target: str) -> dict[str, str]:
-    df = pd.read_csv(SEEDS / seed, dtype=str)
-    return dict(zip(df["alias_key"], df[target], strict=True))
+def aliases(kind: str) -> dict[str, str]:
+    """Alias key → canonical id for "machine" or "product" spellings of the plant."""
+    return SPELLINGS[kind]
+
+
+def load_plant_reference(home: Path) -> int:
+    """Read the home's plant file: time zone and spellings into the module, day start returned."""
+    global TZ
+    from plants.home import home_plant
+    from plants.spellings import all_machine_spellings, all_product_spellings
+
+    plant = home_plant(home)
+    TZ = plant.timezone
+    for kind, pairs in (
+        ("machine", all_machine_spellings(plant)),
+        ("product", all_product_spellings(plant)),
+    ):
+        keys = alias_key(pd.Series([s for s, _ in pairs]))
+        SPELLINGS[kind] = dict(zip(keys, [i for _, i in pairs], strict=True))
+    return int(plant.day_start[:2])
 
 
 def to_utc(s: pd.Series) -> pd.Series:
@@ -112,8 +130,8 @@ def local_instant(days: pd.Series, hour: int) -> pd.Series:
 
 def batches(home: Path, day_start_h: int) -> pd.DataFrame:
     machines, products = (
-        aliases("machine_aliases.csv", "machine_id"),
-        aliases("product_aliases.csv", "product_id"),
+        aliases("machine"),
+        aliases("product"),
     )
     b = read_csv_source(home, "production_batches")
     b["batch_id"] = b["batch_id"].str.strip()
@@ -175,7 +193,7 @@ STATE_RULES = [  # (level or None, message regex, state, kind, counts); the firs
 
 def state_events(home: Path) -> pd.DataFrame:
     """One row per state line: machine, instant, state, kind, detail, what it counts."""
-    machines = aliases("machine_aliases.csv", "machine_id")
+    machines = aliases("machine")
     frames = []
     for order, path in enumerate(landing_files(home, "machine_logs")):
         lines = clean_lines(path)
@@ -238,8 +256,9 @@ def state_times(home: Path, day_start_h: int) -> pd.DataFrame:
         index=["production_date", "machine_id"], columns="state", values="seconds",
         aggfunc="sum", fill_value=0,
     )  # fmt: skip
-    times = times.reindex(columns=["RUNNING", "IDLE", "SETUP", "DOWN"], fill_value=0)
-    times.columns = ["running_s", "idle_s", "setup_s", "down_s"]
+    states = ["RUNNING", "IDLE", "SETUP", "DOWN", "PLANNED_STOP"]
+    times = times.reindex(columns=states, fill_value=0)
+    times.columns = ["running_s", "idle_s", "setup_s", "down_s", "planned_stop_s"]
     counts = ev.groupby(["production_date", "machine_id"])[["failure", "small_stop"]].sum()
     counts.columns = ["failure_count", "small_stop_count"]
     return times.join(counts, how="outer").fillna(0)
@@ -249,9 +268,7 @@ def state_times(home: Path, day_start_h: int) -> pd.DataFrame:
 
 
 def compute(home: Path) -> pd.DataFrame:
-    calendar = pd.read_csv(SEEDS / "shift_calendar.csv")
-    day_start_h = int(calendar.loc[calendar["shift_index"] == 0, "start_local"].iloc[0][:2])
-    planned_stop_s = int(calendar["break_minutes"].sum()) * 60
+    day_start_h = load_plant_reference(home)
 
     b = batches(home, day_start_h)
     b = b.merge(ideal_cycle_times(home), on=["production_date", "machine_id", "product_id"],
@@ -281,7 +298,7 @@ def compute(home: Path) -> pd.DataFrame:
         .dt.total_seconds()
         .astype("int64")
     )
-    kpi["planned_stop_time_s"] = planned_stop_s
+    kpi["planned_stop_time_s"] = kpi["planned_stop_s"].astype("int64")
     kpi["planned_busy_time_s"] = kpi["shift_time_s"] - kpi["planned_stop_time_s"]
 
     def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
