@@ -146,6 +146,7 @@ _KPI_SUMS = """
     sum(planned_busy_time_s) as planned_busy_time_s,
     sum(actual_production_time_s) as actual_production_time_s,
     sum(ideal_production_time_s) as ideal_production_time_s,
+    sum(fully_productive_time_s) as fully_productive_time_s,
     sum(down_time_s) as down_time_s,
     sum(produced_qty) as produced_qty,
     sum(good_qty) as good_qty,

@@ -56,7 +56,11 @@ EMPTY = Kpis(*([None] * 12))
 
 
 def from_sums(row: Mapping) -> Kpis:
-    """KPIs of a period from summed ISO 22400 times and quantities (one row of *_SUMS)."""
+    """KPIs of a period from summed ISO 22400 times and quantities (one row of *_SUMS).
+
+    Quality is weighted by ideal cycle time (fully productive / ideal production time), as in
+    gold, so OEE = fully productive time / planned busy time for any selection of machines,
+    shifts and days; units of different products are never added as if alike."""
     if not row or not _num(row.get("row_count")):
         return EMPTY
     pbt = _num(row.get("planned_busy_time_s"))
@@ -66,7 +70,7 @@ def from_sums(row: Mapping) -> Kpis:
     good = _num(row.get("good_qty"))
     a = ratio(apt, pbt)
     p = ratio(ideal, apt)
-    q = ratio(good, produced)
+    q = ratio(row.get("fully_productive_time_s"), ideal)
     oee = a * p * q if None not in (a, p, q) else None
     down = _num(row.get("down_time_s"))
     failures = _num(row.get("failure_count"))

@@ -24,7 +24,7 @@ from plants.model import load_plant
 HOME_DIRS = ("landing", "ground_truth", "warehouse", "quarantine", "reports")
 NO_LATE_FILES = {"asset_registry"}
 ALWAYS = {"asset_registry"}  # delivered also on a production date without a scheduled shift
-TRUTH_VERSION = 1
+TRUTH_VERSION = 2  # 2: quality weighted by ideal cycle, fully_productive_time_s, good_unit_ratio
 # A row 2 days late inside a file 2 days late, copied again a day later, lands 5 days after its
 # production date: only then is everything about that date known.
 TRUTH_LAG_DAYS = 5

@@ -32,6 +32,7 @@ class Quantities:
     scrap_qty: int = 0
     rework_qty: int = 0
     ideal_production_time_s: float = 0.0
+    fully_productive_time_s: float = 0.0
     failures: int = 0
     small_stops: int = 0
     energy_kwh: float = 0.0
@@ -43,6 +44,7 @@ class Quantities:
         self.rework_qty += b.rework
         self.good_qty += b.produced - b.scrap - b.rework
         self.ideal_production_time_s += b.produced * b.ideal_cycle_s
+        self.fully_productive_time_s += (b.produced - b.scrap - b.rework) * b.ideal_cycle_s
         self.energy_kwh += b.energy_kwh
         self.batches += 1
 
@@ -56,17 +58,20 @@ def _ratio(num: float, den: float) -> float | None:
 
 
 def kpis(q: Quantities) -> dict[str, Any]:
-    """ISO 22400-2 quantities and indicators from summed base quantities."""
+    """ISO 22400-2 quantities and indicators from summed base quantities. Quality is weighted
+    by ideal cycle time (fully productive / ideal production time), so that A × P × Q = fully
+    productive time / planned busy time at every level; good_unit_ratio is the unit count."""
     pbt = q.shift_time_s - q.planned_stop_s
     availability = _ratio(q.running_s, pbt)
     performance = _ratio(q.ideal_production_time_s, q.running_s)
-    quality = _ratio(q.good_qty, q.produced_qty)
+    quality = _ratio(q.fully_productive_time_s, q.ideal_production_time_s)
+    good_unit_ratio = _ratio(q.good_qty, q.produced_qty)
     oee = None
     if None not in (availability, performance, quality):
         oee = round(
             (q.running_s / pbt)
             * (q.ideal_production_time_s / q.running_s)
-            * (q.good_qty / q.produced_qty),
+            * (q.fully_productive_time_s / q.ideal_production_time_s),
             RATIO_DIGITS,
         )
     return {
@@ -82,13 +87,15 @@ def kpis(q: Quantities) -> dict[str, Any]:
         "scrap_qty": q.scrap_qty,
         "rework_qty": q.rework_qty,
         "ideal_production_time_s": round(q.ideal_production_time_s, 3),
+        "fully_productive_time_s": round(q.fully_productive_time_s, 3),
         "availability": availability,
         "performance": performance,
         "quality": quality,
+        "good_unit_ratio": good_unit_ratio,
         "oee": oee,
         "scrap_ratio": _ratio(q.scrap_qty, q.produced_qty),
         "rework_ratio": _ratio(q.rework_qty, q.produced_qty),
-        "first_pass_yield": quality,
+        "first_pass_yield": good_unit_ratio,
         "failure_count": q.failures,
         "small_stop_count": q.small_stops,
         "mtbf_s": _ratio(q.running_s, q.failures),

@@ -32,13 +32,13 @@ small_stop_count batch_count signed_in_s break_s worked_s process_count cycles_s
 cycles_completed cycles_aborted quantity
 """
 _RATIO_6DP = """
-availability performance quality oee scrap_ratio rework_ratio first_pass_yield mtbf_s
-mttr_s throughput_per_h energy_per_good_unit_kwh units_per_worked_h processes_per_worked_h
+availability performance quality good_unit_ratio oee scrap_ratio rework_ratio first_pass_yield
+mtbf_s mttr_s throughput_per_h energy_per_good_unit_kwh units_per_worked_h processes_per_worked_h
 processes_per_h
 """
 _VALUE_3DP = """
-ideal_production_time_s energy_kwh cycle_time_s_avg cycle_time_s_stddev cycle_time_s_p50
-cycle_time_s_p95 wait_time_s_avg wait_time_s_stddev wait_time_s_p50 wait_time_s_p95
+ideal_production_time_s fully_productive_time_s energy_kwh cycle_time_s_avg cycle_time_s_stddev
+cycle_time_s_p50 cycle_time_s_p95 wait_time_s_avg wait_time_s_stddev wait_time_s_p50 wait_time_s_p95
 clamp_time_s_avg side_a_time_s_avg side_b_time_s_avg unclamp_time_s_avg eject_time_s_avg
 """
 _UNROUNDED = "cycle_time_s_min cycle_time_s_max wait_time_s_min wait_time_s_max"

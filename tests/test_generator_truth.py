@@ -83,7 +83,12 @@ def test_plant_ratios_are_ratios_of_sums_not_averages(default_truths):
         ideal = sum(m["ideal_production_time_s"] for m in machines)
         assert _close(plant["availability"], running / pbt)
         assert _close(plant["performance"], ideal / running)
-        assert _close(plant["quality"], plant["good_qty"] / plant["produced_qty"])
+        productive = sum(m["fully_productive_time_s"] for m in machines)
+        # quality is weighted by ideal cycle: the plant makes eight products at different cycles
+        assert _close(plant["quality"], productive / ideal, 1e-6)
+        assert _close(plant["good_unit_ratio"], plant["good_qty"] / plant["produced_qty"])
+        # so OEE = Σ good × ideal / Σ planned busy time at plant level (ISO 22400)
+        assert _close(plant["oee"], productive / pbt, 2e-6)
         energy = sum(m["energy_kwh"] for m in machines)
         assert _close(plant["energy_kwh"], energy, 1e-3)
         # Machines run for different times, so an average of their ratios would differ.

@@ -1,8 +1,12 @@
 {#- ISO 22400-2 KPIs (data contract §8.2) from summed base quantities. Expects the columns
     shift_time_s, planned_stop_time_s, running_s, idle_s, setup_s, down_s, produced_qty, good_qty,
-    scrap_qty, rework_qty, ideal_production_time_s (unrounded), failure_count, small_stop_count,
-    energy_kwh (unrounded sum) and batch_count. Ratios are ratios of these sums, rounded to 6
-    decimals, null when the denominator is 0; oee uses the unrounded factors. -#}
+    scrap_qty, rework_qty, ideal_production_time_s and fully_productive_time_s (unrounded),
+    failure_count, small_stop_count, energy_kwh (unrounded sum) and batch_count. Ratios are ratios
+    of these sums, rounded to 6 decimals, null when the denominator is 0; oee uses the unrounded
+    factors. Quality is weighted by ideal cycle time (fully productive / ideal production time),
+    so that availability × performance × quality = fully productive time / planned busy time at
+    every level, and units of different products are never added as if alike; the plain
+    unit-count ratio is good_unit_ratio. -#}
 {% macro safe_ratio(numerator, denominator, digits=6) -%}
     round(cast({{ numerator }} as double) / nullif(cast({{ denominator }} as double), 0), {{ digits }})
 {%- endmacro %}
@@ -20,13 +24,15 @@
         cast(scrap_qty as bigint) as scrap_qty,
         cast(rework_qty as bigint) as rework_qty,
         round(cast(ideal_production_time_s as double), 3) as ideal_production_time_s,
+        round(cast(fully_productive_time_s as double), 3) as fully_productive_time_s,
         {{ safe_ratio('running_s', 'shift_time_s - planned_stop_time_s') }} as availability,
         {{ safe_ratio('ideal_production_time_s', 'running_s') }} as performance,
-        {{ safe_ratio('good_qty', 'produced_qty') }} as quality,
+        {{ safe_ratio('fully_productive_time_s', 'ideal_production_time_s') }} as quality,
+        {{ safe_ratio('good_qty', 'produced_qty') }} as good_unit_ratio,
         round(
             (cast(running_s as double) / nullif(shift_time_s - planned_stop_time_s, 0))
             * (cast(ideal_production_time_s as double) / nullif(running_s, 0))
-            * (cast(good_qty as double) / nullif(produced_qty, 0)),
+            * (cast(fully_productive_time_s as double) / nullif(ideal_production_time_s, 0)),
             6
         ) as oee,
         {{ safe_ratio('scrap_qty', 'produced_qty') }} as scrap_ratio,
@@ -48,6 +54,7 @@
     {%- set columns = [
         "shift_time_s", "planned_stop_time_s", "running_s", "idle_s", "setup_s", "down_s",
         "produced_qty", "good_qty", "scrap_qty", "rework_qty", "ideal_production_time_s",
+        "fully_productive_time_s",
         "failure_count", "small_stop_count", "energy_kwh", "batch_count",
     ] -%}
     {%- for column in columns %}

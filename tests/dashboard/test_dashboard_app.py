@@ -66,7 +66,7 @@ def _independent_kpis(home: Path, start: date, end: date) -> dict:
             """
             select sum(actual_production_time_s) / sum(planned_busy_time_s),
                    sum(ideal_production_time_s) / sum(actual_production_time_s),
-                   sum(good_qty) / sum(produced_qty),
+                   sum(fully_productive_time_s) / sum(ideal_production_time_s),
                    sum(produced_qty), sum(good_qty), sum(scrap_qty) / sum(produced_qty),
                    sum(down_time_s) / 3600, sum(energy_kwh)::double / sum(good_qty)
             from gold.kpi_plant_daily
@@ -137,7 +137,7 @@ def test_shift_and_machine_filters_use_ratios_of_sums(serving_home, monkeypatch)
             """
             select sum(actual_production_time_s) / sum(planned_busy_time_s),
                    sum(ideal_production_time_s) / sum(actual_production_time_s),
-                   sum(good_qty) / sum(produced_qty)
+                   sum(fully_productive_time_s) / sum(ideal_production_time_s)
             from gold.kpi_machine_shift
             where machine_id = 'SMELTER-02' and shift_code = 'NIGHT'
             """

@@ -87,6 +87,8 @@ final as (
         coalesce(defects_found = units_defective, false) as is_qc_consistent,
         ideal_cycle_time_s,
         units_produced * ideal_cycle_time_s as ideal_production_time_s,
+        -- ISO 22400 fully productive time: the good units at their ideal cycle
+        (units_produced - scrap_qty - rework_qty) * ideal_cycle_time_s as fully_productive_time_s,
         energy_kwh,
         delivery_date,
         source_file,

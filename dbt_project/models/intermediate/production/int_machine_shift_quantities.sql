@@ -70,6 +70,7 @@ batch_totals as (
         sum(scrap_qty) as scrap_qty,
         sum(rework_qty) as rework_qty,
         sum(ideal_production_time_s) as ideal_production_time_s,
+        sum(fully_productive_time_s) as fully_productive_time_s,
         sum(energy_kwh) as energy_kwh,
         count(*) as batch_count
     from batches
@@ -99,6 +100,7 @@ final as (
         cast(coalesce(batch_totals.scrap_qty, 0) as bigint) as scrap_qty,
         cast(coalesce(batch_totals.rework_qty, 0) as bigint) as rework_qty,
         cast(coalesce(batch_totals.ideal_production_time_s, 0) as double) as ideal_production_time_s,
+        cast(coalesce(batch_totals.fully_productive_time_s, 0) as double) as fully_productive_time_s,
         cast(coalesce(batch_totals.energy_kwh, 0) as decimal(18, 3)) as energy_kwh,
         cast(coalesce(batch_totals.batch_count, 0) as bigint) as batch_count
     from machine_shifts
