@@ -48,16 +48,20 @@
         cast(batch_count as bigint) as batch_count
 {%- endmacro %}
 
-{#- The additive base quantities of int_machine_shift_quantities, summed over a coarser grain;
-    every ratio is then derived from these sums (ratios of sums, never averages of ratios). -#}
-{% macro sum_base_quantities() -%}
-    {%- set columns = [
+{#- The additive base quantities of int_machine_shift_quantities, one list for every mart that
+    sums them. -#}
+{% macro base_quantity_columns() -%}
+    {{ return([
         "shift_time_s", "planned_stop_time_s", "running_s", "idle_s", "setup_s", "down_s",
         "produced_qty", "good_qty", "scrap_qty", "rework_qty", "ideal_production_time_s",
-        "fully_productive_time_s",
-        "failure_count", "small_stop_count", "energy_kwh", "batch_count",
-    ] -%}
-    {%- for column in columns %}
+        "fully_productive_time_s", "failure_count", "small_stop_count", "energy_kwh", "batch_count",
+    ]) }}
+{%- endmacro %}
+
+{#- The base quantities summed over a coarser grain; every ratio is then derived from these sums
+    (ratios of sums, never averages of ratios). -#}
+{% macro sum_base_quantities() -%}
+    {%- for column in base_quantity_columns() %}
         sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
     {%- endfor %}
 {%- endmacro %}

@@ -10,9 +10,10 @@
 -- Per production date, source and chaos type or finding: what the pipeline found in the raw data
 -- and what it did about it. Counts come from the staging and intermediate models that handle each
 -- issue. Besides the chaos catalogue's types, the time model's findings: machine-shifts whose
--- state timeline does not cover the scheduled shift (a log not delivered, a gap) and those whose
+-- state timeline does not cover the scheduled shift (a log not delivered, a gap), those whose
 -- planned downtime differs from the calendar's breaks (an extra planned stop, a break worked
--- through). They never block a publication: the KPIs use the timeline as logged.
+-- through) and machine-days with production outside the scheduled shifts. They never block a
+-- publication: the KPIs use the timeline as logged.
 with
 
 batches as (
@@ -69,6 +70,13 @@ scans_matched as (
 
 machine_shifts as (
     select * from {{ ref('int_machine_shift_quantities') }}
+    {% if is_incremental() %}
+        where {{ in_partition_window('production_date') }}
+    {% endif %}
+),
+
+unscheduled_activity as (
+    select * from {{ ref('int_machine_unscheduled_activity') }}
     {% if is_incremental() %}
         where {{ in_partition_window('production_date') }}
     {% endif %}
@@ -334,6 +342,16 @@ findings as (
         'machine-shifts whose logged planned stops differ from the calendar breaks (extra stop or break '
         || 'worked through): planned downtime taken from the log' as action_taken
     from machine_shifts
+    group by all
+    union all
+    select
+        production_date,
+        'machine_logs' as source_name,
+        'production_outside_schedule' as chaos_type,
+        count(*) filter (where unscheduled_running_s > 0 or unscheduled_produced_qty > 0) as items_found,
+        'machine-days with production logged outside the scheduled shifts (weekend, holiday, unstaffed '
+        || 'shift): shown in kpi_machine_daily.unscheduled_*, not counted as planned time' as action_taken
+    from unscheduled_activity
     group by all
 ),
 
