@@ -98,7 +98,7 @@ def factors_by_machine(df: pd.DataFrame) -> go.Figure:
                 legendgroup=m,
                 showlegend=i == 0,
                 mode="lines+markers",
-                line={"color": colours[m], "width": 3 if m == "SMELTER-02" else 2},
+                line={"color": colours[m], "width": 2},
                 row=r + 1,
                 col=c + 1,
             )
@@ -205,7 +205,11 @@ def sensors(df: pd.DataFrame, measures: list[tuple[str, str, str]]) -> go.Figure
     return fig
 
 
-def sankey(flow: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+# Node colour by product kind (plant file `products.<id>.kind`), never by a plant's product ids.
+KIND_COLOURS = {"raw": "#8d6e63", "intermediate": "#1565c0", "finished": "#2e7d32"}
+
+
+def sankey(flow: pd.DataFrame, names: dict[str, str], kinds: dict[str, str]) -> go.Figure:
     ids = sorted(set(flow["from_product_id"]) | set(flow["to_product_id"]))
     index = {p: i for i, p in enumerate(ids)}
     labels = []
@@ -213,12 +217,7 @@ def sankey(flow: pd.DataFrame, names: dict[str, str]) -> go.Figure:
         out_q = flow.loc[flow["from_product_id"] == p, "quantity"].sum()
         in_q = flow.loc[flow["to_product_id"] == p, "quantity"].sum()
         labels.append(f"{names.get(p, p)}<br>{max(out_q, in_q):,.0f}")
-    node_colours = ["#8d6e63" if "ORE" in p else "#607d8b" for p in ids]
-    for p in ids:
-        if p.startswith("GEARBOX"):
-            node_colours[index[p]] = "#2e7d32"
-        elif p in ("GEAR_WHEEL", "COPPER_COIL"):
-            node_colours[index[p]] = "#1565c0"
+    node_colours = [KIND_COLOURS.get(kinds.get(p) or "", "#607d8b") for p in ids]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",

@@ -234,6 +234,7 @@ SQL_FLOW = """
 select f.from_product_id, f.to_product_id, f.unit,
        coalesce(pf.product_name, f.from_product_id) as from_name,
        coalesce(pt.product_name, f.to_product_id) as to_name,
+       pf.product_kind as from_kind, pt.product_kind as to_kind,
        sum(f.quantity) as quantity
 from gold.kpi_material_flow_daily as f
 left join gold.dim_product as pf on pf.product_id = f.from_product_id

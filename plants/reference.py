@@ -53,10 +53,13 @@ def _machines(plant: PlantConfig) -> pa.Table:
             "line_id": m.line_id,
             "machine_type": m.type,
             "station_code": m.station,
+            "conveyor_id": m.conveyor,
+            "scanner_id": m.scanner,
         }
         for m in plant.machines
     ]
-    return pa.Table.from_pylist(rows)
+    schema = pa.schema([(k, pa.string()) for k in rows[0]])
+    return pa.Table.from_pylist(rows, schema=schema)
 
 
 def _machine_spellings(plant: PlantConfig) -> pa.Table:

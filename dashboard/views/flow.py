@@ -16,12 +16,14 @@ def render() -> None:
     else:
         names = dict(zip(flow["from_product_id"], flow["from_name"], strict=True))
         names |= dict(zip(flow["to_product_id"], flow["to_name"], strict=True))
+        kinds = dict(zip(flow["from_product_id"], flow["from_kind"], strict=True))
+        kinds |= dict(zip(flow["to_product_id"], flow["to_kind"], strict=True))
         st.subheader("Material flow")
         st.caption(
             "Material consumed by each step over the period (ore in kg, parts in pieces). "
             "Plant-wide: the shift and machine filters do not apply here."
         )
-        st.plotly_chart(charts.sankey(flow, names), key="sankey")
+        st.plotly_chart(charts.sankey(flow, names, kinds), key="sankey")
         daily = ui.q(data.SQL_FLOW_DAILY, f.trend_params())
         pivot = daily.pivot_table(
             index="production_date", columns="flow", values="quantity", aggfunc="sum"

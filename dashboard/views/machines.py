@@ -69,7 +69,7 @@ def status_cards(f: data.Filters, daily: pd.DataFrame) -> pd.DataFrame:
 
 
 def degradation_note(daily: pd.DataFrame) -> None:
-    """Name machines whose performance falls steadily (e.g. SMELTER-02), and by how much."""
+    """Name machines whose performance falls steadily, and by how much."""
     for m, g in daily.groupby("machine_id"):
         slope = kpi.performance_trend(g)
         if slope is None or slope > -1.0:

@@ -1,5 +1,5 @@
 -- One row per machine version and product: the asset registry's packed ideal_cycle_times
--- ("IRON_PLATE=30;COPPER_PLATE=34") unpacked, with the version's validity range.
+-- ("PART_A=30;PART_B=34") unpacked, with the version's validity range.
 with
 
 machine_versions as (

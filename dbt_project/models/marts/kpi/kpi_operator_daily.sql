@@ -22,6 +22,10 @@ machine_versions as (
     select * from {{ ref('int_machine_versions') }}
 ),
 
+plant_machines as (
+    select * from {{ ref('stg_plant__machines') }}
+),
+
 batch_totals as (
     select
         production_date,
@@ -51,7 +55,7 @@ joined as (
         operator_shifts.shift_code,
         operator_shifts.machine_id,
         machine_versions.machine_key,
-        machine_versions.machine_type = 'DISPENSER' as is_dispenser_operator,
+        coalesce(plant_machines.is_process_station, false) as is_dispenser_operator,
         operator_shifts.signed_in_s,
         operator_shifts.break_s,
         operator_shifts.worked_s,
@@ -67,6 +71,7 @@ joined as (
             operator_shifts.machine_id = machine_versions.machine_id
             and operator_shifts.production_date >= machine_versions.valid_from
             and operator_shifts.production_date < machine_versions.valid_to
+    left join plant_machines on operator_shifts.machine_id = plant_machines.machine_id
     left join batch_totals
         on
             operator_shifts.production_date = batch_totals.production_date

@@ -1,5 +1,5 @@
 -- Every spelling of a machine with the key a raw name is looked up by (macro alias_key), so
--- that "Smelter 2", "smelter_02" and "SM2 (Smelter)" all resolve to SMELTER-02.
+-- that "Mill 2", "mill_02" and "ML2 (Mill)" all resolve to MILL-02.
 with
 
 source as (
@@ -16,7 +16,7 @@ keyed as (
 
 final as (
     select * from keyed
-    -- two spellings of one machine may share a key ("SMELTER-02", "smelter_02")
+    -- two spellings of one machine may share a key ("MILL-02", "mill_02")
     qualify row_number() over (partition by alias_key, machine_id order by example_spelling) = 1
 )
 
