@@ -17,6 +17,7 @@ from ground_truth.compare import MetricResult, compare_date, gold_by_mart
 from ground_truth.recall import Recall, chaos_recall
 from ground_truth.truth import load_truth
 from ingestion.landing import delivery_dates
+from plants.absent import Absence, read_absence
 
 NO_TRUTH = "no truth"
 HAS_TRUTH = "truth"
@@ -50,6 +51,7 @@ class GateOutcome:
     dates: list[DateVerdict]
     recall: list[Recall]
     report: Path | None = None
+    absence: Absence | None = None  # sources the plant file leaves out, the marts they empty
 
     @property
     def checked(self) -> int:
@@ -98,7 +100,7 @@ def run_gate(
         truths[day] = truth
         verdicts.append(DateVerdict(day, HAS_TRUTH, compare_date(con, truth, day, gold)))
     recall = chaos_recall(con, truths, home) if truths else []
-    outcome = GateOutcome(run_id, verdicts, recall)
+    outcome = GateOutcome(run_id, verdicts, recall, absence=read_absence(con))
     record(con, outcome)
     outcome.report = write_report(home, outcome)
     return outcome

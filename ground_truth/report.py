@@ -46,6 +46,17 @@ def render(outcome: GateOutcome) -> str:
             f"| {v.production_date} | {v.truth_status} | {len(v.results):,} "
             f"| {len(v.failures):,} | {verdict} |"
         )
+    if outcome.absence is not None and outcome.absence.sources:
+        lines += [
+            "",
+            "## Sources the plant does not deliver",
+            "",
+            outcome.absence.line() + ".",
+            "",
+            "These marts have no row because a source they need is not in the plant file's "
+            "`sources` (gold.dim_source; `meta.needs_sources` in dbt_project.yml): empty by "
+            "design, not a failure.",
+        ]
     by_mart = Counter(r.mart for v in outcome.dates for r in v.failures)
     failures = [r for v in outcome.dates for r in v.failures]
     if failures:

@@ -58,13 +58,17 @@ def lookup(con: duckdb.DuckDBPyConnection, path: str, sha256: str) -> tuple[bool
 
     Returns whether these exact bytes at this path have an entry (a re-run: skip silently), and
     the path of the file that first brought these bytes under any name on any day, if any (a
-    copy: recorded as a duplicate). Empty files all share one hash; they are not copies.
+    copy: recorded as a duplicate). Empty files all share one hash; they are not copies. Nor is
+    a file whose earlier twin was read and held no data row (a header-only CSV, as a plant sends
+    on a day without production): it has nothing to duplicate, so it is read and accounted
+    (0 rows) like any file, never counted as a duplicate delivery.
     """
     seen, first = con.execute(
         "SELECT count(*) FILTER (path = ?) > 0, "
-        "first(path ORDER BY loaded_at, path) FILTER (outcome <> ?) "
+        "first(path ORDER BY loaded_at, path) "
+        "FILTER (outcome = ? OR (outcome IN (?, ?) AND rows_read > 0)) "
         "FROM bronze._files WHERE sha256 = ?",
-        [path, DUPLICATE, sha256],
+        [path, QUARANTINED, LOADED, REJECTED, sha256],
     ).fetchall()[0]
     return bool(seen), (None if sha256 == ZERO_BYTE_SHA else first)
 

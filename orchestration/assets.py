@@ -30,6 +30,7 @@ from ingestion.loader import PartitionReport, load_partition, sweep_strays
 from ingestion.manifest import DUPLICATE, QUARANTINED
 from orchestration.partitions import delivery_partitions, run_dates
 from orchestration.resources import WarehouseResource
+from plants.home import home_plant
 
 BRONZE_GROUP = "bronze"
 LANDING_GROUP = "landing"
@@ -67,10 +68,18 @@ def _metadata(reports: list[PartitionReport]) -> dict[str, object]:
 Load = Callable[[duckdb.DuckDBPyConnection, Path, date, str], PartitionReport]
 
 
+NOT_DELIVERED = "not delivered by this plant (plant file `sources`)"
+
+
 def _load_dates(
-    context: AssetExecutionContext, warehouse: WarehouseResource, load: Load
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    load: Load,
+    source_name: str | None = None,
 ) -> MaterializeResult:
-    """Run `load` for every delivery date of the run, oldest first, on one connection."""
+    """Run `load` for every delivery date of the run, oldest first, on one connection. A source
+    the home's plant does not deliver is still scanned (a file landed anyway is loaded), and its
+    metadata says "not delivered" rather than showing an unexplained zero."""
     days = run_dates(context.op_execution_context)
     if not days:
         raise ValueError("bronze assets load delivery-date partitions: run with a partition")
@@ -86,7 +95,14 @@ def _load_dates(
         rejected = sum(r.rows_rejected for r in reports)
         context.log.info(f"{len(reports)} delivery dates {days[0]} .. {days[-1]}: "
                          f"{loaded:,} rows loaded, {rejected:,} rejected")  # fmt: skip
-    return MaterializeResult(metadata=_metadata(reports))
+    metadata = _metadata(reports)
+    if source_name is not None:
+        delivered = home_plant(warehouse.home_path).delivers(source_name)
+        metadata["delivered"] = delivered
+        if not delivered:
+            metadata["delivery"] = NOT_DELIVERED
+            context.log.info(f"{source_name}: {NOT_DELIVERED}")
+    return MaterializeResult(metadata=metadata)
 
 
 def landing_specs() -> list[AssetSpec]:
@@ -128,7 +144,7 @@ def build_source_asset(spec: SourceSpec) -> AssetsDefinition:
         def _load(
             context: AssetExecutionContext, warehouse: WarehouseResource
         ) -> MaterializeResult:
-            return _load_dates(context, warehouse, load)
+            return _load_dates(context, warehouse, load, spec.name)
 
     return _load
 

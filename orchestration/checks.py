@@ -24,20 +24,22 @@ from ingestion.landing import STRAY
 from orchestration.assets import STRAY_ASSET, bronze_key
 from orchestration.partitions import run_dates
 from orchestration.resources import WarehouseResource
+from plants.home import home_plant
 
 MAX_LISTED = 20
 
 
 def _result(
-    asset_key: AssetKey, check_name: str, problems: list[str], what: str
+    asset_key: AssetKey, check_name: str, problems: list[str], what: str, delivered: bool = True
 ) -> AssetCheckResult:
     days = sorted({d for d in map(delivery_of, problems) if d is not None})
+    quiet = None if delivered else "not delivered by this plant (plant file `sources`)"
     return AssetCheckResult(
         asset_key=asset_key,
         check_name=check_name,
         passed=not problems,
         severity=AssetCheckSeverity.ERROR,
-        description=f"{len(problems)} {what}" if problems else None,
+        description=f"{len(problems)} {what}" if problems else quiet,
         metadata={
             "count": len(problems),
             "examples": "\n".join(problems[:MAX_LISTED]) or "none",
@@ -71,6 +73,7 @@ def bronze_checks_op(
 ) -> Iterator[AssetCheckResult]:
     """All bronze checks in one step: one connection, the run's delivery dates only."""
     days = run_dates(context.op_execution_context)
+    plant = home_plant(warehouse.home_path)
     con = warehouse.connect()
     try:
         for key in context.selected_asset_check_keys:
@@ -82,7 +85,8 @@ def bronze_checks_op(
                 manifest_source = STRAY if name == STRAY_ASSET else name
                 problems = stuck_files(con, warehouse.home_path, manifest_source, days)
                 what = "landed file(s) without a manifest entry"
-            yield _result(key.asset_key, key.name, problems, what)
+            delivered = name == STRAY_ASSET or plant.delivers(name)
+            yield _result(key.asset_key, key.name, problems, what, delivered)
     finally:
         con.close()
 

@@ -6,7 +6,7 @@ so `publish` never copies gold that failed truth or silver that failed a critica
 Warnings (severity WARN) are recorded and shown but never block.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
@@ -36,6 +36,7 @@ from orchestration.validation_suites import (
     bronze_rows_by_date,
     validate_suite,
 )
+from plants.home import home_plant
 
 TRUTH_CHECK, RECALL_CHECK, GX_CHECK = "matches_truth", "chaos_recall", "expectations"
 QUALITY_ASSET = AssetKey(["gold", "data_quality_daily"])
@@ -168,6 +169,27 @@ def _gx_result(suite: Suite, outcomes: list[Outcome]) -> AssetCheckResult:
     )
 
 
+NOT_DELIVERED = "not delivered by this plant (plant file `sources`): nothing to validate"
+
+
+def _not_delivered_result(suite: Suite) -> AssetCheckResult:
+    """A suite over a source the plant does not deliver: passed, and says why it read nothing
+    (an absent source is a fact of the plant, not an error)."""
+    return AssetCheckResult(
+        asset_key=suite_asset(suite),
+        check_name=GX_CHECK,
+        passed=True,
+        description=NOT_DELIVERED,
+        metadata={"suite": suite.name, "source": suite.source, "delivered": False},
+    )
+
+
+def _delivered(warehouse: WarehouseResource) -> Callable[[str], bool]:
+    """Whether the home's plant delivers a source (a suite without a source always runs)."""
+    plant = home_plant(warehouse.home_path)
+    return lambda source: not source or plant.delivers(source)
+
+
 def _record(con, run_id: str, suite: Suite, partition: str | None, outcomes: list) -> None:
     now = datetime.now(UTC)
     rows = [
@@ -210,12 +232,16 @@ def _run_suites(
 ) -> Iterator[AssetCheckResult]:
     selected = {k.asset_key for k in context.selected_asset_check_keys}
     partition = context.op_execution_context.partition_key if layer == "bronze" else None
+    delivered = _delivered(warehouse)
     con = warehouse.connect()
     try:
         if layer == "silver":  # the staging views of a windowed run: its deliveries only
             scope_staging_views(con, run_window(context.op_execution_context.run.tags))
         for suite in SUITES:
             if suite.layer != layer or suite_asset(suite) not in selected:
+                continue
+            if not delivered(suite.source):
+                yield _not_delivered_result(suite)
                 continue
             day = date.fromisoformat(partition) if partition else None
             outcomes = validate_suite(con, suite, day)
@@ -311,10 +337,14 @@ def _run_bronze_suites(
     if not days:
         raise ValueError("bronze expectations judge delivery-date partitions: run with one")
     run_id = context.op_execution_context.run_id
+    delivered = _delivered(warehouse)
     con = warehouse.connect()
     try:
         for suite in SUITES:
             if suite.layer != "bronze" or suite_asset(suite) not in selected:
+                continue
+            if not delivered(suite.source):
+                yield _not_delivered_result(suite)
                 continue
             if len(days) == 1:
                 outcomes = validate_suite(con, suite, days[0])

@@ -40,6 +40,7 @@ class Suite:
     expectations: Callable[[dict[str, Any]], list[Exp]]
     partitioned: bool = False
     notes: list[str] = field(default_factory=list)
+    source: str = ""  # the landing source whose rows it judges (plant file `sources`)
 
 
 def _exist(*columns: str) -> list[Exp]:
@@ -213,6 +214,7 @@ SUITES: tuple[Suite, ...] = (
         _bronze_query("production_batches", "*"),
         _bronze_batches,
         partitioned=True,
+        source="production_batches",
     ),
     Suite(
         "bronze_qc_checks",
@@ -221,6 +223,7 @@ SUITES: tuple[Suite, ...] = (
         _bronze_query("qc_checks", "*"),
         _bronze_qc,
         partitioned=True,
+        source="qc_checks",
     ),
     Suite(
         "bronze_sensor_logs",
@@ -229,6 +232,7 @@ SUITES: tuple[Suite, ...] = (
         _bronze_query("sensor_logs", "*"),
         _bronze_sensors,
         partitioned=True,
+        source="sensor_logs",
     ),
     Suite(
         "silver_production_batches",
@@ -237,6 +241,7 @@ SUITES: tuple[Suite, ...] = (
         "select * exclude (energy_kwh), cast(energy_kwh as double) as energy_kwh "
         "from silver.stg_mes__production_batches",
         _silver_batches,
+        source="production_batches",
     ),
     Suite(
         "silver_qc_checks",
@@ -244,6 +249,7 @@ SUITES: tuple[Suite, ...] = (
         "stg_mes__qc_checks",
         "select * from silver.stg_mes__qc_checks",
         _silver_qc,
+        source="qc_checks",
     ),
     Suite(
         "silver_sensor_readings",
@@ -254,6 +260,7 @@ SUITES: tuple[Suite, ...] = (
         "select device_id, machine_id, device_ts, received_at, temperature_c, pressure_bar, "
         "power_kw, vibration_mm_s from silver.stg_sensors__sensor_readings",
         _silver_sensors,
+        source="sensor_logs",
     ),
 )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ingestion.warehouse import connect
 from orchestration.publish import serving_path
+from plants.absent import read_absence
 
 
 def _latest_run(con) -> str | None:
@@ -40,6 +41,7 @@ def summary_lines(home: Path) -> list[str]:
             "where run_id = ? order by chaos_type",
             [run_id],
         ).fetchall()
+        absence = read_absence(con)
         published = con.execute(
             "select published_at, validation_status from audit.publications "
             "where run_id = ? order by published_at desc limit 1",
@@ -53,6 +55,8 @@ def summary_lines(home: Path) -> list[str]:
     ]
     if no_truth:
         lines.append(f"  {no_truth} production date(s) without truth: expectation suites only")
+    if absence is not None and absence.sources:
+        lines.append(f"  {absence.line()}")
     if recall:
         lines.append("  chaos detection recall (detected / injected):")
         for name, detected, injected, value, note in recall:

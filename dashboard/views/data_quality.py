@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, sources, ui
 
 DATE_COLUMNS = ("production_date", "date", "partition_date")
 PASS_COLUMNS = ("passed", "success", "ok")
@@ -124,6 +124,7 @@ def render() -> None:
     ui.page_header("Data quality & validation", f)
     publication_panel()
     validation_panel(f)
+    sources.sources_panel()
     data_quality_panel(f)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, kpi, ui
+from dashboard import charts, data, kpi, sources, ui
 
 TIMES = {
     "cycle_time_s": "Cycle",
@@ -13,6 +13,8 @@ TIMES = {
     "side_a_time_s": "Side A",
     "side_b_time_s": "Side B",
 }
+# the gold marts this page reads cycles from: empty by design when the plant lacks their source
+PROCESS_MARTS = ("fct_process_cycle", "kpi_process_daily", "kpi_process_operator_daily")
 
 
 def stats(cycles: pd.DataFrame) -> pd.DataFrame:
@@ -37,6 +39,8 @@ def stats(cycles: pd.DataFrame) -> pd.DataFrame:
 def render() -> None:
     f = ui.current_filters()
     ui.page_header("Process cycles", f, "dispensing cell: conveyor request → scan → equipment")
+    if sources.explain_absent("process cycles", PROCESS_MARTS):
+        return
     cycles = ui.q(data.SQL_CYCLES, f.params(tz=ui.plant_timezone()))
     if cycles.empty:
         ui.no_data("process cycles (they come from the dispensing cell)", f)
