@@ -3,8 +3,10 @@ then a summary of every headline figure against its target is printed and append
 
 Order: the cheap scenarios first, then the full rebuilds, which leave their last built home in
 the cache (`$SHOPFLOOR_BENCH_CACHE`, default /tmp/shopfloor_bench) for the scenarios that need
-a built home (peer, framework, dashboard, fixed cost); the incremental scenario, whose history
-homes are built untimed, runs last. Any `bench/bench_*.py` not listed runs at the end.
+a built home (peer, framework, dashboard, fixed cost); then the incremental scenario, whose
+history homes are built untimed, and the scale-16 end to end run with its own data set and the
+truth gate's verdict (it fails when the gate fails). Any `bench/bench_*.py` not listed runs at
+the end.
 
     uv run python -m bench.run_all [--quick] [--runs N] [--only NAME ...] [--skip NAME ...]
 
@@ -34,6 +36,7 @@ ORDER = [
     "bench_dashboard",
     "bench_fixed_cost",
     "bench_incremental",
+    "bench_scale",
 ]
 
 

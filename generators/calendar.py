@@ -48,26 +48,35 @@ def local_to_epoch(tz: ZoneInfo, day: date, hhmm: str, day_offset: int = 0) -> i
     return int(local.timestamp())
 
 
-def _shift_window(tz: ZoneInfo, day: date, index: int, shift: Shift) -> ShiftWindow:
+def _shift_window(tz: ZoneInfo, day: date, index: int, shift: Shift, day_start: str) -> ShiftWindow:
+    """One shift of production date `day`. A shift whose clock time is before the day start
+    (e.g. 00:00 with day start 06:00) starts on the next calendar day; a break whose clock time
+    is before the shift start is on the calendar day after the shift's own start day. ("HH:MM"
+    texts, zero-padded by plants/check.py, compare as times.)"""
+    start_day = day + timedelta(days=1) if shift.start < day_start else day
     h, m = (int(x) for x in shift.start.split(":"))
-    start_local = datetime.combine(day, time(h, m))
-    start = local_to_epoch(tz, day, shift.start)
+    start_local = datetime.combine(start_day, time(h, m))
+    start = local_to_epoch(tz, start_day, shift.start)
     end_local = start_local + timedelta(minutes=shift.minutes)
     end = local_to_epoch(tz, end_local.date(), f"{end_local:%H:%M}")
     breaks = []
     for hhmm, minutes in shift.breaks:
         offset = 1 if hhmm < shift.start else 0  # a break before the start is after midnight
-        a = local_to_epoch(tz, day, hhmm, offset)
+        a = local_to_epoch(tz, start_day, hhmm, offset)
         breaks.append((a, a + minutes * 60))
     return ShiftWindow(day, shift.code, index, start, end, tuple(sorted(breaks)))
 
 
 def shifts_for(plant: PlantConfig, day: date) -> list[ShiftWindow]:
     """The scheduled shifts whose production date is `day` (the night shift belongs to the day
-    it began); none on a holiday or a weekday the shift model leaves off."""
+    it began, a shift starting after midnight to the day before); none on a holiday or a weekday
+    the shift model leaves off."""
     tz = ZoneInfo(plant.timezone)
     index = {s.code: i for i, s in enumerate(plant.shifts)}
-    return [_shift_window(tz, day, index[s.code], s) for s in plant.scheduled_shifts(day)]
+    return [
+        _shift_window(tz, day, index[s.code], s, plant.day_start)
+        for s in plant.scheduled_shifts(day)
+    ]
 
 
 def day_bounds(plant: PlantConfig, day: date) -> tuple[int, int]:
