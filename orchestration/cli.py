@@ -102,6 +102,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.start and args.end and args.start > args.end:
         print("shopfloor run: error: --start is after --end", file=sys.stderr)
         return 2
+    if not _home_plant_ok(home, getattr(args, "plant", None)):
+        return 2
     days = landed_dates(home, args.start, args.end)
     if not days:
         where = home / "landing"
@@ -209,6 +211,45 @@ def cmd_plant_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _home_plant_ok(home: Path, plant: str | None) -> bool:
+    """Check the plant the run will use (naming it in the home first when --plant is given):
+    a plant file with mistakes stops the run before anything is loaded, with every mistake."""
+    from plants.check import check_and_load
+    from plants.home import home_plant_path, resolve_plant_path, set_home_plant
+
+    if plant:
+        path = resolve_plant_path(plant)
+        loaded, problems = check_and_load(path)
+        if loaded is None:
+            print("\n".join(str(p) for p in problems), file=sys.stderr)
+            return False
+        previous, _ = home_plant_path(home)
+        set_home_plant(home, path)
+        if previous != path:
+            print(f"Home {home} now serves plant {loaded.id} ({path}; was {previous})")
+        return True
+    path, _ = home_plant_path(home)
+    loaded, problems = check_and_load(path)
+    if loaded is None:
+        print(f"shopfloor run: error: the plant file {path} that {home} names has mistakes:",
+              file=sys.stderr)  # fmt: skip
+        print("\n".join(str(p) for p in problems), file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_plant_vars(args: argparse.Namespace) -> int:
+    """Print the dbt vars of the home's plant, for running dbt by hand."""
+    import json
+
+    from plants.dbt_vars import dbt_vars
+    from plants.home import home_plant
+
+    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    print(json.dumps(dbt_vars(home_plant(home))))
+    return 0
+
+
 class _OneLineParser(argparse.ArgumentParser):
     """Argument errors as one line (no usage dump): scripts and humans both read it at a glance."""
 
@@ -246,6 +287,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="skip the accounting table")
     run.add_argument("--bronze-only", action="store_true", help="stop after bronze")
     run.add_argument(
+        "--plant",
+        help="plant name in plants/ or a plant file: checked, then named in the home for this and "
+        "later runs (default: the plant the home names, else the default plant)",
+    )
+    run.add_argument(
         "--force",
         action="store_true",
         help="rebuild silver and gold even when nothing new has landed since the last publish",
@@ -264,10 +310,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     plant = sub.add_parser("plant", help="work with plant files")
-    plant_sub = plant.add_subparsers(dest="plant_command", metavar="{check}", required=True)
+    plant_sub = plant.add_subparsers(dest="plant_command", metavar="{check,vars}", required=True)
     check = plant_sub.add_parser("check", help="validate a plant file (exit 2 on any problem)")
     check.add_argument("file", metavar="FILE", help="plant YAML file, e.g. plants/default.yaml")
     check.set_defaults(func=cmd_plant_check)
+    dbt_vars = plant_sub.add_parser(
+        "vars", help="print the home's plant facts as dbt vars (for `dbt ... --vars`)"
+    )
+    dbt_vars.set_defaults(func=cmd_plant_vars)
     return parser
 
 

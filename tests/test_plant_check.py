@@ -634,3 +634,32 @@ def test_cli_without_file_is_a_usage_error(capsys):
         main(["plant", "check"])
     assert exc.value.code == 2
     assert "FILE" in capsys.readouterr().err
+
+
+def test_run_with_a_bad_plant_file_stops_before_loading(tmp_path, capsys):
+    """`shopfloor run --plant FILE` checks the file first: every mistake, exit 2, nothing named."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(DEFAULT_TEXT.replace("Europe/Berlin", "Europe/Nowhere"), encoding="utf-8")
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "run", "--plant", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}: plant.timezone: unknown time zone 'Europe/Nowhere'" in err
+    assert not (home / "shopfloor.yaml").exists()
+    assert not (home / "warehouse").exists()
+
+
+def test_run_plant_names_the_plant_in_the_home_and_vars_follow_it(tmp_path, capsys):
+    """A good --plant is named in the home (later runs use it); `plant vars` prints its dbt vars."""
+    import json
+
+    from plants.home import home_plant
+
+    home = tmp_path / "home"
+    # no landing folders: the run stops after naming the plant, with its own error
+    assert main(["--home", str(home), "run", "--plant", "prairie"]) == 2
+    assert home_plant(home).id == "PLANT-02"
+    capsys.readouterr()
+    assert main(["--home", str(home), "plant", "vars"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["plant_timezone"] == "America/Chicago"
+    assert [s["code"] for s in printed["plant_shifts"]] == ["DAY", "NIGHT"]
