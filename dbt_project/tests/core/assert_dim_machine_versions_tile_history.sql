@@ -1,6 +1,7 @@
 -- Detects a broken SCD2 history in dim_machine: per machine the versions must follow each other
--- without gap or overlap (valid_to = next valid_from), exactly one version must be current and
--- end at 9999-12-31, and every production date of a batch must find exactly one version.
+-- without gap or overlap (valid_to = next valid_from), at most one version may be current and
+-- open (9999-12-31; none for a machine retired from the asset registry, whose last version
+-- closes), and every production date of a batch must find exactly one version.
 with
 
 versions as (
@@ -21,7 +22,13 @@ bad_current as (
     from versions
     where is_current and valid_to = date '9999-12-31'
     group by machine_id
-    having count(*) <> 1
+    having count(*) > 1
+),
+
+open_but_retired as (
+    select machine_id, cast(valid_from as varchar) as detail, 'open version that is not current' as problem
+    from versions
+    where not is_current and valid_to = date '9999-12-31'
 ),
 
 batch_lookups as (
@@ -42,5 +49,7 @@ batch_lookups as (
 select * from broken_chain
 union all
 select * from bad_current
+union all
+select * from open_but_retired
 union all
 select * from batch_lookups

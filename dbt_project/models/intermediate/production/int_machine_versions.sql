@@ -1,9 +1,16 @@
 -- SCD type 2 history of the machine master data, rebuilt from the daily asset-registry exports:
--- one row per machine and run of consecutive exports with identical attributes.
+-- one row per machine and run of consecutive exports with identical attributes. A machine is
+-- commissioned on the first export that lists it and retired when it leaves the export: when a
+-- later export exists without it, its last version closes the day after its last export (no
+-- planned time afterwards); otherwise the last version stays open (9999-12-31).
 with
 
 exports as (
     select * from {{ ref('stg_asset_registry__machine_exports') }}
+),
+
+latest_export as (
+    select max(export_date) as export_date from exports
 ),
 
 compared as (
@@ -81,9 +88,13 @@ final as (
         valid_from,
         coalesce(
             lead(valid_from) over (partition by machine_id order by version_number),
-            date '9999-12-31'
+            case
+                when last_export_date < latest_export.export_date then cast(last_export_date + 1 as date)
+                else date '9999-12-31'
+            end
         ) as valid_to,
-        lead(valid_from) over (partition by machine_id order by version_number) is null as is_current,
+        lead(valid_from) over (partition by machine_id order by version_number) is null
+        and last_export_date = latest_export.export_date as is_current,
         line_id,
         machine_type,
         manufacturer,
@@ -97,6 +108,7 @@ final as (
         last_export_date,
         cast(export_count as integer) as export_count
     from with_valid_from
+    cross join latest_export
 )
 
 select * from final
