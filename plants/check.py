@@ -40,7 +40,16 @@ REQUIRED_SECTIONS = {
     "sampling": "a mapping",
     "asset_registry": "a mapping",
 }
-OPTIONAL_SECTIONS = {"planned_stop_reasons": "a list", "targets": "a mapping"}
+OPTIONAL_SECTIONS = {
+    "planned_stop_reasons": "a list",
+    "targets": "a mapping",
+    "log_rules": "a list",
+}
+# A machine-log rule (dbt var `log_rules`, dbt_project.yml documents each key).
+LOG_RULE_KEYS = (
+    "name", "pattern", "level", "event_type", "state", "state_group", "detail_group", "phase",
+    "counts",
+)  # fmt: skip
 MACHINE_KEYS = (
     "id", "type", "station", "conveyor", "scanner", "products", "power_kw", "mtbf_h", "mttr_min",
     "degradation_per_day", "spellings", "works_through_break_prob",
@@ -403,6 +412,41 @@ def _check_raw(raw: dict[str, Any], report: _Report) -> None:
         line_ids, machine_ids = _check_lines(report, sections["lines"], product_ids)
     if sections["targets"] is not None:
         _check_targets(report, sections["targets"], line_ids, machine_ids)
+    if sections["log_rules"] is not None:
+        _check_log_rules(report, sections["log_rules"])
+
+
+def _check_log_rules(report: _Report, rules: list[Any]) -> None:
+    """A plant's own machine-log rules: every key, a pattern that compiles, known states."""
+    if not rules:
+        report.add("log_rules", "is empty: leave the key out to use dbt's default rule table")
+    names: set[str] = set()
+    for i, rule in enumerate(rules):
+        path = f"log_rules[{i}]"
+        if not isinstance(rule, dict):
+            report.add(path, f"expected a mapping, got {type(rule).__name__}")
+            continue
+        _unknown_keys(report, rule, path, LOG_RULE_KEYS)
+        for key in LOG_RULE_KEYS:
+            if key not in rule:
+                report.add(f"{path}.{key}", "missing (write null when it does not apply)")
+        name, pattern = rule.get("name"), rule.get("pattern")
+        if name in names:
+            report.add(f"{path}.name", f"rule name {name!r} is used twice")
+        names.add(name)
+        try:
+            groups = re.compile(str(pattern)).groups
+        except re.error as exc:
+            report.add(f"{path}.pattern", f"not a valid regular expression: {exc}")
+            continue
+        for key in ("state_group", "detail_group"):
+            group = rule.get(key)
+            if group is not None and (not isinstance(group, int) or not 1 <= group <= groups):
+                report.add(f"{path}.{key}", f"no capture group {group!r} in the pattern")
+        if rule.get("state") is not None and rule.get("state") not in STATES:
+            report.add(f"{path}.state", f"unknown state {rule.get('state')!r}")
+        if rule.get("counts") not in (None, "failure", "small_stop"):
+            report.add(f"{path}.counts", "must be failure, small_stop or null")
 
 
 def _check_plant_section(report: _Report, plant: dict[str, Any]) -> None:

@@ -15,14 +15,18 @@ from plants.model import PlantConfig
 
 
 def dbt_vars(plant: PlantConfig) -> dict[str, Any]:
-    """The plant's dbt vars: time zone, production-day start and each shift's local span."""
-    return {
+    """The plant's dbt vars: time zone, production-day start, each shift's local span and, when
+    the plant file has its own, the machine-log rules (replacing dbt's default table)."""
+    plant_vars: dict[str, Any] = {
         "plant_timezone": plant.timezone,
         "plant_day_start": plant.day_start,
         "plant_shifts": [
             {"code": s.code, "start": s.start, "minutes": s.minutes} for s in plant.shifts
         ],
     }
+    if plant.log_rules:
+        plant_vars["log_rules"] = plant.log_rules
+    return plant_vars
 
 
 def dbt_vars_arg(plant: PlantConfig) -> list[str]:

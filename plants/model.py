@@ -79,6 +79,9 @@ class PlantConfig:
     process: dict[str, Any]
     sampling: dict[str, int]
     asset_registry: dict[str, Any]
+    # The plant's own machine-log rules, replacing dbt's default table (dbt_project.yml var
+    # log_rules) for a plant whose machines write other log lines; None: the default.
+    log_rules: list[dict[str, Any]] | None = None
     path: Path = DEFAULT_PLANT
     scale: int = 1
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
@@ -206,6 +209,7 @@ def load_plant(path: Path | None = None, scale: int = 1) -> PlantConfig:
         process=raw["process"],
         sampling=raw["sampling"],
         asset_registry=raw["asset_registry"],
+        log_rules=raw.get("log_rules"),
         path=path,
         scale=scale,
         raw=raw,

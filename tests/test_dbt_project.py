@@ -128,3 +128,47 @@ def test_concurrent_manifest_preparation_parses_once_and_never_exposes_a_partial
         t.join()
     assert parses == [1]
     assert seen == ['{"nodes": {}}'] * 2
+
+
+def test_the_plant_facts_shape_the_compiled_sql(tmp_path):
+    """dbt compiles with the plant's vars: the second plant's time zone and shifts, and a plant's
+    own log rule, end up in the SQL; without the vars a build refuses to compile."""
+    import copy
+    import json
+
+    import yaml
+
+    from plants.dbt_vars import dbt_vars
+    from plants.model import PLANTS_DIR, load_plant
+
+    raw = yaml.safe_load((PLANTS_DIR / "prairie.yaml").read_text(encoding="utf-8"))
+    rules = copy.deepcopy(
+        yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][
+            "log_rules"
+        ]
+    )
+    next(r for r in rules if r["name"] == "production_running")["pattern"] = (
+        r"^(\S+): Produktion laeuft, Produkt (\S+)$"
+    )
+    raw["log_rules"] = rules
+    plant_file = tmp_path / "plant.yaml"
+    plant_file.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    (tmp_path / "warehouse").mkdir()
+
+    def compile_(model: str, *extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "dbt.cli.main", "--quiet", "compile", "--select", model,
+             *extra],
+            cwd=DBT_DIR, env=_dbt_env(tmp_path), capture_output=True, text=True, check=False,
+        )  # fmt: skip
+
+    plant_vars = json.dumps(dbt_vars(load_plant(plant_file)))
+    parsed = compile_("int_machine_log_events_parsed", "--vars", plant_vars)
+    assert parsed.returncode == 0, parsed.stdout[-3000:]
+    assert "Produktion laeuft" in parsed.stdout
+    batches = compile_("stg_mes__production_batches", "--vars", plant_vars)
+    assert batches.returncode == 0, batches.stdout[-3000:]
+    assert "America/Chicago" in batches.stdout and "'NIGHT'" in batches.stdout
+    assert "Europe/Berlin" not in batches.stdout and "'EARLY'" not in batches.stdout
+    missing = compile_("stg_mes__production_batches")
+    assert missing.returncode != 0 and "plant_timezone" in missing.stdout

@@ -663,3 +663,47 @@ def test_run_plant_names_the_plant_in_the_home_and_vars_follow_it(tmp_path, caps
     printed = json.loads(capsys.readouterr().out)
     assert printed["plant_timezone"] == "America/Chicago"
     assert [s["code"] for s in printed["plant_shifts"]] == ["DAY", "NIGHT"]
+
+
+def _plant_with_log_rules(tmp_path: Path, rules: list[dict[str, Any]]) -> Path:
+    raw = copy.deepcopy(DEFAULT_RAW)
+    raw["log_rules"] = rules
+    path = tmp_path / "own_logs.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _dbt_default_log_rules() -> list[dict[str, Any]]:
+    project = DEFAULT_PLANT.parents[1] / "dbt_project" / "dbt_project.yml"
+    return yaml.safe_load(project.read_text(encoding="utf-8"))["vars"]["log_rules"]
+
+
+def test_a_plant_may_bring_its_own_log_rules_and_dbt_gets_them(tmp_path):
+    """A plant whose machines log in German: its rules pass the check and replace dbt's table."""
+    from plants.dbt_vars import dbt_vars
+    from plants.model import load_plant
+
+    rules = _dbt_default_log_rules()
+    running = next(r for r in rules if r["name"] == "production_running")
+    running["pattern"] = r"^(\S+): Produktion läuft, Produkt (\S+)$"
+    path = _plant_with_log_rules(tmp_path, rules)
+    assert check_plant(path) == []
+    assert dbt_vars(load_plant(path))["log_rules"] == rules
+    assert "log_rules" not in dbt_vars(load_plant(DEFAULT_PLANT))  # dbt's default table
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "reason"),
+    [
+        ({"pattern": "^(unclosed"}, "log_rules[1].pattern", "not a valid regular expression"),
+        ({"state": "SLEEPING"}, "log_rules[1].state", "unknown state 'SLEEPING'"),
+        ({"detail_group": 5}, "log_rules[1].detail_group", "no capture group 5"),
+        ({"counts": "sometimes"}, "log_rules[1].counts", "must be failure, small_stop or null"),
+        ({"name": "shift_started"}, "log_rules[1].name", "is used twice"),
+    ],
+)
+def test_bad_log_rules_are_named_by_key(tmp_path, change, key, reason):
+    rules = _dbt_default_log_rules()
+    rules[1] |= change
+    problems = check_plant(_plant_with_log_rules(tmp_path, rules))
+    assert any(p.key == key and reason in p.reason for p in problems), problems
