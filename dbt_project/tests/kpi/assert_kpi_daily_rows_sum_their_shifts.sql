@@ -1,6 +1,7 @@
 -- Detects a daily KPI row that is not the sum of its shift rows (times, quantities, failures,
 -- batches), or a plant row that is not the sum of its machine-days: the marts must aggregate base
--- quantities, and no machine, shift or day may be dropped or double counted.
+-- quantities, and no machine, shift or day may be dropped or double counted. A machine-day with
+-- only unscheduled activity (0 scheduled time, kpi_machine_daily.unscheduled_*) has no shift rows.
 with
 
 shifts as (
@@ -32,7 +33,7 @@ machine_mismatches as (
     full outer join shifts
         on daily.production_date = shifts.production_date and daily.machine_id = shifts.machine_id
     where
-        shifts.machine_id is null
+        (shifts.machine_id is null and (daily.shift_time_s <> 0 or daily.produced_qty <> 0))
         or daily.machine_id is null
         or daily.shift_time_s <> shifts.shift_time_s
         or daily.actual_production_time_s <> shifts.actual_production_time_s
