@@ -274,10 +274,12 @@ def compute(home: Path) -> pd.DataFrame:
     b = b.merge(ideal_cycle_times(home), on=["production_date", "machine_id", "product_id"],
                 how="left")  # fmt: skip
     b["ideal_production_time_s"] = b["produced_qty"] * b["ideal_cycle_s"]
+    b["fully_productive_time_s"] = b["good_qty"] * b["ideal_cycle_s"]
     quantities = b.groupby(["production_date", "machine_id"]).agg(
         produced_qty=("produced_qty", "sum"), good_qty=("good_qty", "sum"),
         scrap_qty=("scrap_qty", "sum"), rework_qty=("rework_qty", "sum"),
         ideal_production_time_s=("ideal_production_time_s", "sum"),
+        fully_productive_time_s=("fully_productive_time_s", "sum"),
         energy_kwh=("energy_kwh", "sum"), batch_count=("batch_id", "count"),
     )  # fmt: skip
 
@@ -307,7 +309,9 @@ def compute(home: Path) -> pd.DataFrame:
     pbt, running = kpi["planned_busy_time_s"], kpi["running_s"]
     availability = running / pbt.where(pbt != 0)
     performance = kpi["ideal_production_time_s"] / running.where(running != 0)
-    quality = kpi["good_qty"] / kpi["produced_qty"].where(kpi["produced_qty"] != 0)
+    # quality weighted by ideal cycle: fully productive / ideal production time (ISO 22400)
+    ideal = kpi["ideal_production_time_s"]
+    quality = kpi["fully_productive_time_s"] / ideal.where(ideal != 0)
     out = pd.DataFrame({
         "production_date": day.dt.date,
         "machine_id": kpi["machine_id"],
@@ -323,6 +327,7 @@ def compute(home: Path) -> pd.DataFrame:
         "scrap_qty": kpi["scrap_qty"].astype("int64"),
         "rework_qty": kpi["rework_qty"].astype("int64"),
         "ideal_production_time_s": kpi["ideal_production_time_s"].round(3),
+        "fully_productive_time_s": kpi["fully_productive_time_s"].round(3),
         "availability": availability.round(6),
         "performance": performance.round(6),
         "quality": quality.round(6),
