@@ -71,7 +71,9 @@ def _rejected_lines(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int]]:
 def _detected(con: duckdb.DuckDBPyConnection, days: list[date]) -> Counter:
     rows = con.execute(
         "select chaos_type, sum(items_found) from gold.data_quality_daily "
-        "where production_date in (select unnest(?::date[])) group by chaos_type",
+        # the time model's findings (chaos_type_id null) are what plant data does, not chaos
+        "where chaos_type_id is not null "
+        "and production_date in (select unnest(?::date[])) group by chaos_type",
         [days],
     ).fetchall()
     return Counter({name: int(n) for name, n in rows})

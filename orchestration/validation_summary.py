@@ -20,6 +20,21 @@ def _latest_run(con) -> str | None:
     return row[0] if row else None
 
 
+def _time_model_findings(con) -> list[tuple[str, int, str]]:
+    """What the plant's data did that the time model reports (not injected chaos): a timeline
+    that does not cover its shift, planned stops off the calendar, production off the schedule."""
+    has_gold = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'gold' and table_name = 'data_quality_daily'"
+    ).fetchone()[0]
+    if not has_gold:
+        return []
+    return con.execute(
+        "select chaos_type, sum(items_found)::bigint, any_value(action_taken) "
+        "from gold.data_quality_daily where chaos_type_id is null group by 1 order by 1"
+    ).fetchall()
+
+
 def summary_lines(home: Path) -> list[str]:
     """Lines describing the latest gate run and the current serving copy."""
     con = connect(home, read_only=True)
@@ -42,6 +57,7 @@ def summary_lines(home: Path) -> list[str]:
             [run_id],
         ).fetchall()
         absence = read_absence(con)
+        findings = _time_model_findings(con)
         published = con.execute(
             "select published_at, validation_status from audit.publications "
             "where run_id = ? order by published_at desc limit 1",
@@ -57,6 +73,11 @@ def summary_lines(home: Path) -> list[str]:
         lines.append(f"  {no_truth} production date(s) without truth: expectation suites only")
     if absence is not None and absence.sources:
         lines.append(f"  {absence.line()}")
+    if findings:
+        lines.append(
+            "  data-quality findings of the time model (never blocking; data_quality_daily):"
+        )
+        lines += [f"    {name:<30}{n:>8,}  {action}" for name, n, action in findings]
     if recall:
         lines.append("  chaos detection recall (detected / injected):")
         for name, detected, injected, value, note in recall:

@@ -20,13 +20,19 @@ machine_versions as (
     select * from {{ ref('int_machine_versions') }}
 ),
 
+shift_instances as (
+    select * from {{ ref('int_shift_instances') }}
+),
+
 final as (
     select
         state_intervals.state_interval_id as machine_state_id,
         state_intervals.machine_id,
         state_intervals.production_date,
         state_intervals.shift_code,
-        state_intervals.production_date || '|' || state_intervals.shift_code as shift_key,
+        -- null in a shift the shift model does not schedule that date (weekend, holiday)
+        shift_instances.shift_key,
+        shift_instances.shift_key is not null as is_scheduled,
         machine_versions.machine_key,
         state_intervals.state,
         cast(state_codes.state_code as integer) as state_code,
@@ -48,6 +54,10 @@ final as (
             state_intervals.machine_id = machine_versions.machine_id
             and state_intervals.production_date >= machine_versions.valid_from
             and state_intervals.production_date < machine_versions.valid_to
+    left join shift_instances
+        on
+            state_intervals.production_date = shift_instances.production_date
+            and state_intervals.shift_code = shift_instances.shift_code
 )
 
 select * from final
