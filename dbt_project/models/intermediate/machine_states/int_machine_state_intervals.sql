@@ -3,7 +3,8 @@
 -- interval that lasts until the machine's next state line (across files and days, ordered by
 -- logged_at) or at most until the end of the production date it starts in (data contract §5.8).
 -- Intervals are then cut at the boundaries of the shift model's shifts (plant-local wall clock,
--- so the NIGHT shift is 7 h / 9 h on DST nights). A `Fault X` / `Minor stop (c)` line that directly
+-- so the NIGHT shift is 7 h / 9 h on DST nights); time between the shifts of a plant whose shifts
+-- leave gaps in the day keeps shift_code null, so the timeline still covers the whole day. A `Fault X` / `Minor stop (c)` line that directly
 -- follows `Planned stop` which directly follows the same line continues the same failure or
 -- small stop (§9): only the first line starts one, or the repeat when the first was logged at
 -- the break's own second (it lasts 0 s, so it has no interval to count). Several state lines at one instant (a minor
@@ -77,6 +78,45 @@ production_date_windows as (
     from production_dates
 ),
 
+window_edges as (
+    select production_date, shift_start_at, shift_end_at from shift_windows
+    union all
+    -- the day's end as a zero-length window closes the last gap
+    select production_date, day_end_at as shift_start_at, day_end_at as shift_end_at
+    from production_date_windows
+),
+
+gap_windows as (
+    -- the parts of the production day outside every shift of the model (none for the default plant)
+    select
+        production_date,
+        cast(null as varchar) as shift_code,
+        cast(null as integer) as shift_index,
+        gap_start_at as shift_start_at,
+        shift_start_at as shift_end_at
+    from (
+        select
+            window_edges.production_date,
+            window_edges.shift_start_at,
+            coalesce(
+                lag(window_edges.shift_end_at) over (
+                    partition by window_edges.production_date order by window_edges.shift_start_at
+                ),
+                production_date_windows.day_start_at
+            ) as gap_start_at
+        from window_edges
+        inner join production_date_windows
+            on window_edges.production_date = production_date_windows.production_date
+    ) as edges
+    where shift_start_at > gap_start_at
+),
+
+day_windows as (
+    select production_date, shift_code, shift_index, shift_start_at, shift_end_at from shift_windows
+    union all
+    select production_date, shift_code, shift_index, shift_start_at, shift_end_at from gap_windows
+),
+
 sequenced as (
     select
         state_events.*,
@@ -127,14 +167,14 @@ split_at_shifts as (
     select
         intervals.machine_id,
         intervals.production_date,
-        shift_windows.shift_code,
+        day_windows.shift_code,
         intervals.state,
-        greatest(intervals.started_at, shift_windows.shift_start_at) as started_at,
-        least(intervals.ended_at, shift_windows.shift_end_at) as ended_at,
+        greatest(intervals.started_at, day_windows.shift_start_at) as started_at,
+        least(intervals.ended_at, day_windows.shift_end_at) as ended_at,
         intervals.detail,
         intervals.event_type,
         intervals.started_at as line_logged_at,
-        intervals.started_at >= shift_windows.shift_start_at as is_line_start,
+        intervals.started_at >= day_windows.shift_start_at as is_line_start,
         intervals.continues_after_break,
         not coalesce(intervals.continues_after_break, false) or intervals.interrupted_line_lasted_0s
             as starts_an_event,
@@ -142,11 +182,11 @@ split_at_shifts as (
         intervals.source_file,
         intervals.source_row_number
     from intervals
-    inner join shift_windows
+    inner join day_windows
         on
-            intervals.production_date = shift_windows.production_date
-            and intervals.ended_at > shift_windows.shift_start_at
-            and intervals.started_at < shift_windows.shift_end_at
+            intervals.production_date = day_windows.production_date
+            and intervals.ended_at > day_windows.shift_start_at
+            and intervals.started_at < day_windows.shift_end_at
 ),
 
 final as (
