@@ -48,7 +48,9 @@ def assert_gate_passes(home: Path) -> None:
     finally:
         con.close()
     failed = [r for r in results if not r.passed]
-    assert len(results) > 500 * len(days)
+    # a date with production compares hundreds of metrics; a weekend or holiday has none
+    working = [d for d in days if truths[d]["machine_daily"]]
+    assert working and len(results) > 500 * len(working)
     assert not failed, "\n".join(map(str, failed[:20]))
     countable = [r for r in recall if r.countable and r.injected > 0]
     assert {r.chaos_type for r in countable} >= {
