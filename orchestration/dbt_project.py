@@ -26,6 +26,10 @@ SOURCE_DIRS = ("models", "macros", "seeds", "tests")
 PARTIAL_PARSE = "partial_parse.msgpack"
 
 shopfloor_dbt = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
+# The dbt of this interpreter's environment: `.venv/bin/shopfloor ui` started without the venv on
+# PATH (not through `uv run`) must not fail to find it.
+_VENV_DBT = Path(sys.executable).with_name("dbt")
+DBT_EXECUTABLE = str(_VENV_DBT) if _VENV_DBT.exists() else "dbt"
 
 
 def _newest_source_mtime() -> float:

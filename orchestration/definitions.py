@@ -14,7 +14,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.assets import bronze_assets, landing_specs
 from orchestration.checks import bronze_checks
 from orchestration.dbt_assets import gold_by_production_date, silver_and_dimensions
-from orchestration.dbt_project import shopfloor_dbt
+from orchestration.dbt_project import DBT_EXECUTABLE, shopfloor_dbt
 from orchestration.jobs import bronze_job, daily_job, transform_job
 from orchestration.paths import HOME_ENV
 from orchestration.plant_asset import plant_reference
@@ -40,7 +40,9 @@ defs = Definitions(
     resources={
         "warehouse": WarehouseResource(home=EnvVar(HOME_ENV)),
         "dbt": DbtCliResource(
-            project_dir=shopfloor_dbt, profiles_dir=str(shopfloor_dbt.project_dir)
+            project_dir=shopfloor_dbt,
+            profiles_dir=str(shopfloor_dbt.project_dir),
+            dbt_executable=DBT_EXECUTABLE,
         ),
     },
     executor=in_process_executor,
