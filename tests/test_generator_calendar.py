@@ -6,7 +6,6 @@ and dbt's int_shift_instances read it. Four 6-hour shifts tile the production da
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -20,6 +19,7 @@ from generators.calendar import day_bounds, shifts_for
 from generators.run import generate
 from plants.check import check_plant
 from plants.model import DEFAULT_PLANT, PlantConfig, load_plant
+from tests.log_replay import log_intervals
 
 FRIDAY, SATURDAY = date(2026, 10, 23), date(2026, 10, 24)  # the DST change is on Sunday 25 Oct
 SHIFTS = [
@@ -30,15 +30,6 @@ SHIFTS = [
 ]
 PARTS = ("actual_production_time_s", "idle_time_s", "setup_time_s", "down_time_s",
          "planned_stop_time_s")  # fmt: skip
-STATE_RULES = [
-    (re.compile(r"Shift \w+ started, state (\w+)"), None),
-    (re.compile(r"Shift \w+ ended"), "OFF"),
-    (re.compile(r"Production running"), "RUNNING"),
-    (re.compile(r"Minor stop|: Idle -"), "IDLE"),
-    (re.compile(r"Changeover started"), "SETUP"),
-    (re.compile(r"\[ERROR\] .*Fault"), "DOWN"),
-    (re.compile(r"Planned stop \((.+)\)$"), "PLANNED_STOP"),
-]
 
 
 @pytest.fixture(scope="module")
@@ -70,20 +61,6 @@ def _local(day: date, hour: int, minute: int = 0) -> int:
 
 def _truth(home: Path, day: date) -> dict:
     return json.loads((home / "ground_truth" / day.isoformat() / "truth.json").read_text())
-
-
-def _log_intervals(path: Path, day_end: int) -> list[tuple[int, int, str]]:
-    """(start, end, state) from one clean machine log file; OFF (after a shift ended) dropped."""
-    events = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        stamp, rest = line.split(" ", 1)
-        for pattern, state in STATE_RULES:
-            m = pattern.search(rest)
-            if m:
-                events.append((int(datetime.fromisoformat(stamp).timestamp()), state or m[1]))
-                break
-    ends = [t for t, _ in events[1:]] + [day_end]
-    return [(t, end, s) for (t, s), end in zip(events, ends, strict=True) if s != "OFF"]
 
 
 def test_the_plant_file_passes_the_check(four_shift_file):
@@ -152,7 +129,7 @@ def test_the_machine_logs_start_the_midnight_shift_at_midnight(home, plant):
             continue
         checked += 1
         seconds: dict[tuple[str, str], int] = defaultdict(int)
-        for a, b, state in _log_intervals(path, truth["day_end_utc"]):
+        for a, b, state, _ in log_intervals(path, truth["day_end_utc"]):
             for code, (lo, hi) in windows.items():
                 seconds[code, state] += max(0, min(b, hi) - max(a, lo))
         for row in (r for r in truth["machine_shift"] if r["machine_id"] == machine):

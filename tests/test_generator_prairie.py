@@ -8,9 +8,8 @@ import csv
 import io
 import json
 import random
-import re
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from generators.calendar import shifts_for
 from generators.run import GenerateError, generate, operator_names
 from orchestration.cli import main as cli_main
 from plants.model import PLANTS_DIR, load_plant
+from tests.log_replay import log_intervals
 
 PRAIRIE = PLANTS_DIR / "prairie.yaml"
 START = date(2026, 11, 16)  # a Monday; 14 days span two weekends and Thanksgiving (26 Nov)
@@ -29,15 +29,6 @@ DISPENSING_SOURCES = ("conveyor_requests", "product_scans", "equipment_records")
 STATIONS = {"PR1": "PRESS-01", "PR2": "PRESS-02", "MO1": "MOLDER-01", "WE1": "WELDER-01",
             "WE2": "WELDER-02"}  # fmt: skip
 CALENDAR_BREAKS_S = (30 + 20) * 60  # per shift of this plant
-STATE_RULES = [
-    (re.compile(r"Shift \w+ started, state (\w+)"), None),
-    (re.compile(r"Shift \w+ ended"), "OFF"),
-    (re.compile(r"Production running"), "RUNNING"),
-    (re.compile(r"Minor stop|: Idle -"), "IDLE"),
-    (re.compile(r"Changeover started"), "SETUP"),
-    (re.compile(r"\[ERROR\] .*Fault"), "DOWN"),
-    (re.compile(r"Planned stop \((.+)\)$"), "PLANNED_STOP"),
-]
 
 
 def _truths(home: Path) -> dict[str, dict]:
@@ -45,23 +36,6 @@ def _truths(home: Path) -> dict[str, dict]:
         p.parent.name: json.loads(p.read_text(encoding="utf-8"))
         for p in sorted((home / "ground_truth").glob("*/truth.json"))
     }
-
-
-def _intervals(path: Path, day_end: int) -> list[tuple[int, int, str, str]]:
-    """(start, end, state, planned-stop reason) from one clean machine log file."""
-    events = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        stamp, rest = line.split(" ", 1)
-        for pattern, state in STATE_RULES:
-            m = pattern.search(rest)
-            if m:
-                reason = m[1] if state == "PLANNED_STOP" else ""
-                events.append(
-                    (int(datetime.fromisoformat(stamp).timestamp()), state or m[1], reason)
-                )
-                break
-    ends = [t for t, _, _ in events[1:]] + [day_end]
-    return [(t, end, s, r) for (t, s, r), end in zip(events, ends, strict=True) if s != "OFF"]
 
 
 def _overlap(a: int, b: int, lo: int, hi: int) -> int:
@@ -93,7 +67,7 @@ def log_stops(prairie_home, prairie_truths, prairie) -> dict[tuple[str, str, str
         windows = shifts_for(prairie, date.fromisoformat(day))
         for path in (prairie_home / "landing" / day).glob("machine_logs/*.log"):
             machine = STATIONS[path.name.split("__")[0]]
-            for a, b, state, reason in _intervals(path, truth["day_end_utc"]):
+            for a, b, state, reason in log_intervals(path, truth["day_end_utc"]):
                 for w in windows:
                     if state == "PLANNED_STOP" and _overlap(a, b, w.start, w.end):
                         out[(day, machine, w.code)][reason] += _overlap(a, b, w.start, w.end)
@@ -321,7 +295,7 @@ def test_gaps_between_shifts_and_any_breaks(tmp_path):
         assert text.count("Shift LATE ended") == 1 and "Shift EARLY ended" not in text
         machine = STATIONS[path.name.split("__")[0]]
         seconds = defaultdict(int)
-        for a, b, state, _ in _intervals(path, truth["day_end_utc"]):
+        for a, b, state, _ in log_intervals(path, truth["day_end_utc"]):
             seconds[state] += b - a
         row = next(r for r in truth["machine_daily"] if r["machine_id"] == machine)
         assert seconds["RUNNING"] == row["actual_production_time_s"]
