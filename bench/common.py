@@ -41,8 +41,8 @@ CACHE_ENV = "SHOPFLOOR_BENCH_CACHE"
 # days was, on 2026-12-02).
 START = date(2025, 11, 3)
 SEED = 42
-GENERATOR_DIRS = ("generators",)
-PRODUCT_DIRS = ("generators", "ingestion", "orchestration", "dbt_project", "ground_truth")
+GENERATOR_DIRS = ("generators", "plants")  # the simulator and the plant files it draws
+PRODUCT_DIRS = ("plants", "generators", "ingestion", "orchestration", "dbt_project", "ground_truth")
 # what a built or history home depends on: the product and the bench code that builds it
 BUILD_KEY_PATHS = (*PRODUCT_DIRS, "bench/common.py", "bench/tasks.py")
 
