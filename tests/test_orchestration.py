@@ -15,10 +15,12 @@ from dagster import AssetKey, SkipReason, build_schedule_context, build_sensor_c
 
 from ingestion.contracts import SOURCES
 from orchestration.definitions import defs
+from orchestration.partitions import PLANT_TZ
+from orchestration.paths import shopfloor_home
 from orchestration.runner import run_partitions
 from orchestration.schedules import daily_schedule
 from orchestration.sensors import landing_sensor
-from plants.model import load_plant
+from plants.home import home_plant
 from tests import bronze_fixtures
 from tests.bronze_fixtures import BRONZE_START, copy_home, query
 
@@ -33,6 +35,10 @@ REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
 
 
+def _tz_name(timezone: str | None) -> str | None:
+    return "<plant time zone>" if timezone == PLANT_TZ else timezone
+
+
 def graph_snapshot() -> dict[str, dict]:
     repo = defs.get_repository_def()
     graph = repo.asset_graph
@@ -45,7 +51,10 @@ def graph_snapshot() -> dict[str, dict]:
         pdef = node.partitions_def
         snapshot[key.to_user_string()] = {
             "deps": sorted(k.to_user_string() for k in node.parent_keys),
-            "partitions": f"daily {pdef.timezone} from {pdef.start:%Y-%m-%d}" if pdef else None,
+            # the plant's time zone comes from the home's plant file: the snapshot says whose it is
+            "partitions": f"daily {_tz_name(pdef.timezone)} from {pdef.start:%Y-%m-%d}"
+            if pdef
+            else None,
             "checks": sorted(checks.get(key, [])),
         }
     return snapshot
@@ -83,7 +92,7 @@ def test_job_schedule_and_sensor_are_registered() -> None:
     assert job.partitions_def is not None
     assert job.tags["shopfloor/duckdb_writer"] == "warehouse"
     schedule = defs.resolve_schedule_def("daily_schedule")
-    plant_tz = load_plant().timezone  # the default plant: the test home names none
+    plant_tz = home_plant(shopfloor_home()).timezone  # the plant of the home the code serves
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", plant_tz)
     # The schedule and the sensor launch the end-to-end daily job (bronze, then silver and gold).
     assert schedule.job_name == "daily_job"
