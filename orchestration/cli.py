@@ -53,9 +53,15 @@ def _print_generation(result, seconds: float) -> None:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from generators.run import GenerateError, generate
+    from plants.check import check_and_load
     from plants.home import resolve_plant_path
 
     home = Path(args.home).resolve() if args.home else shopfloor_home()
+    if getattr(args, "plant", None):
+        _, problems = check_and_load(resolve_plant_path(args.plant))
+        if problems:  # every mistake at once, never a simulator traceback
+            print("\n".join(str(p) for p in problems), file=sys.stderr)
+            return 2
     t0 = time.perf_counter()
     try:
         result = generate(

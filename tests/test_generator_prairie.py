@@ -344,7 +344,7 @@ def test_default_plant_generates_at_large_scale(tmp_path, scale):
 def test_bad_plant_arguments_fail_cleanly(tmp_path, capsys):
     args = ["--home", str(tmp_path / "h"), "generate", "--plant", "no-such-plant", "--days", "1"]
     assert cli_main(args) == 2
-    assert "cannot read plant file" in capsys.readouterr().err
+    assert "no-such-plant: cannot read the file" in capsys.readouterr().err
 
     def unknown_reason(raw):
         raw["process"]["extra_planned_stops"]["lunch"] = {"prob": 0.5, "minutes": [5, 10]}
