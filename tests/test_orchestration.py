@@ -16,11 +16,11 @@ from dagster import AssetKey, SkipReason, build_schedule_context, build_sensor_c
 from ingestion.contracts import SOURCES
 from orchestration.definitions import defs
 from orchestration.partitions import PLANT_TZ
-from orchestration.paths import shopfloor_home
 from orchestration.runner import run_partitions
 from orchestration.schedules import daily_schedule
 from orchestration.sensors import landing_sensor
-from plants.home import home_plant
+from plants.home import resolve_plant_path, set_home_plant
+from plants.model import load_plant
 from tests import bronze_fixtures
 from tests.bronze_fixtures import BRONZE_START, copy_home, query
 
@@ -92,11 +92,27 @@ def test_job_schedule_and_sensor_are_registered() -> None:
     assert job.partitions_def is not None
     assert job.tags["shopfloor/duckdb_writer"] == "warehouse"
     schedule = defs.resolve_schedule_def("daily_schedule")
-    plant_tz = home_plant(shopfloor_home()).timezone  # the plant of the home the code serves
-    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", plant_tz)
+    # the zone the code location read from its home's plant file when it was loaded
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", PLANT_TZ)
     # The schedule and the sensor launch the end-to-end daily job (bronze, then silver and gold).
     assert schedule.job_name == "daily_job"
     assert defs.resolve_sensor_def("landing_sensor").job_name == "daily_job"
+
+
+def test_the_code_location_takes_its_time_zone_from_the_homes_plant(tmp_path: Path) -> None:
+    """A code location loaded for a home of the second plant partitions and schedules in
+    America/Chicago; without a plant named, in the default plant's zone."""
+    set_home_plant(tmp_path, resolve_plant_path("prairie"))
+    read = "from orchestration.partitions import PLANT_TZ; print(PLANT_TZ)"
+    env = {k: v for k, v in os.environ.items() if k != "SHOPFLOOR_HOME"}
+    zones = [
+        subprocess.run(
+            [sys.executable, "-c", read], env=env | extra, cwd=REPO,
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        for extra in ({"SHOPFLOOR_HOME": str(tmp_path)}, {"SHOPFLOOR_HOME": str(tmp_path / "none")})
+    ]  # fmt: skip
+    assert zones == ["America/Chicago", load_plant().timezone]
 
 
 def _at_0630_berlin_after(day) -> datetime:
