@@ -31,6 +31,7 @@ from ingestion.manifest import DUPLICATE, QUARANTINED
 from orchestration.partitions import delivery_partitions, run_dates
 from orchestration.resources import WarehouseResource
 from plants.home import home_plant
+from plants.model import NOT_DELIVERED
 
 BRONZE_GROUP = "bronze"
 LANDING_GROUP = "landing"
@@ -66,9 +67,6 @@ def _metadata(reports: list[PartitionReport]) -> dict[str, object]:
 
 
 Load = Callable[[duckdb.DuckDBPyConnection, Path, date, str], PartitionReport]
-
-
-NOT_DELIVERED = "not delivered by this plant (plant file `sources`)"
 
 
 def _load_dates(

@@ -25,6 +25,7 @@ from orchestration.assets import STRAY_ASSET, bronze_key
 from orchestration.partitions import run_dates
 from orchestration.resources import WarehouseResource
 from plants.home import home_plant
+from plants.model import NOT_DELIVERED
 
 MAX_LISTED = 20
 
@@ -33,7 +34,7 @@ def _result(
     asset_key: AssetKey, check_name: str, problems: list[str], what: str, delivered: bool = True
 ) -> AssetCheckResult:
     days = sorted({d for d in map(delivery_of, problems) if d is not None})
-    quiet = None if delivered else "not delivered by this plant (plant file `sources`)"
+    quiet = None if delivered else NOT_DELIVERED
     return AssetCheckResult(
         asset_key=asset_key,
         check_name=check_name,

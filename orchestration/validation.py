@@ -37,6 +37,7 @@ from orchestration.validation_suites import (
     validate_suite,
 )
 from plants.home import home_plant
+from plants.model import NOT_DELIVERED
 
 TRUTH_CHECK, RECALL_CHECK, GX_CHECK = "matches_truth", "chaos_recall", "expectations"
 QUALITY_ASSET = AssetKey(["gold", "data_quality_daily"])
@@ -169,9 +170,6 @@ def _gx_result(suite: Suite, outcomes: list[Outcome]) -> AssetCheckResult:
     )
 
 
-NOT_DELIVERED = "not delivered by this plant (plant file `sources`): nothing to validate"
-
-
 def _not_delivered_result(suite: Suite) -> AssetCheckResult:
     """A suite over a source the plant does not deliver: passed, and says why it read nothing
     (an absent source is a fact of the plant, not an error)."""
@@ -179,7 +177,7 @@ def _not_delivered_result(suite: Suite) -> AssetCheckResult:
         asset_key=suite_asset(suite),
         check_name=GX_CHECK,
         passed=True,
-        description=NOT_DELIVERED,
+        description=f"{NOT_DELIVERED}: nothing to validate",
         metadata={"suite": suite.name, "source": suite.source, "delivered": False},
     )
 

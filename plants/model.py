@@ -18,6 +18,8 @@ PLANTS_DIR = Path(__file__).resolve().parent
 DEFAULT_PLANT = PLANTS_DIR / "default.yaml"
 STATES = ("RUNNING", "IDLE", "SETUP", "DOWN", "PLANNED_STOP")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # ISO day 1..7
+# What every layer says of a source the plant file does not list.
+NOT_DELIVERED = "not delivered by this plant (plant file `sources`)"
 
 
 @dataclass(frozen=True)

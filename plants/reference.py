@@ -9,7 +9,6 @@ reads them as the source `plant` (models/staging/plant).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import duckdb
 import pyarrow as pa
@@ -232,8 +231,3 @@ def write_reference(con: duckdb.DuckDBPyConnection, plant: PlantConfig) -> dict[
         con.execute("rollback")
         raise
     return counts
-
-
-def production_date_of_day_start(plant: PlantConfig, day: date) -> str:
-    """The local wall-clock instant a production date begins (for messages)."""
-    return f"{day.isoformat()} {plant.day_start} {plant.timezone}"

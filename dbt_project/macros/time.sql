@@ -50,3 +50,10 @@
     {{ date_column }} between cast('{{ window_first() }}' as date) - interval '{{ var("lookback_days") }} days'
         and cast('{{ window_last() }}' as date)
 {%- endmacro %}
+
+{#- Plant-local wall-clock start of a shift on a production date: a shift whose clock time is
+    before the plant's day start (00:00 when the day starts at 06:00) begins the next calendar day. -#}
+{% macro shift_start_local(production_date, start_local) -%}
+    ({{ production_date }} + {{ start_local }}
+        + case when {{ start_local }} < time '{{ plant_var("plant_day_start") }}' then interval 1 day else interval 0 day end)
+{%- endmacro %}

@@ -25,9 +25,7 @@ per_shift as (
 shift_starts as (
     select
         per_shift.*,
-        per_shift.production_date + shifts.start_local
-        + case when shifts.start_local < time '{{ plant_var("plant_day_start") }}' then interval 1 day else interval 0 day end
-            as started_at_local,
+        {{ shift_start_local('per_shift.production_date', 'shifts.start_local') }} as started_at_local,
         shifts.shift_minutes
     from per_shift
     inner join shifts on per_shift.shift_code = shifts.shift_code

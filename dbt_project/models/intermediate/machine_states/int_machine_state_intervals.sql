@@ -54,14 +54,11 @@ shift_windows as (
         shifts.shift_index,
         timezone(
             '{{ plant_var("plant_timezone") }}',
-            production_dates.production_date + shifts.start_local
-            -- a shift starting before the day start (after midnight) is on the next calendar day
-            + case when shifts.start_local < time '{{ plant_var("plant_day_start") }}' then interval 1 day else interval 0 day end
+            {{ shift_start_local('production_dates.production_date', 'shifts.start_local') }}
         ) as shift_start_at,
         timezone(
             '{{ plant_var("plant_timezone") }}',
-            production_dates.production_date + shifts.start_local
-            + case when shifts.start_local < time '{{ plant_var("plant_day_start") }}' then interval 1 day else interval 0 day end
+            {{ shift_start_local('production_dates.production_date', 'shifts.start_local') }}
             + to_minutes(shifts.shift_minutes)
         ) as shift_end_at
     from production_dates

@@ -54,16 +54,9 @@ wall_clock as (
         production_date,
         shift_code,
         shift_index,
-        production_date + start_local + after_midnight as started_at_local,
-        production_date + start_local + after_midnight + to_minutes(shift_minutes) as ended_at_local
-    from (
-        select
-            *,
-            -- a shift starting before the day start (after midnight) is on the next calendar day
-            case when start_local < time '{{ plant_var("plant_day_start") }}' then interval 1 day else interval 0 day end
-                as after_midnight
-        from scheduled
-    )
+        {{ shift_start_local('production_date', 'start_local') }} as started_at_local,
+        {{ shift_start_local('production_date', 'start_local') }} + to_minutes(shift_minutes) as ended_at_local
+    from scheduled
 ),
 
 instants as (

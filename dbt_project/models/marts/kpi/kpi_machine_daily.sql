@@ -22,14 +22,13 @@ machine_versions as (
 unscheduled_rows as (
     -- machine-dates with only unscheduled activity, for machines in the registry that date
     select
-        unscheduled_activity.production_date,
-        unscheduled_activity.machine_id,
-        machine_versions.machine_key,
-        machine_versions.line_id,
         {%- for column in base_quantity_columns() %}
             0 as {{ column }},
         {%- endfor %}
-        0 as unused
+        unscheduled_activity.production_date,
+        unscheduled_activity.machine_id,
+        machine_versions.machine_key,
+        machine_versions.line_id
     from unscheduled_activity
     inner join machine_versions
         on
@@ -41,7 +40,7 @@ unscheduled_rows as (
 machine_dates as (
     select * from base_quantities
     union all by name
-    select * exclude (unused) from unscheduled_rows
+    select * from unscheduled_rows
 ),
 
 daily as (
