@@ -28,6 +28,7 @@ MISSING = """
 
 
 def _path(key: str) -> str:
+    """A JSON path to a contract column (a whitelisted name, never a key read from a file)."""
     return f'$."{key}"'
 
 
@@ -42,21 +43,30 @@ def parse_jsonl(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Tabl
     )  # fmt: skip
     extras = "list_filter(keys, lambda k: NOT list_contains(?::VARCHAR[], k))"
     payload = ", ".join(f"v[{i}] AS {c}" for i, c in enumerate(spec.columns, start=1))
+    # extra keys are read with json_each, never through a JSON path built from the key: a key
+    # is the file's own text (quotes, backslashes, control characters); only lines that have
+    # one are expanded, and a repeated key stays repeated as the file has it
     sql = f"""
-        SELECT line_no, {payload},
-            CASE WHEN NOT list_has_all(?::VARCHAR[], keys) THEN CAST(to_json(map_from_entries(
-                list_transform({extras}, lambda k: {{'key': k,
-                    'value': json_extract(txt, '$."' || k || '"')}}))) AS VARCHAR)
-            END AS _extra_columns
-        FROM (SELECT line_no, txt, keys, json_extract_string(txt, ?::VARCHAR[]) AS v
-              FROM {SCREENED} WHERE reason IS NULL)
+        WITH good AS (
+            SELECT line_no, txt, keys, json_extract_string(txt, ?::VARCHAR[]) AS v
+            FROM {SCREENED} WHERE reason IS NULL
+        ),
+        extra AS (
+            SELECT g.line_no, '{{' || string_agg(CAST(to_json(e.key) AS VARCHAR) || ':' || e.value,
+                                                ',' ORDER BY e.id) || '}}' AS extras
+            FROM good AS g, json_each(g.txt) AS e
+            WHERE NOT list_has_all(?::VARCHAR[], g.keys) AND NOT list_contains(?::VARCHAR[], e.key)
+            GROUP BY g.line_no
+        )
+        SELECT line_no, {payload}, extra.extras AS _extra_columns
+        FROM good LEFT JOIN extra USING (line_no)
     """  # noqa: S608 - column names come from the contract whitelist
     (added,) = con.execute(
         f"SELECT list_sort(list_distinct(flatten(list({extras})))) FROM {SCREENED} "  # noqa: S608
         "WHERE reason IS NULL",
         [known],
     ).fetchall()[0]
-    return Parsed(lines.num_rows, 1, sql, [known, known, [_path(c) for c in known]],
+    return Parsed(lines.num_rows, 1, sql, [[_path(c) for c in known], known, known],
                   added_columns=added or [])  # fmt: skip
 
 
