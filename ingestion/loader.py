@@ -8,6 +8,7 @@ only cuts lines and hashes bytes.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from ingestion import manifest
+from ingestion.compressed import compressed_reason
 from ingestion.contracts import Format, SourceSpec, source
 from ingestion.insert import Lineage, write_file
 from ingestion.landing import STRAY, LandedFile, sha256_of, source_files, stray_files
@@ -82,12 +84,28 @@ def _parse(
     return parse_log(con, spec, lines, match["stem"])
 
 
+class FileFailed(Exception):
+    """DuckDB failed on one file: the partition's transaction is lost, the file is named."""
+
+    def __init__(self, rel_path: str, error: str) -> None:
+        super().__init__(f"{rel_path}: {error}")
+        self.rel_path, self.error = rel_path, error
+
+
+def _failure_reason(error: str) -> str:
+    return (
+        f"the loader failed on this file ({error}); it is set aside so that the rest of its "
+        "delivery loads: report it with the file attached"
+    )
+
+
 class PartitionLoader:
     """Loads the files of one partition; one instance per (source, delivery date) and load."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, home: Path, load_id: str) -> None:
         self.con, self.home, self.load_id = con, home, load_id
         self.leaving: list[LandedFile] = []  # quarantined: leave landing once the entry commits
+        self.failed: dict[str, str] = {}  # path -> the DuckDB error it raised in an earlier try
         ensure_schema(con)
 
     def _entry(self, f: LandedFile, data: bytes, sha: str, outcome: str, **kw) -> FileEntry:
@@ -114,8 +132,12 @@ class PartitionLoader:
         processed, original = manifest.lookup(self.con, f.rel_path, sha)
         if processed:
             return None
-        if f.problem or f.source is None:
-            return self._quarantine(f, data, sha, f.problem or "file outside any source folder")
+        compressed = compressed_reason(data)  # what the bytes are says more than the name
+        if compressed or f.problem or f.source is None:
+            reason = compressed or f.problem or "file outside any source folder"
+            return self._quarantine(f, data, sha, reason)
+        if f.rel_path in self.failed:
+            return self._quarantine(f, data, sha, _failure_reason(self.failed[f.rel_path]))
         if not data:
             return self._quarantine(f, data, sha, "file is empty (0 bytes): nothing to read, "
                                     "not even a header")  # fmt: skip
@@ -131,11 +153,13 @@ class PartitionLoader:
             try:
                 parsed = _parse(self.con, spec, f, lines)
             except Unreadable as exc:
+                self.con.unregister(LINES_VIEW)
                 return self._quarantine(f, data, sha, str(exc))
             lineage = Lineage(f.rel_path, sha, f.delivery, datetime.now(UTC), self.load_id)
             written = write_file(self.con, spec, parsed, lineage)
-        finally:
-            self.con.unregister(LINES_VIEW)
+        except duckdb.Error as exc:  # the transaction is aborted: `run` retries without the file
+            raise FileFailed(f.rel_path, f"{type(exc).__name__}: {exc}") from exc
+        self.con.unregister(LINES_VIEW)
         entry = self._entry(
             f, data, sha, REJECTED if parsed.error else LOADED,
             rows_read=parsed.rows_read, rows_loaded=written.rows_loaded,
@@ -151,7 +175,22 @@ class PartitionLoader:
 
     def run(self, source_name: str, files: list[LandedFile], delivery: date) -> PartitionReport:
         """Every file of the partition and the load record in one transaction (one commit: a
-        commit costs a WAL flush, which used to dominate small files)."""
+        commit costs a WAL flush, which used to dominate small files).
+
+        A DuckDB error on one file aborts the transaction; it is rolled back and the partition
+        loaded again with that file quarantined under the error, so one file the loader cannot
+        handle never stops the rest of its delivery (each retry sets one more file aside)."""
+        while True:
+            try:
+                return self._run_once(source_name, files, delivery)
+            except FileFailed as exc:
+                if exc.rel_path in self.failed:  # failed again while being set aside: give up
+                    raise
+                self.failed[exc.rel_path] = exc.error
+
+    def _run_once(
+        self, source_name: str, files: list[LandedFile], delivery: date
+    ) -> PartitionReport:
         report = PartitionReport(source_name, delivery, self.load_id, files_seen=len(files))
         started = datetime.now(UTC)
         self.con.execute("BEGIN TRANSACTION")
@@ -167,6 +206,8 @@ class PartitionLoader:
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # still registered when a file failed
+                self.con.unregister(LINES_VIEW)
             self.leaving.clear()
             raise
         for f in self.leaving:  # the manifest says where they went: now they may leave landing

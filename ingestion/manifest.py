@@ -62,11 +62,15 @@ def lookup(con: duckdb.DuckDBPyConnection, path: str, sha256: str) -> tuple[bool
     a file whose earlier twin was read and held no data row (a header-only CSV, as a plant sends
     on a day without production): it has nothing to duplicate, so it is read and accounted
     (0 rows) like any file, never counted as a duplicate delivery.
+
+    A quarantined entry counts for neither: the file left landing, so bytes that land again
+    (at its path or under another name) are judged afresh, never left in landing as "processed"
+    or "a duplicate": a compressed file is quarantined again, a misnamed one that now carries its
+    right name loads.
     """
     seen, first = con.execute(
-        "SELECT count(*) FILTER (path = ?) > 0, "
-        "first(path ORDER BY loaded_at, path) "
-        "FILTER (outcome = ? OR (outcome IN (?, ?) AND rows_read > 0)) "
+        "SELECT count(*) FILTER (path = ? AND outcome <> ?) > 0, "
+        "first(path ORDER BY loaded_at, path) FILTER (outcome IN (?, ?) AND rows_read > 0) "
         "FROM bronze._files WHERE sha256 = ?",
         [path, QUARANTINED, LOADED, REJECTED, sha256],
     ).fetchall()[0]
