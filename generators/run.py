@@ -18,6 +18,7 @@ from generators.registry import Registry
 from generators.render import CounterState, DayRenderer, Row, SourceRows
 from generators.simulate import MachineState, simulate_day
 from generators.truth import compute_truth, meter_energy
+from ingestion.landing import latest_delivery
 from plants.home import set_home_plant
 from plants.model import load_plant
 
@@ -113,6 +114,14 @@ class Generator:
                 f"process.extra_planned_stops: {', '.join(unknown)} not in planned_stop_reasons"
             )
         self.days = [start + timedelta(days=i) for i in range(days)]
+        latest = latest_delivery(self.plant.timezone)
+        if self.days[-1] > latest:  # deliveries never land after their last production date
+            raise GenerateError(
+                f"--start {start} with --days {days} would write delivery folders up to "
+                f"{self.days[-1]}, after today ({latest} in the plant's time zone, "
+                f"{self.plant.timezone}); the pipeline refuses a delivery folder until its date "
+                f"has come: choose --start {latest - timedelta(days=days - 1)} or earlier"
+            )
         self.registry = Registry(self.plant, start, days)
         self.rng = random.Random(f"{seed}:files")
         self.drift_day = days // 2 if chaos.on("schema_drift") and days >= 2 else None

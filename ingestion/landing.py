@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from ingestion.contracts import SOURCES, SourceSpec
 
@@ -29,10 +30,40 @@ class LandedFile:
     source: str | None  # None: not inside a known source folder
     name_date: date | None  # production date named in the file name
     problem: str | None  # why the file cannot be loaded as its folder's source, if so
+    keep_folder: str = ""  # sub-folder kept in quarantine (an undated folder's own name)
 
     @property
     def name(self) -> str:
         return self.path.name
+
+
+def latest_delivery(timezone: str) -> date:
+    """The newest delivery date there can be: today in the plant's time zone (a folder dated
+    later is a mistake or a clock error; it is loaded once its date has come)."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def _undated_reason(entry: Path) -> str | None:
+    """Why an entry directly under landing/ is no delivery-date folder; None when it is one."""
+    shape = "a delivery goes in landing/<YYYY-MM-DD>/<source>/"
+    if not entry.is_dir():
+        return f"file {entry.name!r} directly in landing/ ({shape})"
+    if not DELIVERY_RE.match(entry.name):
+        return f"folder {entry.name!r} under landing/ is not a delivery date ({shape})"
+    try:
+        date.fromisoformat(entry.name)
+    except ValueError:
+        return f"folder {entry.name!r} under landing/ is not a real date ({shape})"
+    return None
+
+
+def undated_entries(home: Path) -> list[tuple[Path, str]]:
+    """Entries directly under landing/ that are no delivery-date folder, each with the reason."""
+    root = home / "landing"
+    if not root.is_dir():
+        return []
+    found = ((p, _undated_reason(p)) for p in sorted(root.iterdir()))
+    return [(p, why) for p, why in found if why is not None]
 
 
 def delivery_dates(home: Path) -> list[date]:
@@ -40,8 +71,35 @@ def delivery_dates(home: Path) -> list[date]:
     root = home / "landing"
     if not root.is_dir():
         return []
-    folders = [p.name for p in root.iterdir() if p.is_dir() and DELIVERY_RE.match(p.name)]
+    folders = [p.name for p in root.iterdir() if p.is_dir() and _undated_reason(p) is None]
     return sorted(date.fromisoformat(name) for name in folders)
+
+
+def undated_files(home: Path, found_on: date) -> list[LandedFile]:
+    """Every file under landing/ outside a delivery-date folder, for the sweep of the delivery
+    date `found_on` to quarantine (the manifest needs a delivery date: the one that found it)."""
+    out = []
+    for entry, why in undated_entries(home):
+        paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
+        for path in paths:
+            rel = path.relative_to(home).as_posix()
+            keep = path.parent.relative_to(home / "landing").as_posix()
+            out.append(LandedFile(path, rel, found_on, None, None, why,
+                                  "" if keep == "." else keep))  # fmt: skip
+    return out
+
+
+def remove_empty_undated_folders(home: Path) -> None:
+    """Once their files are quarantined, undated folders go too: they would be reported again
+    by every run although nothing is left in them."""
+    for entry, _ in undated_entries(home):
+        if not entry.is_dir():
+            continue
+        for folder in sorted((p for p in entry.rglob("*") if p.is_dir()), reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        if not any(entry.iterdir()):
+            entry.rmdir()
 
 
 def _classify(spec: SourceSpec, rel_in_source: Path) -> tuple[date | None, str | None]:

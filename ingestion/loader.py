@@ -21,7 +21,15 @@ from ingestion import manifest
 from ingestion.compressed import compressed_reason
 from ingestion.contracts import Format, SourceSpec, source
 from ingestion.insert import Lineage, write_file
-from ingestion.landing import STRAY, LandedFile, sha256_of, source_files, stray_files
+from ingestion.landing import (
+    STRAY,
+    LandedFile,
+    remove_empty_undated_folders,
+    sha256_of,
+    source_files,
+    stray_files,
+    undated_files,
+)
 from ingestion.lines import LINES_VIEW, Parsed, Unreadable, split_lines
 from ingestion.manifest import DUPLICATE, LOADED, QUARANTINED, REJECTED, FileEntry
 from ingestion.parse_csv import parse_csv
@@ -229,6 +237,11 @@ def load_partition(
 def sweep_strays(
     con: duckdb.DuckDBPyConnection, home: Path, delivery: date, load_id: str | None = None
 ) -> PartitionReport:
-    """Quarantine files of a delivery folder that sit outside every known source folder."""
+    """Quarantine files of a delivery folder that sit outside every known source folder, and
+    every file under landing/ outside a delivery-date folder (`not-a-date/`, `2026-13-45/`, a
+    file directly in landing/): the first sweep that runs takes them, under its own date."""
     loader = PartitionLoader(con, home, load_id or new_load_id())
-    return loader.run(STRAY, stray_files(home, delivery), delivery)
+    files = stray_files(home, delivery) + undated_files(home, delivery)
+    report = loader.run(STRAY, files, delivery)
+    remove_empty_undated_folders(home)
+    return report

@@ -2,7 +2,8 @@
 
 Why: an unreadable file must neither block the day nor vanish. It moves to
 `quarantine/<delivery>/<source>/` (never overwriting a different file), and the manifest
-records where it went and why.
+records where it went and why. A file from a folder that is no delivery date keeps that
+folder's name: `quarantine/<delivery that found it>/_landing/<folder>/`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ingestion.landing import STRAY, LandedFile
 
 def quarantine_target(home: Path, f: LandedFile, sha256: str) -> Path:
     """Where the file goes; a different file already there keeps its place."""
-    folder = home / "quarantine" / f.delivery.isoformat() / (f.source or STRAY)
+    folder = home / "quarantine" / f.delivery.isoformat() / (f.source or STRAY) / f.keep_folder
     target = folder / f.name
     if target.exists() and target.stat().st_size != f.path.stat().st_size:
         target = folder / f"{f.name}.{sha256[:12]}"

@@ -102,7 +102,8 @@ def _print_accounting(home: Path) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Load landed delivery dates into bronze through the Dagster job, in this process."""
-    from orchestration.runner import landed_dates, run_partitions
+    from ingestion.landing import undated_entries
+    from orchestration.runner import landed_dates, refused_dates, run_partitions
 
     home = Path(args.home).resolve() if args.home else shopfloor_home()
     if args.start and args.end and args.start > args.end:
@@ -110,23 +111,27 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     if not _home_plant_ok(home, getattr(args, "plant", None)):
         return 2
-    days = landed_dates(home, args.start, args.end)
+    landed = landed_dates(home, args.start, args.end)
+    refused = refused_dates(home, landed)
+    days = [d for d in landed if d not in refused]
     if not days:
         where = home / "landing"
-        print(f"shopfloor run: error: no landing folders under {where} in the requested range "
-              "(run `shopfloor generate` first)", file=sys.stderr)  # fmt: skip
+        print(f"shopfloor run: error: no loadable landing folders under {where} in the requested "
+              "range (run `shopfloor generate` first)", file=sys.stderr)  # fmt: skip
+        _print_refusals(refused, undated_entries(home))
         return 2
     print(f"Loading {len(days)} delivery date(s) {days[0]} .. {days[-1]} into bronze "
           "(Dagster job bronze_job, in-process)")  # fmt: skip
     t0 = time.perf_counter()
-    outcomes = run_partitions(home, days)
+    outcomes = run_partitions(home, landed)
     failed = [o for o in outcomes if not o.success]
     ok = len(outcomes) - len(failed)
     print(f"Done in {time.perf_counter() - t0:.1f} s: {ok} partition(s) ok, {len(failed)} failed")
     if not args.quiet:
         _print_accounting(home)
     if failed or getattr(args, "bronze_only", False):
-        return 1 if failed else 0
+        _print_refusals(refused, [])
+        return 1 if failed or refused else 0
     from orchestration.runner import run_transform
 
     print(
@@ -136,7 +141,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.validation_summary import summary_lines
 
     print("\n" + "\n".join(summary_lines(home)))
-    return 0 if transform.success else 1
+    _print_refusals(refused, [])
+    return 0 if transform.success and not refused else 1
+
+
+def _print_refusals(refused: dict[date, str], undated: list[tuple[Path, str]]) -> None:
+    """One line per landing folder the run would not load: the exit code is not 0 for them."""
+    for day, why in refused.items():
+        print(f"shopfloor run: error: landing/{day}/ refused: {why}", file=sys.stderr)
+    for entry, why in undated:
+        print(f"shopfloor run: error: landing/{entry.name} not loaded: {why}", file=sys.stderr)
 
 
 def cmd_ui(args: argparse.Namespace) -> int:

@@ -2,7 +2,8 @@
 
 Why: landing folders are named by delivery date in the plant's time zone; one daily partition per
 folder lets a late or corrected delivery be re-run on its own. `end_offset=1` makes today's
-folder a valid partition so the sensor can load it while the day is still being delivered.
+folder a valid partition so the sensor can load it while the day is still being delivered; a
+folder dated later is refused with a reason (`refusal`), never a Dagster error.
 A run covers one partition (sensor, schedule) or a range of them (backfill, `shopfloor run`):
 every bronze step loops over `run_dates`, so a year of history is one run, not 365.
 """
@@ -29,9 +30,25 @@ def partition_key(day: date) -> str:
     return day.isoformat()
 
 
+def refusal(day: date) -> str | None:
+    """Why a delivery folder's date is no partition of the bronze job (None: it is one). A
+    folder dated later than today's partition is refused rather than made a partition: data
+    from a day that has not happened is a sender's mistake or a clock error, and a partition
+    for it would show the schedule and the UI days to come."""
+    if day < date.fromisoformat(FIRST_DELIVERY):
+        return f"dated before the first delivery partition ({FIRST_DELIVERY}); not loaded"
+    last = delivery_partitions.get_last_partition_key()
+    if last is None or day > date.fromisoformat(last):
+        return (
+            f"dated after today ({last} in the plant's time zone, {PLANT_TZ}); not loaded "
+            "until its date has come (rename the folder if its date is wrong)"
+        )
+    return None
+
+
 def is_valid_delivery(day: date) -> bool:
-    """True when the delivery date is inside the partition range (not before the first one)."""
-    return day >= date.fromisoformat(FIRST_DELIVERY)
+    """True when the delivery date is a partition of the bronze job."""
+    return refusal(day) is None
 
 
 def run_dates(context: OpExecutionContext) -> list[date] | None:

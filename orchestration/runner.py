@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from ingestion.landing import delivery_dates
+from ingestion.landing import delivery_dates, undated_entries
 from orchestration.paths import HOME_ENV
 
 # Dagster's console logger would print every step event; the CLI prints one line per partition
@@ -82,6 +82,15 @@ def landed_dates(home: Path, start: date | None, end: date | None) -> list[date]
         for d in delivery_dates(home)
         if (start is None or d >= start) and (end is None or d <= end)
     ]
+
+
+def refused_dates(home: Path, days: list[date]) -> dict[date, str]:
+    """The delivery dates that are no partition of the bronze job, each with the reason."""
+    os.environ[HOME_ENV] = str(home)
+    from orchestration.partitions import refusal
+
+    found = {day: refusal(day) for day in sorted(set(days))}
+    return {day: why for day, why in found.items() if why is not None}
 
 
 Figures = tuple[int, int, int, int, int]  # files, rows loaded, rejected, quarantined, duplicates
@@ -240,14 +249,13 @@ def run_partitions(
     os.environ[HOME_ENV] = str(home)
     from orchestration.definitions import defs
     from orchestration.instance import instance_for
-    from orchestration.partitions import is_valid_delivery
 
-    valid = []
-    for day in sorted(set(days)):
-        if is_valid_delivery(day):
-            valid.append(day)
-        else:
-            echo(f"  {day}  skipped: before the first partition of the bronze job")
+    refused = refused_dates(home, days)
+    for day, why in refused.items():
+        echo(f"  {day}  refused: landing/{day}/ is {why}")
+    for entry, why in undated_entries(home):
+        echo(f"  landing/{entry.name}  quarantined by the stray-file sweep: {why}")
+    valid = [day for day in sorted(set(days)) if day not in refused]
     job = defs.resolve_job_def("bronze_job")
     instance = instance_for(home)
     outcomes = []
