@@ -21,6 +21,7 @@ from pathlib import Path
 BRONZE = "bronze"  # the row sits in bronze.<source>_rejects
 SILVER = "silver"  # the row sits in the silver quarantine (plant-aware rules)
 QUARANTINE = "quarantine"  # the whole file sits in quarantine/ with a manifest entry
+LOADED = "loaded"  # the row loads into bronze.<source>, its oddity kept (in `_extra_columns`)
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Landed:
     path: str  # relative to the home, as landed (landing/<delivery>/<source>/<file>)
     line: int | None  # physical line of the bad row; None for a whole-file case
     reason: str  # a substring of the recorded reason (case-insensitive)
-    where: str  # BRONZE, SILVER or QUARANTINE
+    where: str  # BRONZE, SILVER, QUARANTINE or LOADED
 
 
 @dataclass(frozen=True)
