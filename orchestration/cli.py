@@ -116,7 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     days = [d for d in landed if d not in refused]
     if not days:
         where = home / "landing"
-        print(f"shopfloor run: error: no loadable landing folders under {where} in the requested "
+        print(f"shopfloor run: error: no landing folders under {where} to load in the requested "
               "range (run `shopfloor generate` first)", file=sys.stderr)  # fmt: skip
         _print_refusals(refused, undated_entries(home))
         return 2
