@@ -100,6 +100,15 @@ class FileFailed(Exception):
         self.rel_path, self.error = rel_path, error
 
 
+ERROR_CHARS = 300  # a DuckDB message may quote the whole input line (a 20 MB one too)
+
+
+def _error_text(exc: duckdb.Error) -> str:
+    """The error on one line, cut short: it goes into the manifest and the run's summary."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= ERROR_CHARS else text[:ERROR_CHARS] + " …"
+
+
 def _failure_reason(error: str) -> str:
     return (
         f"the loader failed on this file ({error}); it is set aside so that the rest of its "
@@ -166,7 +175,7 @@ class PartitionLoader:
             lineage = Lineage(f.rel_path, sha, f.delivery, datetime.now(UTC), self.load_id)
             written = write_file(self.con, spec, parsed, lineage)
         except duckdb.Error as exc:  # the transaction is aborted: `run` retries without the file
-            raise FileFailed(f.rel_path, f"{type(exc).__name__}: {exc}") from exc
+            raise FileFailed(f.rel_path, _error_text(exc)) from exc
         self.con.unregister(LINES_VIEW)
         entry = self._entry(
             f, data, sha, REJECTED if parsed.error else LOADED,
