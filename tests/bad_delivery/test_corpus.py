@@ -1,0 +1,139 @@
+"""The bad-delivery corpus end to end: every kind of bad input, landed through the real landing
+path into one clean home, and one `shopfloor run` over it.
+
+For each case the test proves what issue 16 promises: the run publishes the date anyway (exit 0,
+the gate passed, gold built), the run's message names the file (and the line, for a row), the bad
+input sits in bronze rejects, the silver quarantine or quarantine/ with its reason, and row
+accounting holds for every file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import tests.bad_delivery as corpus_package
+from generators.run import generate
+from ingestion.accounting import accounting_breaks
+from ingestion.contracts import SOURCES
+from tests.bad_delivery.case import BRONZE, LOADED, QUARANTINE, SILVER, Case, Landed
+
+START = date(2026, 10, 22)
+DAYS = 2
+SILVER_QUARANTINE = "gold.fct_row_rejects"  # every refused row, bronze and silver, for analysts
+
+
+def _cases() -> list[Case]:
+    """Every CASES list of the package's `cases_*` modules."""
+    cases = []
+    for info in pkgutil.iter_modules(corpus_package.__path__):
+        if info.name.startswith("cases_"):
+            module = importlib.import_module(f"{corpus_package.__name__}.{info.name}")
+            cases += module.CASES
+    return cases
+
+
+CASES = _cases()
+
+
+def _run(home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "--home", str(home), "run"],
+        capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, str, int]:
+    """A clean home with every case landed on the first delivery date, run once."""
+    home = tmp_path_factory.mktemp("bad_delivery")
+    generate(home, START, DAYS, seed=7, chaos_level="none")
+    landed = {case.name: case.apply(home, START) for case in CASES}
+    result = _run(home)
+    return home, landed, result.stdout + result.stderr, result.returncode
+
+
+def _query(home: Path, sql: str, params: list, serving: bool = False) -> list[tuple]:
+    name = "serving.duckdb" if serving else "shopfloor.duckdb"
+    con = duckdb.connect(str(home / "warehouse" / name), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def test_corpus_is_not_empty():
+    assert len(CASES) >= 15, [c.name for c in CASES]
+    assert len({c.name for c in CASES}) == len(CASES), "case names must be unique"
+
+
+def test_the_date_is_published_despite_every_bad_delivery(corpus_run):
+    home, _, output, code = corpus_run
+    assert code == 0, output
+    assert "PASSED" in (home / "reports" / "validation_latest.md").read_text(encoding="utf-8")
+    days = _query(
+        home, "select count(distinct production_date) from gold.kpi_machine_daily", [], True
+    )
+    assert days == [(DAYS,)], output
+
+
+def test_row_accounting_holds_for_every_file(corpus_run):
+    home = corpus_run[0]
+    con = duckdb.connect(str(home / "warehouse" / "shopfloor.duckdb"), read_only=True)
+    try:
+        breaks = [b for s in SOURCES for b in accounting_breaks(con, s)]
+    finally:
+        con.close()
+    assert breaks == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_case_is_refused_with_file_line_and_reason(corpus_run, case: Case):
+    home, landed_by_name, output, _ = corpus_run
+    landed: Landed = landed_by_name[case.name]
+    where = f"{landed.path}:{landed.line}" if landed.line else landed.path
+    if landed.where != LOADED:  # an oddity that loads is no refusal to report
+        assert where in output, f"the run's message does not name {where}"
+    if landed.where == LOADED:
+        source = landed.path.split("/")[2]
+        assert source in SOURCES
+        reasons = _query(
+            home,
+            f"select _extra_columns from bronze.{source} "  # noqa: S608 - a contract source
+            "where _source_file = ? and _row_number = ?",
+            [landed.path, landed.line],
+        )
+    elif landed.where == BRONZE:
+        source = landed.path.split("/")[2]
+        reasons = _query(
+            home,
+            f"select reason from bronze.{source}_rejects "  # noqa: S608 - a contract source
+            "where _source_file = ? and _row_number = ?",
+            [landed.path, landed.line],
+        )
+        assert source in SOURCES
+    elif landed.where == SILVER:
+        reasons = _query(
+            home,
+            f"select reason from {SILVER_QUARANTINE} "  # noqa: S608 - a fixed table name
+            "where source_file = ? and source_row_number = ?",
+            [landed.path, landed.line],
+            serving=True,
+        )
+    else:
+        assert landed.where == QUARANTINE
+        reasons = _query(
+            home,
+            "select error from bronze._files where path = ? and outcome = 'quarantined'",
+            [landed.path],
+        )
+        assert not (home / landed.path).exists(), "a quarantined file must leave landing"
+    assert reasons, f"{where}: not found in {landed.where}"
+    assert any(landed.reason.lower() in (r or "").lower() for (r,) in reasons), reasons
