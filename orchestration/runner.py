@@ -61,14 +61,27 @@ class PartitionOutcome:
     rows_rejected: int
     quarantined: int
     duplicates: int
+    files_rejected: int  # manifest outcome `rejected`: not one row of the file loaded
     checks_passed: int
     checks_total: int
     failures: list[str]
 
+    @property
+    def status(self) -> str:
+        """FAIL when the run failed for the date; WARN when it went on although a whole file was
+        rejected (read from the manifest, whatever the checks said); ok otherwise."""
+        if not self.success:
+            return "FAIL"
+        return "WARN" if self.files_rejected else "ok"
+
     def line(self) -> str:
-        status = "ok  " if self.success else "FAIL"
+        rejected_files = (
+            f"{self.files_rejected} file{'s' if self.files_rejected != 1 else ''} rejected  "
+            if self.files_rejected
+            else ""
+        )
         return (
-            f"  {self.day}  {status} {self.files_new:>3} new files  "
+            f"  {self.day}  {self.status:<4} {self.files_new:>3} new files  {rejected_files}"
             f"{self.rows_loaded:>9,} rows loaded  {self.rows_rejected:>5,} rejected  "
             f"{self.quarantined} quarantined  {self.duplicates} duplicates  "
             f"checks {self.checks_passed}/{self.checks_total}  ({self.seconds:.1f} s)"
@@ -84,12 +97,14 @@ def landed_dates(home: Path, start: date | None, end: date | None) -> list[date]
     ]
 
 
-Figures = tuple[int, int, int, int, int]  # files, rows loaded, rejected, quarantined, duplicates
+# files, rows loaded, rows rejected, files quarantined, duplicates, files wholly rejected
+Figures = tuple[int, int, int, int, int, int]
+NO_FIGURES: Figures = (0, 0, 0, 0, 0, 0)
 
 
 def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, float]]:
     """Per delivery date of one run: its manifest figures and the loaders' seconds."""
-    from ingestion.manifest import DUPLICATE, QUARANTINED
+    from ingestion.manifest import DUPLICATE, QUARANTINED, REJECTED
     from ingestion.warehouse import connect
 
     con = connect(home)
@@ -97,8 +112,9 @@ def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, f
         files = con.execute(
             "SELECT delivery_date, count(*), coalesce(sum(rows_loaded), 0), "
             "coalesce(sum(rows_rejected), 0), count(*) FILTER (outcome = ?), "
-            "count(*) FILTER (outcome = ?) FROM bronze._files WHERE load_id = ? GROUP BY 1",
-            [QUARANTINED, DUPLICATE, run_id],
+            "count(*) FILTER (outcome = ?), count(*) FILTER (outcome = ?) "
+            "FROM bronze._files WHERE load_id = ? GROUP BY 1",
+            [QUARANTINED, DUPLICATE, REJECTED, run_id],
         ).fetchall()
         seconds = con.execute(
             "SELECT delivery_date, sum(epoch(finished_at) - epoch(started_at)) "
@@ -220,7 +236,7 @@ def _run_dates(job, instance, home: Path, days: list[date], echo) -> list[Partit
         outcome = PartitionOutcome(
             day, run_ok and not failures,
             seconds if len(days) == 1 else load_seconds.get(day, 0.0),
-            *figures.get(day, (0, 0, 0, 0, 0)), passed, total, failures,
+            *figures.get(day, NO_FIGURES), passed, total, failures,
         )  # fmt: skip
         echo(outcome.line())
         for failure in failures:
