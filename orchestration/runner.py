@@ -61,7 +61,7 @@ class PartitionOutcome:
     rows_rejected: int
     quarantined: int
     duplicates: int
-    files_rejected: int  # manifest outcome `rejected`: not one row of the file loaded
+    files_rejected: int  # files of the date whose manifest outcome is `rejected` (_rejected_files)
     checks_passed: int
     checks_total: int
     failures: list[str]
@@ -97,14 +97,32 @@ def landed_dates(home: Path, start: date | None, end: date | None) -> list[date]
     ]
 
 
-# files, rows loaded, rows rejected, files quarantined, duplicates, files wholly rejected
+# This run's files, rows loaded, rows rejected, files quarantined and duplicates; then the files of
+# the date wholly rejected (by this run or an earlier one).
 Figures = tuple[int, int, int, int, int, int]
 NO_FIGURES: Figures = (0, 0, 0, 0, 0, 0)
 
 
+def _rejected_files(con, run_id: str) -> dict[date, int]:
+    """Per delivery date the run processed: files whose current manifest entry (the path's
+    latest) is `rejected`, so not one of their rows is in bronze. A re-run that finds nothing
+    new still names them; a later version of the file, or its retraction, ends the count."""
+    from ingestion.manifest import REJECTED
+
+    rows = con.execute(
+        "SELECT delivery_date, count(*) FILTER (outcome = ?) FROM ("
+        "  SELECT delivery_date, path, arg_max(outcome, loaded_at) AS outcome FROM bronze._files"
+        "  WHERE delivery_date IN (SELECT delivery_date FROM bronze._loads WHERE load_id = ?)"
+        "  GROUP BY delivery_date, path"
+        ") GROUP BY 1",
+        [REJECTED, run_id],
+    ).fetchall()
+    return {d: int(n) for d, n in rows}
+
+
 def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, float]]:
     """Per delivery date of one run: its manifest figures and the loaders' seconds."""
-    from ingestion.manifest import DUPLICATE, QUARANTINED, REJECTED
+    from ingestion.manifest import DUPLICATE, QUARANTINED
     from ingestion.warehouse import connect
 
     con = connect(home)
@@ -112,10 +130,10 @@ def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, f
         files = con.execute(
             "SELECT delivery_date, count(*), coalesce(sum(rows_loaded), 0), "
             "coalesce(sum(rows_rejected), 0), count(*) FILTER (outcome = ?), "
-            "count(*) FILTER (outcome = ?), count(*) FILTER (outcome = ?) "
-            "FROM bronze._files WHERE load_id = ? GROUP BY 1",
-            [QUARANTINED, DUPLICATE, REJECTED, run_id],
+            "count(*) FILTER (outcome = ?) FROM bronze._files WHERE load_id = ? GROUP BY 1",
+            [QUARANTINED, DUPLICATE, run_id],
         ).fetchall()
+        rejected = _rejected_files(con, run_id)
         seconds = con.execute(
             "SELECT delivery_date, sum(epoch(finished_at) - epoch(started_at)) "
             "FROM bronze._loads WHERE load_id = ? GROUP BY 1",
@@ -123,7 +141,11 @@ def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, f
         ).fetchall()
     finally:
         con.close()
-    figures = {d: tuple(int(v) for v in rest) for d, *rest in files}
+    this_run = {d: tuple(int(v) for v in rest) for d, *rest in files}
+    figures = {
+        d: (*this_run.get(d, NO_FIGURES[:-1]), rejected.get(d, 0))
+        for d in this_run.keys() | rejected.keys()
+    }
     return figures, {d: float(s) for d, s in seconds}  # type: ignore[return-value]
 
 

@@ -17,7 +17,9 @@ import pytest
 from ground_truth.compare import MetricResult
 from ground_truth.gate import HAS_TRUTH, NO_TRUTH, DateVerdict, GateOutcome, record
 from ground_truth.report import report_paths, write_report
+from ingestion import manifest
 from ingestion.loader import load_partition
+from ingestion.manifest import LOADED, REJECTED, FileEntry
 from ingestion.warehouse import connect
 from orchestration.dbt_project import LOCK_SUFFIX, invocation_target, prune_invocation_targets
 from orchestration.publish import publish, serving_path, temp_copies
@@ -70,6 +72,30 @@ def test_a_wholly_rejected_file_is_named_and_the_date_is_not_ok(tmp_path: Path) 
     assert outcome.status != "ok" and f"{DAY}  ok" not in line, line
     assert f"{DAY}  WARN" in line
     assert f"{DAY}  FAIL" in _outcome(tmp_path, "load-1", success=False).line()
+
+
+def test_a_rerun_still_names_the_rejected_file_until_a_new_version_replaces_it(
+    tmp_path: Path,
+) -> None:
+    _land(tmp_path, "production_batches", "production_batches__2026-10-20.csv",
+          BATCHES_WITHOUT_REQUIRED_COLUMNS)  # fmt: skip
+    _load(tmp_path, "load-1")
+    _load(tmp_path, "load-2")  # nothing new: the date still holds a wholly rejected file
+    rerun = _outcome(tmp_path, "load-2")
+    assert (rerun.files_new, rerun.files_rejected, rerun.status) == (0, 1, "WARN")
+    con = connect(tmp_path)
+    try:  # a corrected version of the file loads later (a new manifest entry for its path)
+        path, size, sha = con.execute(
+            "SELECT path, size_bytes, sha256 FROM bronze._files WHERE outcome = ?", [REJECTED]
+        ).fetchone()
+        entry = FileEntry("load-3", "production_batches", DAY, path, Path(path).name, DAY, size,
+                          sha + "-v2", LOADED, rows_read=2, rows_loaded=2)  # fmt: skip
+        manifest.record(con, entry)
+        con.execute("INSERT INTO bronze._loads VALUES ('load-3', 'production_batches', ?, "
+                    "now(), now(), 1, 1)", [DAY])  # fmt: skip
+    finally:
+        con.close()
+    assert _outcome(tmp_path, "load-3").status == "ok"
 
 
 def test_a_clean_date_is_ok_and_names_no_rejected_file(tmp_path: Path) -> None:
