@@ -3,17 +3,34 @@
 Why: audit tables are for queries; a person deciding whether to trust today's numbers wants one
 page: the verdict, what failed (with expected vs actual), recall per chaos type, and whether a
 date was validated against truth at all.
+
+The verdict is about what was published, not only what was validated: the gate writes the report
+before publish, with the verdict NOT PUBLISHED (or FAILED, which blocks publication); the publish
+step turns it into PASSED only once the new serving copy is in place (mark_published). So a run
+killed between validation and publish leaves a report that says NOT PUBLISHED, never PASSED.
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 from ground_truth.gate import AWAITING, NO_TRUTH, GateOutcome
 
 MAX_FAILURES = 200
+LATEST_NAME = "validation_latest.md"
+VERDICT_PREFIX = "**Verdict: "
+NOT_PUBLISHED = (
+    f"{VERDICT_PREFIX}NOT PUBLISHED** — this run has not published: if this line stays, it "
+    "stopped before publishing (killed, failed, or blocked by another check) and serving.duckdb "
+    "still holds the last published data."
+)
+BLOCKED = (
+    f"{VERDICT_PREFIX}FAILED** — not published: the truth gate blocks publication; "
+    "serving.duckdb still holds the last published data."
+)
 
 
 def _pct(value: float | None) -> str:
@@ -25,7 +42,9 @@ def render(outcome: GateOutcome) -> str:
     lines = [
         f"# Validation report — run {outcome.run_id}",
         "",
-        f"**Verdict: {outcome.status.upper()}** — {outcome.checked:,} truth metrics checked, "
+        NOT_PUBLISHED if outcome.passed else BLOCKED,
+        "",
+        f"Validation: {outcome.status} — {outcome.checked:,} truth metrics checked, "
         f"{outcome.checked - outcome.failed:,} passed, {outcome.failed:,} failed.",
         "",
         "Tolerances: counts and seconds exact; 6-dp ratios ±1e-6; 3-dp values ±1e-3 "
@@ -93,14 +112,42 @@ def render(outcome: GateOutcome) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(home: Path, outcome: GateOutcome) -> Path:
-    """Write the report atomically and point reports/validation_latest.md at it."""
+def report_paths(home: Path, run_id: str) -> tuple[Path, Path]:
+    """The run's own report and reports/validation_latest.md."""
     folder = home / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"validation_{outcome.run_id}.md"
-    text = render(outcome)
-    for target in (path, folder / "validation_latest.md"):
+    return folder / f"validation_{run_id}.md", folder / LATEST_NAME
+
+
+def _write(text: str, targets: tuple[Path, ...]) -> None:
+    for target in targets:
         tmp = target.with_suffix(".md.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, target)
+
+
+def write_report(home: Path, outcome: GateOutcome) -> Path:
+    """Write the report atomically and point reports/validation_latest.md at it."""
+    path, latest = report_paths(home, outcome.run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(render(outcome), (path, latest))
     return path
+
+
+def mark_published(home: Path, run_id: str, published_at: datetime, serving: Path) -> None:
+    """Once the run's serving copy is in place: its report's verdict becomes PASSED, with when
+    and where (also in validation_latest.md when that is still this run's report). A run without
+    a pending report (no gate in it) changes nothing."""
+    path, latest = report_paths(home, run_id)
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    if NOT_PUBLISHED not in text:
+        return
+    verdict = (
+        f"{VERDICT_PREFIX}PASSED** — published {published_at:%Y-%m-%d %H:%M:%S} UTC to {serving} "
+        f"(table meta.publication, run {run_id})."
+    )
+    text = text.replace(NOT_PUBLISHED, verdict, 1)
+    current = latest.read_text(encoding="utf-8") if latest.exists() else ""
+    same_run = current.partition("\n")[0] == text.partition("\n")[0]  # the title names the run
+    _write(text, (path, latest) if same_run else (path,))

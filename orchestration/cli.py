@@ -125,8 +125,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     outcomes = run_partitions(home, landed)
     failed = [o for o in outcomes if not o.success]
-    ok = len(outcomes) - len(failed)
-    print(f"Done in {time.perf_counter() - t0:.1f} s: {ok} partition(s) ok, {len(failed)} failed")
+    ok, warned = (sum(o.status == s for o in outcomes) for s in ("ok", "WARN"))
+    print(f"Done in {time.perf_counter() - t0:.1f} s: {ok} partition(s) ok, "
+          f"{warned} with whole files rejected, {len(failed)} failed")  # fmt: skip
     if not args.quiet:
         _print_accounting(home)
     if failed or getattr(args, "bronze_only", False):

@@ -24,7 +24,12 @@ from orchestration.build_inputs import (
     record_build,
     record_gold_only_build,
 )
-from orchestration.dbt_project import ensure_manifest, keep_partial_parse, shopfloor_dbt
+from orchestration.dbt_project import (
+    ensure_manifest,
+    invocation_target,
+    keep_partial_parse,
+    shopfloor_dbt,
+)
 from orchestration.partitions import delivery_partitions
 from orchestration.plant_asset import plant_table_key
 from orchestration.resources import WarehouseResource
@@ -56,6 +61,21 @@ class ShopfloorTranslator(DagsterDbtTranslator):
 def _build_args(warehouse: WarehouseResource) -> list[str]:
     """`dbt build` with the home's plant facts as vars (macros/plant.sql)."""
     return [*BUILD, *dbt_vars_arg(home_plant(warehouse.home_path))]
+
+
+def _dbt_build(
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    window: RunWindow | None,
+) -> Iterator:
+    """One `dbt build` for the step, in a target folder of its own that replaces the step's
+    previous one (orchestration/dbt_project.py: target/ must not grow with every run)."""
+    with invocation_target(context.op_execution_context.op.name) as target:
+        with window_environment(window):
+            invocation = dbt.cli(_build_args(warehouse), context=context, target_path=target)
+        yield from invocation.stream()
+        keep_partial_parse(invocation.target_path)
 
 
 MANIFEST = ensure_manifest()
@@ -110,10 +130,7 @@ def silver_and_dimensions(
     window = run_window(context.run.tags)
     if not _start_build(context, warehouse, window):
         return
-    with window_environment(window):
-        invocation = dbt.cli(_build_args(warehouse), context=context)
-    yield from invocation.stream()
-    keep_partial_parse(invocation.target_path)
+    yield from _dbt_build(context, dbt, warehouse, window)
 
 
 @dbt_assets(
@@ -138,7 +155,4 @@ def gold_by_production_date(
         record_gold_only_build(con, context.run.run_id, warehouse.home_path)
     finally:
         con.close()
-    with window_environment(window):
-        invocation = dbt.cli(_build_args(warehouse), context=context)
-    yield from invocation.stream()
-    keep_partial_parse(invocation.target_path)
+    yield from _dbt_build(context, dbt, warehouse, window)

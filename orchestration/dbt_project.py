@@ -6,6 +6,17 @@ otherwise importing the definitions costs no dbt start-up at all. Several proces
 definitions at once (pytest workers, the UI's code server and a run): an exclusive file lock makes
 one of them parse while the others wait, and the manifest is parsed into a scratch folder and
 renamed into place, so no process ever reads one that is still being written.
+
+Each dbt invocation of a run writes its artefacts (manifest, compiled SQL, run results, dbt.log;
+≈12 MB) into a folder of its own under target/, as dagster-dbt does by default so that runs never
+overwrite each other's. dagster-dbt never removes those folders and offers no option to (only
+`DbtCliResource.cli(target_path=...)`, to name the folder), so target/ grew ≈15 MB per run.
+invocation_target names the folder and removes, before each invocation, the folders of the same
+step's earlier invocations that are no longer running: target/ keeps the last invocation of each
+step (to read what it compiled) plus any still running. A running invocation holds an exclusive
+lock on `<folder>.lock`, which its process holds until the invocation ends or the process dies,
+so a folder whose lock can be taken is dead; several homes share this target/ (pytest workers, a
+run next to the UI), so age or a single "current" folder could not tell.
 """
 
 from __future__ import annotations
@@ -17,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -24,12 +37,65 @@ from dagster_dbt import DbtProject
 DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 SOURCE_DIRS = ("models", "macros", "seeds", "tests")
 PARTIAL_PARSE = "partial_parse.msgpack"
+LOCK_SUFFIX = ".lock"
 
 shopfloor_dbt = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 # The dbt of this interpreter's environment: `.venv/bin/shopfloor ui` started without the venv on
 # PATH (not through `uv run`) must not fail to find it.
 _VENV_DBT = Path(sys.executable).with_name("dbt")
 DBT_EXECUTABLE = str(_VENV_DBT) if _VENV_DBT.exists() else "dbt"
+
+
+def target_dir() -> Path:
+    """The project's target folder (dbt_project.yml `target-path`), where the manifest lives."""
+    return shopfloor_dbt.manifest_path.parent
+
+
+@contextmanager
+def invocation_target(step: str, root: Path | None = None) -> Iterator[Path]:
+    """A fresh target folder for one dbt invocation of `step`, locked while the block runs;
+    the folders of the step's earlier invocations that no longer run are removed first."""
+    root = root or target_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    prune_invocation_targets(step, root)
+    while True:
+        folder = root / f"{step}-{uuid.uuid4().hex[:12]}"
+        lock_path = folder.with_name(folder.name + LOCK_SUFFIX)
+        lock = lock_path.open("w")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        # A pruner may have taken and deleted the fresh lock file between open and flock:
+        # then this lock guards nothing, and a new name is drawn.
+        if lock_path.exists() and os.stat(lock_path).st_ino == os.fstat(lock.fileno()).st_ino:
+            break
+        lock.close()
+    try:
+        yield folder
+    finally:
+        lock.close()  # releases the lock; the folder stays until the step's next invocation
+
+
+def prune_invocation_targets(step: str, root: Path | None = None) -> list[Path]:
+    """Remove the target folders of `step`'s invocations that are not running: their lock can
+    be taken, or they have none (made before locks were, or by dagster-dbt itself)."""
+    root = root or target_dir()
+    removed = []
+    for folder in sorted(root.glob(f"{step}-*")):
+        unlocked = not folder.with_name(folder.name + LOCK_SUFFIX).exists()
+        if folder.is_dir() and unlocked:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    for lock_path in sorted(root.glob(f"{step}-*{LOCK_SUFFIX}")):
+        folder = lock_path.with_name(lock_path.name.removesuffix(LOCK_SUFFIX))
+        with lock_path.open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a running invocation
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+            lock_path.unlink(missing_ok=True)  # while holding it: see invocation_target
+    return removed
 
 
 def _newest_source_mtime() -> float:

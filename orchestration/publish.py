@@ -4,6 +4,12 @@ Why: analysts and the dashboard must never meet a lock error or half a publicati
 never opens serving.duckdb itself: it builds a new file next to it and renames it into place
 (os.replace is atomic on one file system). A reader that already has the old file open keeps its
 consistent snapshot (the old inode) and sees the new data on its next connect.
+
+A run killed while it writes the new file leaves `.serving.duckdb.<uuid>.tmp` (and its `.wal`)
+behind. The next publish removes every such file before it writes its own: it holds the warehouse
+open for writing, which DuckDB allows one process at a time, and runs are queued one by one in a
+process (the writer pool), so no live run can be writing one. Once the new copy is in place the
+run's validation report says PASSED (ground_truth/report.py: mark_published), never before.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from ground_truth import audit
+from ground_truth.report import mark_published
 
 SERVING_NAME = "serving.duckdb"
 COPIED_SCHEMAS = ("gold", "audit")
@@ -46,6 +53,20 @@ def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def temp_copies(home: Path) -> list[Path]:
+    """Half-written serving copies (and their WAL files) in the warehouse folder."""
+    return sorted(serving_path(home).parent.glob(f".{SERVING_NAME}.*.tmp*"))
+
+
+def remove_dead_temp_copies(home: Path) -> list[Path]:
+    """Remove the temp copies killed runs left; call only while holding the warehouse for
+    writing (publish does), which proves no other run is writing one."""
+    removed = temp_copies(home)
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -61,6 +82,7 @@ def publish(
 ) -> Publication:
     """Copy gold + audit from the open warehouse connection into a new file, then rename it."""
     target = serving_path(home)
+    remove_dead_temp_copies(home)  # `con` holds the warehouse: every temp copy there is dead
     tmp = target.with_name(f".{SERVING_NAME}.{uuid.uuid4().hex}.tmp")
     now = datetime.now(UTC)
     audit.ensure_audit(con)
@@ -106,6 +128,7 @@ def publish(
         os.fsync(handle.fileno())
     os.replace(tmp, target)
     audit.append(con, "publications", [row])
+    mark_published(home, run_id, now, target)
     return Publication(target, now, run_id, sorted(production_dates), tables)
 
 

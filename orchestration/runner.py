@@ -61,14 +61,27 @@ class PartitionOutcome:
     rows_rejected: int
     quarantined: int
     duplicates: int
+    files_rejected: int  # files of the date whose manifest outcome is `rejected` (_rejected_files)
     checks_passed: int
     checks_total: int
     failures: list[str]
 
+    @property
+    def status(self) -> str:
+        """FAIL when the run failed for the date; WARN when it went on although a whole file was
+        rejected (read from the manifest, whatever the checks said); ok otherwise."""
+        if not self.success:
+            return "FAIL"
+        return "WARN" if self.files_rejected else "ok"
+
     def line(self) -> str:
-        status = "ok  " if self.success else "FAIL"
+        rejected_files = (
+            f"{self.files_rejected} file{'s' if self.files_rejected != 1 else ''} rejected  "
+            if self.files_rejected
+            else ""
+        )
         return (
-            f"  {self.day}  {status} {self.files_new:>3} new files  "
+            f"  {self.day}  {self.status:<4} {self.files_new:>3} new files  {rejected_files}"
             f"{self.rows_loaded:>9,} rows loaded  {self.rows_rejected:>5,} rejected  "
             f"{self.quarantined} quarantined  {self.duplicates} duplicates  "
             f"checks {self.checks_passed}/{self.checks_total}  ({self.seconds:.1f} s)"
@@ -93,7 +106,27 @@ def refused_dates(home: Path, days: list[date]) -> dict[date, str]:
     return {day: why for day, why in found.items() if why is not None}
 
 
-Figures = tuple[int, int, int, int, int]  # files, rows loaded, rejected, quarantined, duplicates
+# This run's files, rows loaded, rows rejected, files quarantined and duplicates; then the files of
+# the date wholly rejected (by this run or an earlier one).
+Figures = tuple[int, int, int, int, int, int]
+NO_FIGURES: Figures = (0, 0, 0, 0, 0, 0)
+
+
+def _rejected_files(con, run_id: str) -> dict[date, int]:
+    """Per delivery date the run processed: files whose current manifest entry (the path's
+    latest) is `rejected`, so not one of their rows is in bronze. A re-run that finds nothing
+    new still names them; a later version of the file, or its retraction, ends the count."""
+    from ingestion.manifest import REJECTED
+
+    rows = con.execute(
+        "SELECT delivery_date, count(*) FILTER (outcome = ?) FROM ("
+        "  SELECT delivery_date, path, arg_max(outcome, loaded_at) AS outcome FROM bronze._files"
+        "  WHERE delivery_date IN (SELECT delivery_date FROM bronze._loads WHERE load_id = ?)"
+        "  GROUP BY delivery_date, path"
+        ") GROUP BY 1",
+        [REJECTED, run_id],
+    ).fetchall()
+    return {d: int(n) for d, n in rows}
 
 
 def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, float]]:
@@ -109,6 +142,7 @@ def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, f
             "count(*) FILTER (outcome = ?) FROM bronze._files WHERE load_id = ? GROUP BY 1",
             [QUARANTINED, DUPLICATE, run_id],
         ).fetchall()
+        rejected = _rejected_files(con, run_id)
         seconds = con.execute(
             "SELECT delivery_date, sum(epoch(finished_at) - epoch(started_at)) "
             "FROM bronze._loads WHERE load_id = ? GROUP BY 1",
@@ -116,7 +150,11 @@ def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, f
         ).fetchall()
     finally:
         con.close()
-    figures = {d: tuple(int(v) for v in rest) for d, *rest in files}
+    this_run = {d: tuple(int(v) for v in rest) for d, *rest in files}
+    figures = {
+        d: (*this_run.get(d, NO_FIGURES[:-1]), rejected.get(d, 0))
+        for d in this_run.keys() | rejected.keys()
+    }
     return figures, {d: float(s) for d, s in seconds}  # type: ignore[return-value]
 
 
@@ -229,7 +267,7 @@ def _run_dates(job, instance, home: Path, days: list[date], echo) -> list[Partit
         outcome = PartitionOutcome(
             day, run_ok and not failures,
             seconds if len(days) == 1 else load_seconds.get(day, 0.0),
-            *figures.get(day, (0, 0, 0, 0, 0)), passed, total, failures,
+            *figures.get(day, NO_FIGURES), passed, total, failures,
         )  # fmt: skip
         echo(outcome.line())
         for failure in failures:

@@ -92,5 +92,10 @@ def summary_lines(home: Path) -> list[str]:
         )
     else:
         where = f"previous copy kept at {serving}" if serving.exists() else "no serving copy yet"
-        lines.append(f"NOT published: the gate blocked this run; {where}")
+        why = (
+            "the gate blocked this run"
+            if failed
+            else "this run stopped before publishing (killed, failed, or blocked by another check)"
+        )
+        lines.append(f"NOT published: {why}; {where}")
     return lines

@@ -1,5 +1,8 @@
--- One row per production date (the date spine of the star schema) from the first to the last date seen in batches or the asset
--- registry, with its UTC bounds (the plant's day start to the next day's, e.g. 06:00 to 06:00 local; 23, 24 or 25 h long).
+-- One row per production date (the date spine of the star schema) from the first to the last date the plant produced on, with
+-- its UTC bounds (the plant's day start to the next day's, e.g. 06:00 to 06:00 local; 23, 24 or 25 h long). A date counts
+-- when a batch or an asset-registry export carries it and the row's delivery could hold it: rows land on their production
+-- date or up to lookback_days later (data contract §3.4). So one stray row dated 2029 (or 1999) in today's delivery does
+-- not stretch the spine, and dim_date / dim_shift with it, over years the plant never produced in.
 with
 
 batches as (
@@ -11,13 +14,27 @@ machine_exports as (
 ),
 
 seen_dates as (
-    select production_date as date_day from batches
+    select
+        production_date as date_day,
+        delivery_date
+    from batches
     union all
-    select export_date as date_day from machine_exports
+    select
+        export_date as date_day,
+        delivery_date
+    from machine_exports
+),
+
+plausible_dates as (
+    select date_day from seen_dates
+    where date_day between delivery_date - {{ var('lookback_days') | int }} and delivery_date
 ),
 
 bounds as (
-    select min(date_day) as first_date, max(date_day) as last_date from seen_dates
+    select
+        min(date_day) as first_date,
+        max(date_day) as last_date
+    from plausible_dates
 ),
 
 day_start as (
