@@ -2,7 +2,9 @@
 -- model could not resolve a plant key (machine, product, station, ...) but gave no quarantine
 -- verdict (a check missing from its quarantine_verdict list: staging would then carry a null key),
 -- or a row with a verdict that is missing from int_source_rows_quarantined (a base model missing
--- from its union). Each failing row names the source, file and line.
+-- from its union). Each failing row names the source, file and line. Dagster reports it as a
+-- check of the quarantine (meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'int_source_rows_quarantined'}}}) }}
 {%- set base_models = [
     ('production_batches', 'base_mes__production_batches', ['machine_id', 'product_id']),
     ('qc_checks', 'base_mes__qc_checks', ['machine_id', 'product_id']),

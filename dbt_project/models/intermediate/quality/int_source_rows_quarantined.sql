@@ -16,14 +16,6 @@
 ] %}
 with
 
-{% for source_name, base_model in base_models -%}
-{{ source_name }} as (
-    select * from {{ ref(base_model) }}
-    where rejected_reason is not null
-),
-
-{% endfor -%}
-
 unioned as (
     {%- for source_name, base_model in base_models %}
         select
@@ -35,7 +27,8 @@ unioned as (
             rejected_field as field,
             rejected_value as value,
             rejected_reason as reason
-        from {{ source_name }}
+        from {{ ref(base_model) }}
+        where rejected_reason is not null
         {%- if not loop.last %}
             union all
         {%- endif %}

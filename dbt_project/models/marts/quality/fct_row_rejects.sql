@@ -4,12 +4,7 @@
 -- with its file, line, field, value and reason, and the stage that refused it.
 {#- stg_bronze__rejects gains `field` and `value` with the bronze row rules (issue 16); until a
     build has them, they read as null. -#}
-{%- set bronze_columns = [] -%}
-{%- if execute -%}
-    {%- for column in adapter.get_columns_in_relation(ref('stg_bronze__rejects')) -%}
-        {%- do bronze_columns.append(column.name | lower) -%}
-    {%- endfor -%}
-{%- endif %}
+{%- set bronze_columns = relation_column_names(ref('stg_bronze__rejects')) %}
 with
 
 bronze_rejects as (
