@@ -119,6 +119,14 @@ CASES: list[Case] = [
         "station",
     ),
     _csv_case(
+        "unknown_conveyor_request",
+        "conveyor_requests",
+        "request_id",
+        "conveyor_id",
+        "CONV-99",
+        "conveyor",
+    ),
+    _csv_case(
         "unknown_station_equipment",
         "equipment_records",
         "record_id",
