@@ -166,9 +166,9 @@ def test_the_plant_facts_shape_the_compiled_sql(tmp_path):
     parsed = compile_("int_machine_log_events_parsed", "--vars", plant_vars)
     assert parsed.returncode == 0, parsed.stdout[-3000:]
     assert "Produktion laeuft" in parsed.stdout
-    batches = compile_("stg_mes__production_batches", "--vars", plant_vars)
+    batches = compile_("base_mes__production_batches", "--vars", plant_vars)
     assert batches.returncode == 0, batches.stdout[-3000:]
     assert "America/Chicago" in batches.stdout and "'NIGHT'" in batches.stdout
     assert "Europe/Berlin" not in batches.stdout and "'EARLY'" not in batches.stdout
-    missing = compile_("stg_mes__production_batches")
+    missing = compile_("base_mes__production_batches")
     assert missing.returncode != 0 and "plant_timezone" in missing.stdout

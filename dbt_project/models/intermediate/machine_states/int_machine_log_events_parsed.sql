@@ -2,7 +2,8 @@
 -- One row per machine-log line, parsed by the rule table in var `log_rules` (dbt_project.yml):
 -- the first rule (in list order) whose level and pattern match the message gives the event type,
 -- the state the machine enters (null: no state change), the dispenser phase and the detail.
--- Lines no rule matches (heartbeats, anything unexpected) are kept with event_type 'unmatched'.
+-- Lines no rule matches (the DEBUG heartbeats) are kept with event_type 'unmatched'; a line above
+-- DEBUG that no rule matches is quarantined before staging (base_machine_logs__log_lines).
 {#- sqlfluff's templater renders var() as text: lint against a placeholder rule then. -#}
 {%- set log_rules = var('log_rules') if var('log_rules') is not string
     else [{'name': 'lint', 'pattern': '^$', 'event_type': 'LINT'}] %}

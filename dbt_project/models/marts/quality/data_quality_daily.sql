@@ -13,7 +13,8 @@
 -- state timeline does not cover the scheduled shift (a log not delivered, a gap), those whose
 -- planned downtime differs from the calendar's breaks (an extra planned stop, a break worked
 -- through) and machine-days with production outside the scheduled shifts. They never block a
--- publication: the KPIs use the timeline as logged.
+-- publication: the KPIs use the timeline as logged. And the silver quarantine's rows
+-- (rows_quarantined): rows the plant cannot resolve, left out of silver and gold.
 with
 
 batches as (
@@ -54,6 +55,18 @@ files as (
 
 rejects as (
     select * from {{ ref('stg_bronze__rejects') }}
+),
+
+quarantined as (
+    select * from {{ ref('int_source_rows_quarantined') }}
+),
+
+file_dates as (
+    -- one production date per loaded path (a re-delivered version keeps its path)
+    select file_path, any_value(file_production_date) as file_production_date
+    from files
+    where outcome = 'loaded'
+    group by file_path
 ),
 
 counter_events as (
@@ -274,6 +287,19 @@ findings as (
         count(*) as items_found,
         'rejected at load with file, line and reason (bronze rejects)' as action_taken
     from rejects inner join files on rejects.source_file = files.file_path and files.outcome = 'loaded'
+    group by all
+    union all
+    select
+        -- a row without a readable time of its own counts on its file's production date
+        coalesce(quarantined.production_date, file_dates.file_production_date) as production_date,
+        quarantined.source_name,
+        'rows_quarantined' as chaos_type,
+        count(*) as items_found,
+        'quarantined in silver (machine, product, station, scanner or conveyor the plant does not '
+        || 'know, or a log line no rule matches): left out of silver and gold, listed with file, '
+        || 'line, field, value and reason in fct_row_rejects' as action_taken
+    from quarantined
+    left join file_dates on quarantined.source_file = file_dates.file_path
     group by all
     union all
     select

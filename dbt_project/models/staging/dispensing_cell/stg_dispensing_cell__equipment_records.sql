@@ -1,49 +1,30 @@
--- One row per controller step record with its 6-bit status word (controller clock).
+-- One row per controller step record of a station the plant knows (controller clock):
+-- quarantined rows left out (int_source_rows_quarantined), the first copy of each id kept.
 with
 
-source as (
-    select * from {{ source('dispensing_cell', 'equipment_records') }}
-    where {{ delivered_in_run_window('_delivery_date') }}
-),
-
-machine_aliases as (
-    select * from {{ ref('stg_plant__machine_spellings') }}
-),
-
-renamed as (
-    select
-        trim(record_id) as record_id,
-        trim(controller_id) as controller_id,
-        trim(station_id) as station_id,
-        try_cast(status_word as integer) as status_word,
-        {{ to_utc('recorded_at') }} as recorded_at,
-        {{ timestamp_form('recorded_at') }} as timestamp_form,
-        trim(operator_id) as operator_id,
-        _source_file as source_file,
-        _row_number as source_row_number,
-        _delivery_date as delivery_date
-    from source
+base_records as (
+    select * from {{ ref('base_dispensing_cell__equipment_records') }}
 ),
 
 final as (
     select
-        renamed.record_id,
-        renamed.controller_id,
-        renamed.station_id,
-        machine_aliases.machine_id,
-        renamed.status_word,
-        renamed.recorded_at,
-        {{ production_date('renamed.recorded_at') }} as production_date,
-        renamed.operator_id,
-        renamed.timestamp_form,
-        renamed.delivery_date,
-        renamed.source_file,
-        renamed.source_row_number
-    from renamed
-    left join machine_aliases on machine_aliases.alias_key = {{ alias_key('renamed.station_id') }}
+        record_id,
+        controller_id,
+        station_id,
+        machine_id,
+        status_word,
+        recorded_at,
+        production_date,
+        operator_id,
+        timestamp_form,
+        delivery_date,
+        source_file,
+        source_row_number
+    from base_records
+    where rejected_reason is null
     qualify row_number() over (
-        partition by renamed.record_id
-        order by renamed.delivery_date, renamed.source_file, renamed.source_row_number
+        partition by record_id
+        order by delivery_date, source_file, source_row_number
     ) = 1
 )
 

@@ -1,46 +1,15 @@
--- One row per batch: names resolved, times in UTC, the first delivered copy of each batch id kept.
+-- One row per batch the plant knows: quarantined rows left out (int_source_rows_quarantined),
+-- the first delivered copy of each batch id kept.
 with
 
-source as (
-    select * from {{ source('mes', 'production_batches') }}
-    where {{ delivered_in_run_window('_delivery_date') }}
-),
-
-machine_aliases as (
-    select * from {{ ref('stg_plant__machine_spellings') }}
-),
-
-product_aliases as (
-    select * from {{ ref('stg_plant__product_spellings') }}
-),
-
-renamed as (
-    select
-        trim(batch_id) as batch_id,
-        machine_id as machine_raw,
-        product as product_raw,
-        trim(operator_id) as operator_id,
-        {{ to_utc('start_time') }} as started_at,
-        {{ to_utc('end_time') }} as ended_at,
-        {{ timestamp_form('start_time') }} as timestamp_form,
-        try_cast(units_produced as integer) as units_produced,
-        try_cast(units_defective as integer) as units_defective,
-        try_cast(energy_kwh as decimal(14, 3)) as energy_kwh,
-        nullif(trim(shift_code), '') as shift_code_reported,
-        _source_file as source_file,
-        _row_number as source_row_number,
-        _delivery_date as delivery_date
-    from source
+base_batches as (
+    select * from {{ ref('base_mes__production_batches') }}
 ),
 
 resolved as (
-    select
-        renamed.*,
-        machine_aliases.machine_id,
-        product_aliases.product_id
-    from renamed
-    left join machine_aliases on machine_aliases.alias_key = {{ alias_key('renamed.machine_raw') }}
-    left join product_aliases on product_aliases.alias_key = {{ alias_key('renamed.product_raw') }}
+    select * exclude (rejected_field, rejected_value, rejected_reason)
+    from base_batches
+    where rejected_reason is null
 ),
 
 deduplicated as (
@@ -61,8 +30,8 @@ final as (
         operator_id,
         started_at,
         ended_at,
-        {{ production_date('started_at') }} as production_date,
-        {{ shift_code('started_at') }} as shift_code,
+        production_date,
+        shift_code,
         units_produced,
         units_defective,
         energy_kwh,

@@ -1,52 +1,31 @@
--- One row per OPC-UA node read: machine and node name split from the node id, value typed.
+-- One row per OPC-UA node read of a machine the plant knows: quarantined reads left out
+-- (int_source_rows_quarantined), the first copy of each node and poll kept.
 with
 
-source as (
-    select * from {{ source('plc', 'controller_snapshots') }}
-    where {{ delivered_in_run_window('_delivery_date') }}
-),
-
-machine_aliases as (
-    select * from {{ ref('stg_plant__machine_spellings') }}
-),
-
-renamed as (
-    select
-        trim(endpoint) as endpoint,
-        {{ to_utc('server_timestamp') }} as polled_at,
-        trim(node_id) as node_id,
-        regexp_extract(node_id, ';s=(.+)[.]([A-Za-z]+)$', 1) as machine_raw,
-        regexp_extract(node_id, ';s=(.+)[.]([A-Za-z]+)$', 2) as node_name,
-        try_cast(value as bigint) as value,
-        trim(data_type) as data_type,
-        {{ to_utc('source_timestamp') }} as source_ts,
-        trim(status_code) as status_code,
-        _source_file as source_file,
-        _row_number as source_row_number,
-        _delivery_date as delivery_date
-    from source
+base_reads as (
+    select * from {{ ref('base_plc__node_reads') }}
 ),
 
 final as (
     select
-        machine_aliases.machine_id,
-        renamed.node_name,
-        renamed.node_id,
-        renamed.polled_at,
-        renamed.source_ts,
-        renamed.value,
-        renamed.data_type,
-        renamed.status_code,
-        renamed.status_code = 'Good' as is_good,
-        renamed.endpoint,
-        renamed.delivery_date,
-        renamed.source_file,
-        renamed.source_row_number
-    from renamed
-    left join machine_aliases on machine_aliases.alias_key = {{ alias_key('renamed.machine_raw') }}
+        machine_id,
+        node_name,
+        node_id,
+        polled_at,
+        source_ts,
+        value,
+        data_type,
+        status_code,
+        is_good,
+        endpoint,
+        delivery_date,
+        source_file,
+        source_row_number
+    from base_reads
+    where rejected_reason is null
     qualify row_number() over (
-        partition by renamed.node_id, renamed.polled_at
-        order by renamed.delivery_date, renamed.source_file, renamed.source_row_number
+        partition by node_id, polled_at
+        order by delivery_date, source_file, source_row_number
     ) = 1
 )
 
