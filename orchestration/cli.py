@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from orchestration.paths import shopfloor_home
@@ -122,6 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     print(f"Loading {len(days)} delivery date(s) {days[0]} .. {days[-1]} into bronze "
           "(Dagster job bronze_job, in-process)")  # fmt: skip
+    since = datetime.now(UTC)
     t0 = time.perf_counter()
     outcomes = run_partitions(home, landed)
     failed = [o for o in outcomes if not o.success]
@@ -131,6 +132,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         _print_accounting(home)
     if failed or getattr(args, "bronze_only", False):
+        _print_refused_input(home, since)
         _print_refusals(refused, [])
         return 1 if failed or refused else 0
     from orchestration.runner import run_transform
@@ -142,8 +144,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.validation_summary import summary_lines
 
     print("\n" + "\n".join(summary_lines(home)))
+    _print_refused_input(home, since)
     _print_refusals(refused, [])
     return 0 if transform.success and not refused else 1
+
+
+def _print_refused_input(home: Path, since: datetime) -> None:
+    """The files and rows of this run's deliveries that did not reach gold, by file and line."""
+    from orchestration.refused import refused_lines
+
+    lines = refused_lines(home, since)
+    if lines:
+        print("\n" + "\n".join(lines))
 
 
 def _print_refusals(refused: dict[date, str], undated: list[tuple[Path, str]]) -> None:
