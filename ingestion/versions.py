@@ -168,11 +168,16 @@ def diff_rows(
     return RowDiff(int(changed), int(added), int(removed))
 
 
-def describe(path: str, version: int, supersedes: int, diff: RowDiff) -> str:
-    """`<path>: version 2 replaced version 1 (1 row changed)`: the run summary's line."""
+def change(version: int, supersedes: int, diff: RowDiff) -> str:
+    """`version 2 replaced version 1 (1 row changed)`."""
     parts = [f"{diff.changed} row{'s' * (diff.changed != 1)} changed"]
     parts += [f"{n} {word}" for n, word in ((diff.added, "added"), (diff.removed, "removed")) if n]
-    return f"{path}: version {version} replaced version {supersedes} ({', '.join(parts)})"
+    return f"version {version} replaced version {supersedes} ({', '.join(parts)})"
+
+
+def describe(path: str, version: int, supersedes: int, diff: RowDiff) -> str:
+    """`<path>: version 2 replaced version 1 (1 row changed)`: the run summary's line."""
+    return f"{path}: {change(version, supersedes, diff)}"
 
 
 def replacements(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> list[str]:
@@ -184,3 +189,31 @@ def replacements(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> list[st
         [load_ids],
     ).fetchall()
     return [describe(p, v, s, RowDiff(c or 0, a or 0, r or 0)) for p, v, s, c, a, r in rows]
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a file, for `shopfloor landing history PATH`."""
+
+    version: int
+    outcome: str
+    loaded_at: object
+    sha256: str
+    rows_read: int
+    change: str
+
+
+def versions_of(con: duckdb.DuckDBPyConnection, path: str) -> list[Version]:
+    """Every version of the file at `path`, oldest first, with what each changed."""
+    rows = con.execute(
+        "SELECT version, outcome, loaded_at, sha256, rows_read, supersedes, rows_changed, "
+        "rows_added, rows_removed FROM bronze._files "
+        "WHERE path = ? AND version IS NOT NULL ORDER BY version",
+        [path],
+    ).fetchall()
+    out = []
+    for v, outcome, at, sha, read, sup, changed, added, removed in rows:
+        diff = RowDiff(changed or 0, added or 0, removed or 0)
+        what = "first delivery" if sup is None else change(v, sup, diff)
+        out.append(Version(v, outcome, at, sha, read, what))
+    return out
