@@ -162,13 +162,10 @@ class PartitionLoader:
         diff = versions.diff_rows(self.con, spec, entry.path, entry.delivery_date,
                                   prior.sha256, entry.sha256)  # fmt: skip
         entry.supersedes = prior.version
-        entry.rows_changed, entry.rows_added, entry.rows_removed = (
-            diff.changed, diff.added, diff.removed
-        )
+        entry.rows_changed, entry.rows_added = diff.changed, diff.added
+        entry.rows_removed = diff.removed
 
-    def _reinstate(
-        self, f: LandedFile, data: bytes, sha: str, prior: versions.Prior
-    ) -> FileEntry:
+    def _reinstate(self, f: LandedFile, data: bytes, sha: str, prior: versions.Prior) -> FileEntry:
         """Bytes of an earlier version of this path are back: they become the next version,
         reading that version's rows (in bronze already) instead of loading them twice."""
         entry = self._entry(f, data, sha, REINSTATED,

@@ -314,8 +314,9 @@ def cmd_landing_history(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if path and not delivered:
-        print(f"shopfloor landing history: error: {path}: no delivered file with this path in "
-              "bronze (paths look like landing/<date>/<source>/<file>)", file=sys.stderr)  # fmt: skip
+        print(f"shopfloor landing history: error: {path}: no delivered file with this path "
+              "in bronze (paths look like landing/<date>/<source>/<file>)",
+              file=sys.stderr)  # fmt: skip
         return 2
     if delivered:
         print(f"Versions of {path}:")
@@ -328,8 +329,10 @@ def cmd_landing_history(args: argparse.Namespace) -> int:
     if not trail:
         print("  (none)")
     for a in trail:
-        print(f"  {a.acted_at:%Y-%m-%d %H:%M:%S}  {a.action:<8} {a.who:<12} v{a.version:<3} "
-              f"{a.sha256[:12]}  {a.path}" + (f"  reason: {a.reason}" if a.reason else ""))
+        print(
+            f"  {a.acted_at:%Y-%m-%d %H:%M:%S}  {a.action:<8} {a.who:<12} v{a.version:<3} "
+            f"{a.sha256[:12]}  {a.path}" + (f"  reason: {a.reason}" if a.reason else "")
+        )
     return 0
 
 
