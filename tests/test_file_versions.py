@@ -7,10 +7,14 @@ retract hides every version until restored (ingestion/versions.py, ingestion/ret
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from generators.run import generate
@@ -179,3 +183,103 @@ def test_cli_refuses_an_unknown_path(home: Path, capsys: pytest.CaptureFixture[s
     assert REL in out
     assert main(["--home", str(home), "landing", "history"]) == 0
     assert "retract" in capsys.readouterr().out
+
+
+# --- one pipeline, module-scoped: a wrong value corrected by a new version, a retract, a restore
+#
+# The truth gate compares gold with the generator's truth and refuses to publish when they
+# differ. So version 1 carries the wrong value (the gate refuses it, gold in the warehouse shows
+# it), version 2 is the true file (published); a retract takes true rows out (the gate refuses,
+# gold in the warehouse lacks them, the serving copy keeps the last good publication) and the
+# restore brings them back (published again).
+
+
+def _run(home: Path, *args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["--home", str(home), "run", "--quiet", *args])
+    return code, out.getvalue()
+
+
+def _gold(db: Path, batch_id: str) -> tuple[int, int | None]:
+    """(batches of the file in gold, the batch's defective units) in one database file."""
+    if not db.exists():
+        return -1, None
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        n = con.execute("SELECT count(*) FROM gold.fct_production_batch WHERE source_file = ?",
+                        [REL]).fetchall()[0][0]  # fmt: skip
+        value = con.execute("SELECT units_defective_reported FROM gold.fct_production_batch "
+                            "WHERE batch_id = ?", [batch_id]).fetchall()  # fmt: skip
+    finally:
+        con.close()
+    return n, value[0][0] if value else None
+
+
+@dataclass
+class Step:
+    code: int
+    out: str
+    warehouse: tuple[int, int | None]
+    serving: tuple[int, int | None]
+
+
+@pytest.fixture(scope="module")
+def restated(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Step], str, int]:
+    home = tmp_path_factory.mktemp("versions_pipeline")
+    generate(home, START, 2, seed=7, chaos_level="none")
+    path = home / REL
+    true_bytes = path.read_bytes()
+    header, first = path.read_text(encoding="utf-8").splitlines()[:2]
+    row = dict(zip(header.split(","), first.split(","), strict=True))
+    true_value = int(row["units_defective"])
+    _rewrite(path, 1, "units_defective", str(true_value + 1))  # version 1: one value wrong
+    steps: dict[str, Step] = {}
+
+    def step(name: str, *args: str) -> None:
+        code, out = _run(home, *args)
+        warehouse = home / "warehouse"
+        steps[name] = Step(code, out, _gold(warehouse / "shopfloor.duckdb", row["batch_id"]),
+                           _gold(warehouse / "serving.duckdb", row["batch_id"]))  # fmt: skip
+
+    step("v1")
+    path.write_bytes(true_bytes)  # version 2: the correction
+    step("v2")
+    later = str(date.fromordinal(START.toordinal() + 1))  # the run's own window: day 2 only
+    assert main(["--home", str(home), "landing", "retract", REL, "--reason", "test"]) == 0
+    step("retract", "--start", later)
+    assert main(["--home", str(home), "landing", "restore", REL]) == 0
+    step("restore", "--start", later)
+    return steps, row["batch_id"], true_value
+
+
+def test_a_wrong_first_version_is_built_but_refused_by_the_gate(restated) -> None:
+    steps, _, true_value = restated
+    v1 = steps["v1"]
+    assert v1.code == 1 and v1.warehouse[1] == true_value + 1 and v1.serving == (-1, None)
+
+
+def test_version_2_publishes_the_corrected_value(restated) -> None:
+    steps, _, true_value = restated
+    v2 = steps["v2"]
+    assert f"{REL}: version 2 replaced version 1 (1 row changed)" in v2.out
+    assert v2.code == 0, v2.out[-3000:]
+    assert v2.serving[1] == true_value and v2.warehouse == v2.serving
+    assert v2.serving[0] == steps["v1"].warehouse[0] > 0  # no batch counted twice
+
+
+def test_a_retract_rebuilds_the_dates_the_file_fed(restated) -> None:
+    steps = restated[0]
+    gone = steps["retract"]
+    assert "window widened" in gone.out and f"{REL} (retract)" in gone.out
+    assert gone.warehouse == (0, None)  # rebuilt without the file, older than the run's window
+    assert gone.code == 1  # the truth gate: the day lost true batches
+    assert gone.serving == steps["v2"].serving  # the last good publication stays served
+
+
+def test_a_restore_brings_the_rows_back_and_publishes(restated) -> None:
+    steps = restated[0]
+    back = steps["restore"]
+    assert f"{REL} (restore)" in back.out
+    assert back.code == 0, back.out[-3000:]
+    assert back.warehouse == back.serving == steps["v2"].serving
