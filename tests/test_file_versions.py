@@ -11,7 +11,7 @@ import contextlib
 import io
 import shutil
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -24,6 +24,7 @@ from ingestion.loader import load_partition
 from ingestion.retract import LandingError, history, restore, retract
 from ingestion.versions import current_view
 from ingestion.warehouse import connect
+from orchestration.build_inputs import bronze_fingerprint, restatements
 from orchestration.cli import main
 
 START = date(2026, 10, 22)
@@ -169,6 +170,32 @@ def test_new_bytes_after_a_retract_are_a_new_active_version(home: Path) -> None:
     _load(home)
     values = _current_values(home, "units_defective")
     assert values and "994" in values.values()
+
+
+def test_new_versions_and_retracts_stay_restated_until_a_later_publication(home: Path) -> None:
+    _load(home)
+    _rewrite(home / REL, 1, "units_defective", "995")
+    _load(home)
+    con = connect(home)
+    try:
+        assert [(r.delivery, r.path, r.what) for r in restatements(con)] == [
+            (START, REL, "version 2")]  # fmt: skip
+        before = bronze_fingerprint(con)
+        retract(con, REL, user="tester")
+        assert bronze_fingerprint(con) != before  # a retract is new input for the build
+        assert {r.what for r in restatements(con)} == {"version 2", "retract"}
+        later = datetime.now(UTC) + timedelta(seconds=1)
+        # a publication of another date clears nothing; one of this date, built later, does
+        for run_id, day in (("other", START + timedelta(days=1)), ("this", START)):
+            con.execute("insert into audit.build_inputs values (?, ?, 'fp')", [run_id, later])
+            con.execute(
+                "insert into audit.publications (published_at, run_id, production_dates, "
+                "validation_status) values (?, ?, ?, 'passed')",
+                [later, run_id, [day]],
+            )
+            assert bool(restatements(con)) == (run_id == "other")
+    finally:
+        con.close()
 
 
 def test_cli_refuses_an_unknown_path(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
