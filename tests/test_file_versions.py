@@ -215,10 +215,12 @@ def test_cli_refuses_an_unknown_path(home: Path, capsys: pytest.CaptureFixture[s
 # --- one pipeline, module-scoped: a wrong value corrected by a new version, a retract, a restore
 #
 # The truth gate compares gold with the generator's truth and refuses to publish when they
-# differ. So version 1 carries the wrong value (the gate refuses it, gold in the warehouse shows
-# it), version 2 is the true file (published); a retract takes true rows out (the gate refuses,
-# gold in the warehouse lacks them, the serving copy keeps the last good publication) and the
-# restore brings them back (published again).
+# differ, so the true file is the last word: version 1 carries a wrong `units_defective` (the
+# MES's reported figure: the gate derives quality from the QC checks, so this one publishes, as
+# delivered), version 2 is the true file and replaces it. A retract takes true rows out: the run
+# rebuilds the file's date although it is outside the run's own window, gold in the warehouse
+# loses the rows and the gate refuses to publish (the serving copy keeps the last good
+# publication); the restore brings them back and publishes again.
 
 
 def _run(home: Path, *args: str) -> tuple[int, str]:
@@ -280,10 +282,11 @@ def restated(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Step],
     return steps, row["batch_id"], true_value
 
 
-def test_a_wrong_first_version_is_built_but_refused_by_the_gate(restated) -> None:
+def test_a_first_version_publishes_its_value_as_delivered(restated) -> None:
     steps, _, true_value = restated
     v1 = steps["v1"]
-    assert v1.code == 1 and v1.warehouse[1] == true_value + 1 and v1.serving == (-1, None)
+    assert v1.code == 0, v1.out[-3000:]
+    assert v1.serving[1] == true_value + 1 and v1.warehouse == v1.serving
 
 
 def test_version_2_publishes_the_corrected_value(restated) -> None:
@@ -292,7 +295,7 @@ def test_version_2_publishes_the_corrected_value(restated) -> None:
     assert f"{REL}: version 2 replaced version 1 (1 row changed)" in v2.out
     assert v2.code == 0, v2.out[-3000:]
     assert v2.serving[1] == true_value and v2.warehouse == v2.serving
-    assert v2.serving[0] == steps["v1"].warehouse[0] > 0  # no batch counted twice
+    assert v2.serving[0] == steps["v1"].serving[0] > 0  # no batch counted twice
 
 
 def test_a_retract_rebuilds_the_dates_the_file_fed(restated) -> None:
