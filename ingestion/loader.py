@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingestion import manifest
+from ingestion import manifest, versions
 from ingestion.compressed import compressed_reason
 from ingestion.contracts import Format, SourceSpec, source
 from ingestion.insert import Lineage, write_file
@@ -31,7 +31,7 @@ from ingestion.landing import (
     undated_files,
 )
 from ingestion.lines import LINES_VIEW, Parsed, Unreadable, split_lines
-from ingestion.manifest import DUPLICATE, LOADED, QUARANTINED, REJECTED, FileEntry
+from ingestion.manifest import DUPLICATE, LOADED, QUARANTINED, REINSTATED, REJECTED, FileEntry
 from ingestion.parse_csv import parse_csv
 from ingestion.parse_json import parse_jsonl, parse_snapshots
 from ingestion.parse_log import parse_log
@@ -147,8 +147,11 @@ class PartitionLoader:
             raise RuntimeError(f"{f.rel_path}: cannot read file: {exc.strerror}") from exc
         sha = sha256_of(data)
         processed, original = manifest.lookup(self.con, f.rel_path, sha)
+        prior = versions.prior(self.con, f.rel_path)  # other bytes here before: a new version
         if processed:
-            return None
+            if prior is None or prior.sha256 == sha or sha not in prior.shas:
+                return None  # a re-run (or a retracted file left in landing): nothing new
+            return self._reinstate(f, data, sha, prior)
         compressed = compressed_reason(data)  # what the bytes are says more than the name
         if compressed or f.problem or f.source is None:
             reason = compressed or f.problem or "file outside any source folder"
@@ -187,6 +190,30 @@ class PartitionLoader:
         )  # fmt: skip
         if entry.rows_read != entry.rows_loaded + entry.rows_rejected:
             raise AssertionError(f"{f.rel_path}: row accounting broken ({entry})")
+        self._version(entry, spec, prior)
+        manifest.record(self.con, entry)
+        return entry
+
+    def _version(self, entry: FileEntry, spec: SourceSpec, prior: versions.Prior | None) -> None:
+        """Number a file that was read: version 1, or the next one, with its rows compared to
+        the version it replaces (both versions' rows are in bronze until the commit)."""
+        entry.version = prior.version + 1 if prior else 1
+        if prior is None:
+            return
+        diff = versions.diff_rows(self.con, spec, entry.path, entry.delivery_date,
+                                  prior.sha256, entry.sha256)  # fmt: skip
+        entry.supersedes = prior.version
+        entry.rows_changed, entry.rows_added = diff.changed, diff.added
+        entry.rows_removed = diff.removed
+
+    def _reinstate(self, f: LandedFile, data: bytes, sha: str, prior: versions.Prior) -> FileEntry:
+        """Bytes of an earlier version of this path are back: they become the next version,
+        reading that version's rows (in bronze already) instead of loading them twice."""
+        entry = self._entry(f, data, sha, REINSTATED,
+                            error=f"same bytes as an earlier version of {f.rel_path}; "
+                            "its rows are read again")  # fmt: skip
+        assert f.source is not None  # only a source's file has versions
+        self._version(entry, source(f.source), prior)
         manifest.record(self.con, entry)
         return entry
 

@@ -12,6 +12,9 @@ from datetime import UTC, date, datetime
 import duckdb
 
 LOADED, REJECTED, QUARANTINED, DUPLICATE = "loaded", "rejected", "quarantined", "duplicate"
+# a path re-delivered with the bytes of one of its earlier versions: that version's rows (still
+# in bronze) are read again; nothing is loaded twice, so accounting stays with the first entry
+REINSTATED = "reinstated"
 ZERO_BYTE_SHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
@@ -38,6 +41,11 @@ class FileEntry:
     renamed_columns: list[str] = field(default_factory=list)
     error: str | None = None
     quarantine_path: str | None = None
+    version: int | None = None  # ingestion/versions.py: 1, 2, ... per path (loaded, rejected)
+    supersedes: int | None = None
+    rows_changed: int | None = None
+    rows_added: int | None = None
+    rows_removed: int | None = None
 
 
 COLUMNS = tuple(FileEntry.__dataclass_fields__)

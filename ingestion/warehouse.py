@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.contracts import LINEAGE_COLUMNS, SOURCES, SourceSpec
+from ingestion.versions import ACTIONS_TABLE, VERSION_COLUMNS, current_view, ensure_versions
 
 DB_RELATIVE = Path("warehouse") / "shopfloor.duckdb"
 CHECKPOINT_WAL = "256MB"
@@ -97,10 +98,17 @@ def _rejects_ddl(spec: SourceSpec) -> str:
 def _probe_sql() -> str:
     """A query that binds only when every declared bronze table and column exists."""
     lineage = [c for c, _ in LINEAGE_COLUMNS]
-    tables = {"bronze._files": ["load_id"], "bronze._loads": ["load_id"]}
+    tables = {
+        "bronze._files": ["load_id", *(c for c, _ in VERSION_COLUMNS)],
+        "bronze._loads": ["load_id"],
+        ACTIONS_TABLE: ["path"],
+    }
     for spec in SOURCES.values():
         tables[spec.table] = [*spec.columns, "_extra_columns", *lineage]
         tables[spec.rejects_table] = [*lineage, "reason", "raw_line", "raw_bytes"]
+    for spec in SOURCES.values():  # a view made before a column was added is stale
+        for table in (spec.table, spec.rejects_table):
+            tables[current_view(table)] = tables[table]
     return " UNION ALL ".join(
         f"SELECT count(*) FROM (SELECT {', '.join(cols)} FROM {table} WHERE false)"  # noqa: S608
         for table, cols in tables.items()
@@ -135,4 +143,5 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(_rejects_ddl(spec))
         for column in spec.columns:  # a column declared after the table was created
             con.execute(f"ALTER TABLE {spec.table} ADD COLUMN IF NOT EXISTS {column} VARCHAR")
+    ensure_versions(con)  # last: its views read the tables as they are now
     _ENSURED.add(con)

@@ -23,6 +23,7 @@ import duckdb
 
 from ground_truth import audit
 from ground_truth.truth import truth_fingerprint
+from ingestion.versions import ACTIONS_TABLE
 from orchestration.dbt_project import DBT_DIR, SOURCE_DIRS
 from plants.home import home_plant_path
 
@@ -72,12 +73,56 @@ def code_fingerprint() -> str:
 
 
 def bronze_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """md5 over every row of the bronze manifest: any file loaded (or refused) changes it."""
+    """md5 over every row of the bronze manifest and of the retract/restore trail: any file
+    loaded (or refused), any new version, retract or restore changes it."""
     row = con.execute(
         "select count(*), md5(coalesce(string_agg(concat_ws('|', load_id, path, sha256, outcome, "
         "rows_loaded, rows_rejected), ',' order by load_id, path), '')) from bronze._files"
     ).fetchone()
-    return f"{row[0]}:{row[1]}"
+    acts = con.execute(
+        f"select count(*), md5(coalesce(string_agg(concat_ws('|', acted_at, action, path, "  # noqa: S608
+        f"version), ',' order by acted_at, path), '')) from {ACTIONS_TABLE}"
+    ).fetchone()
+    return f"{row[0]}:{row[1]}:{acts[0]}:{acts[1]}"
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """A file whose rows downstream reads changed (a new version, a retract or a restore) and
+    whose delivery date no publication has rebuilt since."""
+
+    delivery: date
+    path: str
+    what: str  # "version 2", "retract", "restore"
+
+
+def restatements(con: duckdb.DuckDBPyConnection) -> list[Restatement]:
+    """Restated files not yet republished: the run must rebuild their delivery dates (whose
+    window reaches back lookback_days, over every production date their rows can feed) even
+    when they are outside its own. Cleared only by a publication whose build started after the
+    change and whose dates include the file's delivery date: a build refused by the gate keeps
+    it pending."""
+    audit.ensure_audit(con)
+    rows = con.execute(
+        f"""
+        with files as (select distinct path, delivery_date from bronze._files),
+        events as (
+            select delivery_date, path, 'version ' || version as what, loaded_at as at
+            from bronze._files where supersedes is not null
+            union all
+            select f.delivery_date, a.path, a.action, a.acted_at
+            from {ACTIONS_TABLE} as a inner join files as f on f.path = a.path
+        )
+        select distinct e.delivery_date, e.path, e.what from events as e
+        where not exists (
+            select 1 from audit.publications as p
+            inner join audit.build_inputs as b on p.run_id = b.run_id
+            where b.started_at > e.at and list_contains(p.production_dates, e.delivery_date)
+        )
+        order by 1, 2, 3
+        """  # noqa: S608 - a constant table name
+    ).fetchall()
+    return [Restatement(*row) for row in rows]
 
 
 def plant_fingerprint(home: Path) -> str:

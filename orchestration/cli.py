@@ -283,6 +283,86 @@ def cmd_plant_vars(args: argparse.Namespace) -> int:
     return 0
 
 
+def _landing_action(args: argparse.Namespace, act) -> int:
+    """Run retract or restore on one delivered file; a mistake is one line on stderr and 2."""
+    from ingestion.retract import LandingError, landing_path
+    from ingestion.warehouse import connect, db_path
+
+    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    prog = f"shopfloor landing {args.landing_command}"
+    if not db_path(home).exists():
+        print(f"{prog}: error: {args.path}: no warehouse in {home} (nothing delivered yet)",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    con = connect(home)
+    try:
+        action = act(con, landing_path(home, args.path), reason=args.reason)
+    except LandingError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    done = "retracted: no version of it is read" if action.action == "retract" else (
+        f"restored: version {action.version} is read again")  # fmt: skip
+    print(f"{action.path} {done}; the next `shopfloor run` rebuilds and republishes the dates "
+          f"it fed (audit: shopfloor landing history {action.path})")  # fmt: skip
+    return 0
+
+
+def cmd_landing_retract(args: argparse.Namespace) -> int:
+    """Take a delivered file (every version) out of what silver and gold read."""
+    from ingestion.retract import retract
+
+    return _landing_action(args, retract)
+
+
+def cmd_landing_restore(args: argparse.Namespace) -> int:
+    """Make the current version of a retracted file read again."""
+    from ingestion.retract import restore
+
+    return _landing_action(args, restore)
+
+
+def cmd_landing_history(args: argparse.Namespace) -> int:
+    """The audit trail of retract and restore, and the versions of one file when named."""
+    from ingestion.retract import history, landing_path
+    from ingestion.versions import versions_of
+    from ingestion.warehouse import connect, db_path
+
+    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    if not db_path(home).exists():
+        print(f"shopfloor landing history: error: no warehouse in {home}", file=sys.stderr)
+        return 2
+    path = landing_path(home, args.path) if args.path else None
+    con = connect(home)
+    try:
+        delivered = versions_of(con, path) if path else []
+        trail = history(con, path)
+    finally:
+        con.close()
+    if path and not delivered:
+        print(f"shopfloor landing history: error: {path}: no delivered file with this path "
+              "in bronze (paths look like landing/<date>/<source>/<file>)",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if delivered:
+        print(f"Versions of {path}:")
+        print(f"  {'version':>7}  {'outcome':<11}{'loaded at (UTC)':<21}{'sha256':<14}{'rows':>8}"
+              "  change")  # fmt: skip
+        for v in delivered:
+            print(f"  {v.version:>7}  {v.outcome:<11}{v.loaded_at:%Y-%m-%d %H:%M:%S}  "
+                  f"{v.sha256[:12]:<14}{v.rows_read:>8,}  {v.change}")  # fmt: skip
+    print("Retract / restore audit trail" + (f" of {path}:" if path else ":"))
+    if not trail:
+        print("  (none)")
+    for a in trail:
+        print(
+            f"  {a.acted_at:%Y-%m-%d %H:%M:%S}  {a.action:<8} {a.who:<12} v{a.version:<3} "
+            f"{a.sha256[:12]}  {a.path}" + (f"  reason: {a.reason}" if a.reason else "")
+        )
+    return 0
+
+
 class _OneLineParser(argparse.ArgumentParser):
     """Argument errors as one line (no usage dump): scripts and humans both read it at a glance."""
 
@@ -341,6 +421,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="generate 14 days and load them into bronze")
     demo.set_defaults(func=cmd_demo)
+
+    landing = sub.add_parser("landing", help="retract or restore a delivered file; its history")
+    landing_sub = landing.add_subparsers(
+        dest="landing_command", metavar="{retract,restore,history}", required=True
+    )
+    retract = landing_sub.add_parser(
+        "retract", help="take a delivered file (every version) out of silver and gold"
+    )
+    retract.add_argument("path", metavar="PATH", help="landing/<date>/<source>/<file>")
+    retract.add_argument("--reason", help="why, for the audit trail")
+    retract.set_defaults(func=cmd_landing_retract)
+    restore = landing_sub.add_parser("restore", help="make a retracted file's current version read")
+    restore.add_argument("path", metavar="PATH", help="landing/<date>/<source>/<file>")
+    restore.add_argument("--reason", help="why, for the audit trail")
+    restore.set_defaults(func=cmd_landing_restore)
+    hist = landing_sub.add_parser("history", help="the audit trail; a file's versions with PATH")
+    hist.add_argument("path", metavar="PATH", nargs="?", help="landing/<date>/<source>/<file>")
+    hist.set_defaults(func=cmd_landing_history)
 
     plant = sub.add_parser("plant", help="work with plant files")
     plant_sub = plant.add_subparsers(dest="plant_command", metavar="{check,vars}", required=True)

@@ -158,6 +158,18 @@ def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, f
     return figures, {d: float(s) for d, s in seconds}  # type: ignore[return-value]
 
 
+def _replaced(home: Path, run_id: str) -> list[str]:
+    """`<file>: version 2 replaced version 1 (1 row changed)` per file version the run loaded."""
+    from ingestion.versions import replacements
+    from ingestion.warehouse import connect
+
+    con = connect(home)
+    try:
+        return replacements(con, [run_id])
+    finally:
+        con.close()
+
+
 def _named_dates(evaluation, key: str) -> set[str] | None:
     """The dates a range-level check result names in its metadata (None: it names none)."""
     value = evaluation.metadata.get(key)
@@ -273,6 +285,8 @@ def _run_dates(job, instance, home: Path, days: list[date], echo) -> list[Partit
         for failure in failures:
             echo(f"      {failure}")
         outcomes.append(outcome)
+    for line in _replaced(home, result.run_id):
+        echo(f"  {line}")
     if len(days) > 1:
         echo(f"  {days[0]} .. {days[-1]}  run finished in {seconds:.1f} s "
              "(per-date seconds above: the loaders' share)")  # fmt: skip
@@ -332,14 +346,42 @@ def _built_nothing(result) -> bool:
     return FIRST_BUILD_STEP in succeeded and not _built(result)
 
 
+def _with_restated(
+    home: Path, first: date, last: date, echo: Callable[[str], None]
+) -> tuple[date, date]:
+    """The window widened to the delivery dates of files restated since their last publication
+    (a new version, a retract, a restore), which may be older than the run's own dates."""
+    from ingestion.warehouse import connect
+    from orchestration.build_inputs import restatements
+    from orchestration.partitions import is_valid_delivery
+
+    con = connect(home)
+    try:
+        pending = [r for r in restatements(con) if is_valid_delivery(r.delivery)]
+    finally:
+        con.close()
+    if not pending:
+        return first, last
+    days = [r.delivery for r in pending]
+    wider = min(first, *days), max(last, *days)
+    for r in pending:
+        echo(f"  restated since its last publication: {r.path} ({r.what})")
+    if wider != (first, last):
+        echo(f"  window widened from {first} .. {last} to {wider[0]} .. {wider[1]} to rebuild "
+             "the dates restated files fed")  # fmt: skip
+    return wider
+
+
 def run_transform(
     home: Path, first: date, last: date, echo: Callable[[str], None] = print, force: bool = False
 ) -> TransformOutcome:
-    """One run of silver and gold for the production-date range [first, last], in this process.
+    """One run of silver and gold for the production-date range [first, last], in this process,
+    widened to the dates of restated files not yet republished (build_inputs.restatements).
 
     When nothing has changed since a published build of these dates (same bronze files, truth
     and code) the run builds nothing and says so; `force` rebuilds anyway."""
     os.environ[HOME_ENV] = str(home)
+    first, last = _with_restated(home, first, last, echo)
     from dagster import AssetCheckSeverity
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,

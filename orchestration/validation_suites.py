@@ -16,6 +16,8 @@ from typing import Any
 
 import duckdb
 
+from ingestion.versions import current_view
+
 CRITICAL, WARNING = "critical", "warning"
 INT_TYPES = ["int8", "int16", "int32", "int64", "Int8", "Int16", "Int32", "Int64"]
 
@@ -190,7 +192,8 @@ def _silver_sensors(_: dict[str, Any]) -> list[Exp]:
 
 def _bronze_query(table: str, columns: str) -> str:
     """The rows of a delivery-date range (one partition: first = last)."""
-    return f"select {columns} from bronze.{table} where _delivery_date between ? and ?"  # noqa: S608
+    view = current_view(f"bronze.{table}")  # current file versions: what silver reads
+    return f"select {columns} from {view} where _delivery_date between ? and ?"  # noqa: S608
 
 
 def bronze_rows_by_date(
@@ -199,7 +202,7 @@ def bronze_rows_by_date(
     """How many rows a bronze suite would read per delivery date in [first, last]."""
     assert suite.layer == "bronze" and suite.partitioned
     rows = con.execute(
-        f"select _delivery_date, count(*) from bronze.{suite.table} "  # noqa: S608 - SUITES names
+        f"select _delivery_date, count(*) from {current_view(f'bronze.{suite.table}')} "  # noqa: S608
         "where _delivery_date between ? and ? group by 1",
         [first, last],
     ).fetchall()

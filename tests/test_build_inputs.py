@@ -10,6 +10,7 @@ import pytest
 
 from ground_truth import audit
 from ground_truth.truth import truth_fingerprint
+from ingestion.versions import ACTIONS_DDL
 from ingestion.warehouse import MANIFEST_DDL
 from orchestration.build_inputs import (
     bronze_fingerprint,
@@ -30,6 +31,7 @@ def con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("create schema bronze")
     con.execute(MANIFEST_DDL)
+    con.execute(ACTIONS_DDL)
     audit.ensure_audit(con)
     yield con
     con.close()

@@ -106,7 +106,7 @@ def test_case_is_refused_with_file_line_and_reason(corpus_run, case: Case):
         assert source in SOURCES
         reasons = _query(
             home,
-            f"select _extra_columns from bronze.{source} "  # noqa: S608 - a contract source
+            f"select _extra_columns from bronze.{source} "
             "where _source_file = ? and _row_number = ?",
             [landed.path, landed.line],
         )
@@ -114,7 +114,7 @@ def test_case_is_refused_with_file_line_and_reason(corpus_run, case: Case):
         source = landed.path.split("/")[2]
         reasons = _query(
             home,
-            f"select reason from bronze.{source}_rejects "  # noqa: S608 - a contract source
+            f"select reason from bronze.{source}_rejects "
             "where _source_file = ? and _row_number = ?",
             [landed.path, landed.line],
         )
@@ -122,7 +122,7 @@ def test_case_is_refused_with_file_line_and_reason(corpus_run, case: Case):
     elif landed.where == SILVER:
         reasons = _query(
             home,
-            f"select reason from {SILVER_QUARANTINE} "  # noqa: S608 - a fixed table name
+            f"select reason from {SILVER_QUARANTINE} "
             "where source_file = ? and source_row_number = ?",
             [landed.path, landed.line],
             serving=True,
