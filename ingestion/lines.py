@@ -17,22 +17,44 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ingestion.contracts import CONTROL_CHARS_RE, MAX_LINE_BYTES, RAW_PREFIX_CHARS
+from ingestion.rules import NO_VIOLATION
+
 LINES_VIEW = "_lines"  # registered Arrow table: line_no BIGINT, raw BLOB, next_raw BLOB
-SCREENED = "_screened"  # temp table: line_no, raw, txt, format columns, reason (NULL = good)
+# temp table: line_no, raw, txt, format columns, reason (NULL = good), and for a broken value
+# rule the field and value it names (NULL for line-level reasons)
+SCREENED = "_screened"
 
 REASON_UTF8 = "invalid UTF-8 bytes"
 REASON_BLANK = "blank line"
 REASON_TRUNCATED = "truncated row: partial write, repeated in full on the next line"
+# What a reject keeps of its raw line, as text and as bytes: a line over the length limit keeps
+# only its start (the landing file keeps it whole), so one runaway line cannot bloat the tables.
+_HEAD = f"raw[1:{4 * RAW_PREFIX_CHARS}]"  # enough bytes for RAW_PREFIX_CHARS characters
+_LONG = f"octet_length(raw) > {MAX_LINE_BYTES}"
+RAW_LINE = (
+    f"CASE WHEN {_LONG} THEN left(coalesce(try(decode({_HEAD})), CAST({_HEAD} AS VARCHAR)), "
+    f"{RAW_PREFIX_CHARS}) || '…' ELSE coalesce(try(decode(raw)), CAST(raw AS VARCHAR)) END"
+)
+RAW_BYTES = f"CASE WHEN {_LONG} THEN {_HEAD} ELSE raw END"
 
 # The common reasons, in order; the format adds its own WHEN branches after them. A CASE only
 # evaluates a branch on the rows no earlier branch took, and `AND` inside a branch short-cuts:
 # `trim` (which copies the string) only runs on lines that do not start with a visible ASCII
-# character, and the next line is only decoded when it is longer than this one.
+# character, and the next line is only decoded when it is longer than this one. A line over the
+# length limit has no text (`txt` NULL), so no later stage parses it.
 COMMON_CASE = f"""
+    WHEN {_LONG} THEN printf(
+        'line too long: %d bytes, the limit is %d bytes (the reject keeps its first %d characters)',
+        octet_length(raw), {MAX_LINE_BYTES}, {RAW_PREFIX_CHARS})
     WHEN txt IS NULL THEN '{REASON_UTF8}'
     WHEN NOT regexp_matches(txt, '^[!-~]') AND trim(txt) = '' THEN '{REASON_BLANK}'
     WHEN octet_length(next_raw) > octet_length(raw) AND starts_with(try(decode(next_raw)), txt)
         THEN '{REASON_TRUNCATED}'
+    WHEN regexp_matches(txt, '{CONTROL_CHARS_RE}') THEN printf(
+        'control character U+%04X at column %d',
+        unicode(regexp_extract(txt, '{CONTROL_CHARS_RE}')),
+        strpos(txt, regexp_extract(txt, '{CONTROL_CHARS_RE}')))
 """
 
 
@@ -84,6 +106,7 @@ def screen(
     params: list | None = None,
     stages: Sequence[str] = (),
     stage_params: list | None = None,
+    violation: tuple[str, list] = (NO_VIOLATION, []),
 ) -> None:
     """Fill the temp table `_screened` with each line of `_lines` from `first_line` on and its
     reject reason.
@@ -92,19 +115,33 @@ def screen(
     bound from `params`). Each of `stages` adds computed columns (e.g. parsed CSV fields, JSON
     types and keys; `?` bound from `stage_params`) in its own step, so a later stage, the
     branches and the payload query read a column instead of parsing the line again.
+    `violation` (from `rules.violation_sql`, over the stages' columns) is the first value rule
+    a row breaks; it is the reason of a line no line-level or format branch rejected, and names
+    its field and value.
     """
     # fixed SQL fragments only: every value is bound
-    first = f"SELECT line_no, raw, next_raw, try(decode(raw)) AS txt FROM {LINES_VIEW}"  # noqa: S608
+    first = (
+        f"SELECT line_no, raw, next_raw, CASE WHEN octet_length(raw) <= {MAX_LINE_BYTES} "  # noqa: S608
+        f"THEN try(decode(raw)) END AS txt FROM {LINES_VIEW}"
+    )
     ctes = [f"s0 AS ({first} WHERE line_no >= ?)"]
     ctes += [f"s{i} AS (SELECT * {stage} FROM s{i - 1})" for i, stage in enumerate(stages, 1)]  # noqa: S608
+    rule_sql, rule_params = violation
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {SCREENED} AS
-        WITH {", ".join(ctes)}
-        SELECT * EXCLUDE (next_raw), CASE {COMMON_CASE} {format_case} END AS reason
-        FROM s{len(stages)}
+        WITH {", ".join(ctes)},
+        judged AS (
+            SELECT *, CASE {COMMON_CASE} {format_case} END AS _line_reason,
+                   CASE WHEN _line_reason IS NULL THEN {rule_sql} END AS _violation
+            FROM s{len(stages)}
+        )
+        SELECT * EXCLUDE (next_raw, _line_reason, _violation),
+               coalesce(_line_reason, _violation.reason) AS reason,
+               _violation.field AS field, _violation.value AS value
+        FROM judged
         """,  # noqa: S608 - identifiers and SQL fragments are fixed, values are bound
-        [first_line, *(stage_params or []), *(params or [])],
+        [first_line, *(stage_params or []), *(params or []), *rule_params],
     )
 
 

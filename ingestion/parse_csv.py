@@ -8,12 +8,14 @@ RFC 4180 regular expression keeps one record per line, vectorised, with exact li
 from __future__ import annotations
 
 import csv
+from datetime import date
 
 import duckdb
 import pyarrow as pa
 
 from ingestion.contracts import SourceSpec
 from ingestion.lines import SCREENED, Parsed, Unreadable, screen
+from ingestion.rules import violation_sql
 
 # One field followed by a comma: a quoted field (quotes doubled inside) or an unquoted one.
 FIELD_RE = r'("(?:[^"]|"")*"|[^,"]*),'
@@ -67,8 +69,11 @@ def _read_header(lines: pa.Table) -> str:
     return header
 
 
-def parse_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table) -> Parsed:
-    """Screen and split a CSV file; rows keep their physical line numbers."""
+def parse_csv(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table, name_date: date | None = None
+) -> Parsed:
+    """Screen and split a CSV file; rows keep their physical line numbers. The value rules'
+    plausible window is that of `name_date`, the production date the file is named for."""
     header = _read_header(lines)
     hmap = HeaderMap(spec, header)
     parsed = Parsed(lines.num_rows - 1, 2, header=header, added_columns=sorted(hmap.extra),
@@ -78,6 +83,11 @@ def parse_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table)
         return parsed
     con.execute(UNQUOTE_MACRO)
     n_fields = len(hmap.names)
+    # the ruled columns' values, unquoted once per line for the rules (a column the header
+    # lacks is NULL: only an optional one can be missing)
+    ruled = list(spec.rules)
+    value_list = ", ".join("_unq(fields[?])" if c in hmap.positions else "NULL" for c in ruled)
+    value_params = [hmap.positions[c] for c in ruled if c in hmap.positions]
     # Every row takes the layout of the header of the file it arrives in (data contract §6),
     # so any other field count is a reject, never a guess. A line without a quote character
     # splits on commas exactly as the RFC 4180 expression would, at a fraction of the cost.
@@ -92,7 +102,12 @@ def parse_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table)
         params=[n_fields, n_fields],
         stages=[f""", CASE WHEN contains(txt, '"')
             THEN regexp_extract_all(txt || ',', '{FIELD_RE}', 1)
-            ELSE string_split(txt, ',') END AS fields"""],
+            ELSE string_split(txt, ',') END AS fields""",
+            f", CAST([{value_list}] AS VARCHAR[]) AS _vals"],
+        stage_params=value_params,
+        violation=violation_sql(
+            spec, {c: f"_vals[{i}]" for i, c in enumerate(ruled, start=1)}, name_date
+        ),
     )  # fmt: skip
     select, params = [], []
     for column in spec.columns:

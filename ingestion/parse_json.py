@@ -10,12 +10,14 @@ and the payload takes every value of a line in one more parse.
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import duckdb
 import pyarrow as pa
 
 from ingestion.contracts import SNAPSHOT_LINE_KEYS, SNAPSHOT_NODE_KEYS, SourceSpec
 from ingestion.lines import SCREENED, Parsed, screen
+from ingestion.rules import violation_sql
 
 UNPARSEABLE = "WHEN keys IS NULL THEN 'unparseable JSON (line cut short or not JSON)'"
 NOT_OBJECT = "WHEN {type} <> 'OBJECT' THEN 'JSON value is not an object'"
@@ -31,14 +33,23 @@ def _path(key: str) -> str:
     return f'$."{key}"'
 
 
-def parse_jsonl(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table) -> Parsed:
-    """One bronze row per JSON object line; unknown keys are kept in `_extra_columns`."""
+def parse_jsonl(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table, name_date: date | None = None
+) -> Parsed:
+    """One bronze row per JSON object line; unknown keys are kept in `_extra_columns`. Every
+    known value is extracted once (`v`), for the value rules and the payload alike."""
     required, known = list(spec.required), list(spec.columns)
     screen(
         con, 1,
         format_case=UNPARSEABLE + NO_KEYS_NOT_OBJECT + MISSING,
         params=[required, required],
-        stages=[", CASE WHEN json_valid(txt) THEN json_keys(txt) END AS keys"],
+        stages=[", CASE WHEN json_valid(txt) THEN json_keys(txt) END AS keys",
+                ", CASE WHEN keys IS NOT NULL "
+                "THEN json_extract_string(txt, ?::VARCHAR[]) END AS v"],
+        stage_params=[[_path(c) for c in known]],
+        violation=violation_sql(
+            spec, {c: f"v[{known.index(c) + 1}]" for c in spec.rules}, name_date
+        ),
     )  # fmt: skip
     extras = "list_filter(keys, lambda k: NOT list_contains(?::VARCHAR[], k))"
     payload = ", ".join(f"v[{i}] AS {c}" for i, c in enumerate(spec.columns, start=1))
@@ -48,16 +59,14 @@ def parse_jsonl(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Tabl
                 list_transform({extras}, lambda k: {{'key': k,
                     'value': json_extract(txt, '$."' || k || '"')}}))) AS VARCHAR)
             END AS _extra_columns
-        FROM (SELECT line_no, txt, keys, json_extract_string(txt, ?::VARCHAR[]) AS v
-              FROM {SCREENED} WHERE reason IS NULL)
+        FROM (SELECT line_no, txt, keys, v FROM {SCREENED} WHERE reason IS NULL)
     """  # noqa: S608 - column names come from the contract whitelist
     (added,) = con.execute(
         f"SELECT list_sort(list_distinct(flatten(list({extras})))) FROM {SCREENED} "  # noqa: S608
         "WHERE reason IS NULL",
         [known],
     ).fetchall()[0]
-    return Parsed(lines.num_rows, 1, sql, [known, known, [_path(c) for c in known]],
-                  added_columns=added or [])  # fmt: skip
+    return Parsed(lines.num_rows, 1, sql, [known, known], added_columns=added or [])
 
 
 def _snapshot_structure() -> str:
@@ -67,13 +76,16 @@ def _snapshot_structure() -> str:
     return json.dumps(line)
 
 
-def parse_snapshots(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table) -> Parsed:
+def parse_snapshots(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table, name_date: date | None = None
+) -> Parsed:
     """Flatten each snapshot line to one row per node read; a bad node rejects its whole line.
 
     One parse shapes every line (`json_transform`, values as the text `json_extract_string`
     would give); a line whose required fields all came out non-null passes as is. Only the
     others (a missing or null field, a broken line) are parsed again to name the exact reason;
-    a field present as JSON null still passes, as it always did."""
+    a field present as JSON null passes the shape checks and is then named by the value rules
+    (a required value missing), like a bad value in a line's fields or in any node read."""
     line_keys = ["server_timestamp", "nodes"]
     node_keys = ["node_id", "source_timestamp", "status_code"]
     assert set(line_keys) <= set(SNAPSHOT_LINE_KEYS) and set(node_keys) <= set(SNAPSHOT_NODE_KEYS)
@@ -85,6 +97,23 @@ def parse_snapshots(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.
             f"THEN 'a node read lacks required field {key}'"
         )
         params.append(key)
+    line_rules = violation_sql(
+        spec,
+        {c: f"s.{c}" for c in SNAPSHOT_LINE_KEYS if c in spec.rules},
+        name_date,
+        columns=SNAPSHOT_LINE_KEYS,
+    )
+    node_rules = violation_sql(
+        spec,
+        {c: f"n.{c}" for c in SNAPSHOT_NODE_KEYS if c in spec.rules},
+        name_date,
+        columns=SNAPSHOT_NODE_KEYS,
+    )
+    rules = (
+        f"coalesce({line_rules[0]}, list_filter(list_transform(s.nodes, lambda n: "
+        f"{node_rules[0]}), lambda x: x IS NOT NULL)[1])",
+        [*line_rules[1], *node_rules[1]],
+    )
     # s = the line shaped as text values; types = [type of the line, type of its `nodes`];
     # node_keys = the keys of each node read (the last two only for lines that need them)
     screen(
@@ -110,6 +139,7 @@ def parse_snapshots(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.
             """,
         ],
         stage_params=[_snapshot_structure()],
+        violation=rules,
     )  # fmt: skip
     sql = f"""
         WITH flat AS (
