@@ -48,8 +48,8 @@ def _check(
         branches.append(f"WHEN NOT ({instant} >= ? AND {instant} < ?) THEN {found}")
         params += [
             low, high, column, f'{column}: "',
-            f'" is outside the plausible window {low:%Y-%m-%d} to {high:%Y-%m-%d} (UTC) '
-            f"for a file of production date {name_date}",
+            f'" is outside the plausible window {low:%Y-%m-%d %H:%M} to {high:%Y-%m-%d %H:%M} '
+            f"UTC for a file of production date {name_date}",
         ]  # fmt: skip
     return f"CASE {' '.join(branches)} END", params
 
