@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingestion.contracts import CONTROL_CHARS_RE, MAX_LINE_BYTES, RAW_PREFIX_CHARS
-from ingestion.rules import NO_VIOLATION
+from ingestion.rules import NO_RULES, RuleSql
 
 LINES_VIEW = "_lines"  # registered Arrow table: line_no BIGINT, raw BLOB, next_raw BLOB
 # temp table: line_no, raw, txt, format columns, reason (NULL = good), and for a broken value
@@ -28,6 +28,7 @@ SCREENED = "_screened"
 REASON_UTF8 = "invalid UTF-8 bytes"
 REASON_BLANK = "blank line"
 REASON_TRUNCATED = "truncated row: partial write, repeated in full on the next line"
+REASON_RULE = "breaks a value rule"  # never seen: the detail names the rule (a safety net)
 # What a reject keeps of its raw line, as text and as bytes: a line over the length limit keeps
 # only its start (the landing file keeps it whole), so one runaway line cannot bloat the tables.
 _HEAD = f"raw[1:{4 * RAW_PREFIX_CHARS}]"  # enough bytes for RAW_PREFIX_CHARS characters
@@ -106,7 +107,7 @@ def screen(
     params: list | None = None,
     stages: Sequence[str] = (),
     stage_params: list | None = None,
-    violation: tuple[str, list] = (NO_VIOLATION, []),
+    rules: RuleSql = NO_RULES,
 ) -> None:
     """Fill the temp table `_screened` with each line of `_lines` from `first_line` on and its
     reject reason.
@@ -115,9 +116,9 @@ def screen(
     bound from `params`). Each of `stages` adds computed columns (e.g. parsed CSV fields, JSON
     types and keys; `?` bound from `stage_params`) in its own step, so a later stage, the
     branches and the payload query read a column instead of parsing the line again.
-    `violation` (from `rules.violation_sql`, over the stages' columns) is the first value rule
-    a row breaks; it is the reason of a line no line-level or format branch rejected, and names
-    its field and value.
+    `rules` (from `rules.rule_sql`, over the stages' columns) are the value rules: a line no
+    line-level or format branch rejected but that breaks one is rejected with the first rule it
+    breaks as reason, naming its field and value (found in a second pass, only when needed).
     """
     # fixed SQL fragments only: every value is bound
     first = (
@@ -126,23 +127,30 @@ def screen(
     )
     ctes = [f"s0 AS ({first} WHERE line_no >= ?)"]
     ctes += [f"s{i} AS (SELECT * {stage} FROM s{i - 1})" for i, stage in enumerate(stages, 1)]  # noqa: S608
-    rule_sql, rule_params = violation
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {SCREENED} AS
         WITH {", ".join(ctes)},
-        judged AS (
-            SELECT *, CASE {COMMON_CASE} {format_case} END AS _line_reason,
-                   CASE WHEN _line_reason IS NULL THEN {rule_sql} END AS _violation
-            FROM s{len(stages)}
-        )
-        SELECT * EXCLUDE (next_raw, _line_reason, _violation),
-               coalesce(_line_reason, _violation.reason) AS reason,
-               _violation.field AS field, _violation.value AS value
+        judged AS (SELECT *, CASE {COMMON_CASE} {format_case} END AS reason FROM s{len(stages)})
+        SELECT * EXCLUDE (next_raw), reason IS NULL AND NOT ({rules.ok}) AS _rule_broken,
+               CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS value
         FROM judged
         """,  # noqa: S608 - identifiers and SQL fragments are fixed, values are bound
-        [first_line, *(stage_params or []), *(params or []), *rule_params],
+        [first_line, *(stage_params or []), *(params or []), *rules.ok_params],
     )
+    (broken,) = con.execute(f"SELECT bool_or(_rule_broken) FROM {SCREENED}").fetchall()[0]  # noqa: S608
+    if broken:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {SCREENED} AS
+            SELECT * EXCLUDE (reason, field, value, _v),
+                   CASE WHEN _rule_broken THEN coalesce(_v.reason, '{REASON_RULE}') ELSE reason END
+                       AS reason,
+                   _v.field AS field, _v.value AS value
+            FROM (SELECT *, CASE WHEN _rule_broken THEN {rules.detail} END AS _v FROM {SCREENED})
+            """,  # noqa: S608 - identifiers and SQL fragments are fixed, values are bound
+            rules.detail_params,
+        )
 
 
 def explain_utf8(raw: bytes) -> str:

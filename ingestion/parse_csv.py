@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from ingestion.contracts import SourceSpec
 from ingestion.lines import SCREENED, Parsed, Unreadable, screen
-from ingestion.rules import violation_sql
+from ingestion.rules import rule_sql
 
 # One field followed by a comma: a quoted field (quotes doubled inside) or an unquoted one.
 FIELD_RE = r'("(?:[^"]|"")*"|[^,"]*),'
@@ -83,10 +83,11 @@ def parse_csv(
         return parsed
     con.execute(UNQUOTE_MACRO)
     n_fields = len(hmap.names)
-    # the ruled columns' values, unquoted once per line for the rules (a column the header
-    # lacks is NULL: only an optional one can be missing)
+    # every field unquoted once per line (`_uf`: one expression, not one per column, for the
+    # payload and the rules), and the ruled columns' values (a column the header lacks is NULL:
+    # only an optional one can be missing)
     ruled = list(spec.rules)
-    value_list = ", ".join("_unq(fields[?])" if c in hmap.positions else "NULL" for c in ruled)
+    value_list = ", ".join("_uf[?]" if c in hmap.positions else "NULL" for c in ruled)
     value_params = [hmap.positions[c] for c in ruled if c in hmap.positions]
     # Every row takes the layout of the header of the file it arrives in (data contract §6),
     # so any other field count is a reject, never a guess. A line without a quote character
@@ -103,21 +104,22 @@ def parse_csv(
         stages=[f""", CASE WHEN contains(txt, '"')
             THEN regexp_extract_all(txt || ',', '{FIELD_RE}', 1)
             ELSE string_split(txt, ',') END AS fields""",
+            ", list_transform(fields, lambda f: _unq(f)) AS _uf",
             f", CAST([{value_list}] AS VARCHAR[]) AS _vals"],
         stage_params=value_params,
-        violation=violation_sql(
+        rules=rule_sql(
             spec, {c: f"_vals[{i}]" for i, c in enumerate(ruled, start=1)}, name_date
         ),
     )  # fmt: skip
     select, params = [], []
     for column in spec.columns:
         if column in hmap.positions:
-            select.append(f"_unq(fields[?]) AS {column}")
+            select.append(f"_uf[?] AS {column}")
             params.append(hmap.positions[column])
         else:
             select.append(f"CAST(NULL AS VARCHAR) AS {column}")
     if hmap.extra:
-        pairs = ", ".join("?, _unq(fields[?])" for _ in hmap.extra)
+        pairs = ", ".join("?, _uf[?]" for _ in hmap.extra)
         select.append(f"CAST(json_object({pairs}) AS VARCHAR) AS _extra_columns")
         for name, pos in hmap.extra.items():
             params += [name, pos]

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from ingestion.contracts import SNAPSHOT_LINE_KEYS, SNAPSHOT_NODE_KEYS, SourceSpec
 from ingestion.lines import SCREENED, Parsed, screen
-from ingestion.rules import violation_sql
+from ingestion.rules import RuleSql, rule_sql
 
 UNPARSEABLE = "WHEN keys IS NULL THEN 'unparseable JSON (line cut short or not JSON)'"
 NOT_OBJECT = "WHEN {type} <> 'OBJECT' THEN 'JSON value is not an object'"
@@ -47,7 +47,7 @@ def parse_jsonl(
                 ", CASE WHEN keys IS NOT NULL "
                 "THEN json_extract_string(txt, ?::VARCHAR[]) END AS v"],
         stage_params=[[_path(c) for c in known]],
-        violation=violation_sql(
+        rules=rule_sql(
             spec, {c: f"v[{known.index(c) + 1}]" for c in spec.rules}, name_date
         ),
     )  # fmt: skip
@@ -97,22 +97,19 @@ def parse_snapshots(
             f"THEN 'a node read lacks required field {key}'"
         )
         params.append(key)
-    line_rules = violation_sql(
-        spec,
-        {c: f"s.{c}" for c in SNAPSHOT_LINE_KEYS if c in spec.rules},
-        name_date,
-        columns=SNAPSHOT_LINE_KEYS,
-    )
-    node_rules = violation_sql(
-        spec,
-        {c: f"n.{c}" for c in SNAPSHOT_NODE_KEYS if c in spec.rules},
-        name_date,
-        columns=SNAPSHOT_NODE_KEYS,
-    )
-    rules = (
-        f"coalesce({line_rules[0]}, list_filter(list_transform(s.nodes, lambda n: "
-        f"{node_rules[0]}), lambda x: x IS NOT NULL)[1])",
-        [*line_rules[1], *node_rules[1]],
+    line = rule_sql(spec, {c: f"s.{c}" for c in SNAPSHOT_LINE_KEYS if c in spec.rules},
+                    name_date, columns=SNAPSHOT_LINE_KEYS)  # fmt: skip
+    node = rule_sql(spec, {c: f"n.{c}" for c in SNAPSHOT_NODE_KEYS if c in spec.rules},
+                    name_date, columns=SNAPSHOT_NODE_KEYS)  # fmt: skip
+    # a line obeys the rules when its own fields and every node read do; the first broken rule
+    # of the line, else of its first node read that breaks one, is the reason
+    rules = RuleSql(
+        f"({line.ok}) AND coalesce(list_bool_and(list_transform(s.nodes, lambda n: {node.ok})), "
+        "true)",
+        [*line.ok_params, *node.ok_params],
+        f"coalesce({line.detail}, list_filter(list_transform(s.nodes, lambda n: {node.detail}), "
+        "lambda x: x IS NOT NULL)[1])",
+        [*line.detail_params, *node.detail_params],
     )
     # s = the line shaped as text values; types = [type of the line, type of its `nodes`];
     # node_keys = the keys of each node read (the last two only for lines that need them)
@@ -139,7 +136,7 @@ def parse_snapshots(
             """,
         ],
         stage_params=[_snapshot_structure()],
-        violation=rules,
+        rules=rules,
     )  # fmt: skip
     sql = f"""
         WITH flat AS (

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from ingestion.contracts import LOG_LINE_RE, LOG_TIMESTAMP, LOG_TIMESTAMP_RE, SourceSpec
 from ingestion.lines import SCREENED, Parsed, screen
-from ingestion.rules import violation_sql
+from ingestion.rules import rule_sql
 
 
 def parse_log(
@@ -34,7 +34,7 @@ def parse_log(
         params=[LOG_LINE_RE],
         stages=[", regexp_extract(txt, ?, 1) AS _ts"],
         stage_params=[LOG_TIMESTAMP_RE],
-        violation=violation_sql(spec, {LOG_TIMESTAMP: "_ts"}, name_date),
+        rules=rule_sql(spec, {LOG_TIMESTAMP: "_ts"}, name_date),
     )  # fmt: skip
     assert spec.columns == ("log_source", "line")
     sql = (
