@@ -61,7 +61,8 @@ PLAUSIBLE_DAYS_AFTER = 2
 MAX_LINE_BYTES = 1 << 20
 RAW_PREFIX_CHARS = 1000
 # C0 control characters (tab excepted) and DEL: never part of a field, a corrupted line.
-CONTROL_CHARS_RE = r"[\x00-\x08\x0B-\x1F\x7F]"
+CONTROL_CHARS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+CONTROL_CHARS_RE = "[" + "".join(f"\\x{b:02X}" for b in CONTROL_CHARS) + "]"
 
 
 def plausible_window(name_date: date) -> tuple[datetime, datetime]:

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingestion.contracts import CONTROL_CHARS_RE, MAX_LINE_BYTES, RAW_PREFIX_CHARS
+from ingestion.contracts import CONTROL_CHARS, CONTROL_CHARS_RE, MAX_LINE_BYTES, RAW_PREFIX_CHARS
 from ingestion.rules import NO_RULES, RuleSql
 
 LINES_VIEW = "_lines"  # registered Arrow table: line_no BIGINT, raw BLOB, next_raw BLOB
@@ -52,6 +52,10 @@ COMMON_CASE = f"""
     WHEN NOT regexp_matches(txt, '^[!-~]') AND trim(txt) = '' THEN '{REASON_BLANK}'
     WHEN octet_length(next_raw) > octet_length(raw) AND starts_with(try(decode(next_raw)), txt)
         THEN '{REASON_TRUNCATED}'
+"""
+# Only screened for in a file that holds such a byte at all (`split_lines` tells): a regular
+# expression over every line of every file costs more than one pass over the file's bytes.
+CONTROL_CASE = f"""
     WHEN regexp_matches(txt, '{CONTROL_CHARS_RE}') THEN printf(
         'control character U+%04X at column %d',
         unicode(regexp_extract(txt, '{CONTROL_CHARS_RE}')),
@@ -72,6 +76,9 @@ class Parsed:
     added_columns: list[str] = field(default_factory=list)
     renamed_columns: list[str] = field(default_factory=list)
     error: str | None = None  # set when the whole file is rejected (every line, this reason)
+
+
+CONTROL_KEY = "shopfloor.control_chars"  # schema metadata of `split_lines`: "1" or "0"
 
 
 class Unreadable(Exception):
@@ -97,7 +104,14 @@ def split_lines(data: bytes) -> pa.Table:
     # the next line beside each line: the partial-write check needs no window (sort) in SQL
     following = pa.concat_arrays([raw.slice(1), pa.nulls(1, raw.type)])
     numbers = _int64(np.arange(1, len(raw) + 1, dtype=np.int64))
-    return pa.Table.from_arrays([numbers, raw, following], names=["line_no", "raw", "next_raw"])
+    table = pa.Table.from_arrays([numbers, raw, following], names=["line_no", "raw", "next_raw"])
+    control = len(data.translate(None, CONTROL_CHARS)) != len(data)  # one C pass over the bytes
+    return table.replace_schema_metadata({CONTROL_KEY: "1" if control else "0"})
+
+
+def holds_control_chars(lines: pa.Table) -> bool:
+    """Whether any line of the file (from `split_lines`) holds a control character."""
+    return (lines.schema.metadata or {}).get(CONTROL_KEY.encode()) != b"0"
 
 
 def screen(
@@ -108,6 +122,7 @@ def screen(
     stages: Sequence[str] = (),
     stage_params: list | None = None,
     rules: RuleSql = NO_RULES,
+    control_chars: bool = True,
 ) -> None:
     """Fill the temp table `_screened` with each line of `_lines` from `first_line` on and its
     reject reason.
@@ -119,7 +134,9 @@ def screen(
     `rules` (from `rules.rule_sql`, over the stages' columns) are the value rules: a line no
     line-level or format branch rejected but that breaks one is rejected with the first rule it
     breaks as reason, naming its field and value (found in a second pass, only when needed).
+    `control_chars`: whether the file may hold control characters (`holds_control_chars`).
     """
+    line_case = COMMON_CASE + (CONTROL_CASE if control_chars else "")
     # fixed SQL fragments only: every value is bound
     first = (
         f"SELECT line_no, raw, next_raw, CASE WHEN octet_length(raw) <= {MAX_LINE_BYTES} "  # noqa: S608
@@ -131,7 +148,7 @@ def screen(
         f"""
         CREATE OR REPLACE TEMP TABLE {SCREENED} AS
         WITH {", ".join(ctes)},
-        judged AS (SELECT *, CASE {COMMON_CASE} {format_case} END AS reason FROM s{len(stages)})
+        judged AS (SELECT *, CASE {line_case} {format_case} END AS reason FROM s{len(stages)})
         SELECT * EXCLUDE (next_raw), reason IS NULL AND NOT ({rules.ok}) AS _rule_broken,
                CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS value
         FROM judged

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from ingestion.contracts import SourceSpec
-from ingestion.lines import SCREENED, Parsed, Unreadable, screen
+from ingestion.lines import SCREENED, Parsed, Unreadable, holds_control_chars, screen
 from ingestion.rules import rule_sql
 
 # One field followed by a comma: a quoted field (quotes doubled inside) or an unquoted one.
@@ -94,6 +94,7 @@ def parse_csv(
     # splits on commas exactly as the RFC 4180 expression would, at a fraction of the cost.
     screen(
         con, 2,
+        control_chars=holds_control_chars(lines),
         format_case="""
             WHEN contains(txt, '"') AND array_to_string(fields, ',') <> txt
                 THEN 'malformed CSV quoting (unterminated or stray quote)'

@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from ingestion.contracts import SNAPSHOT_LINE_KEYS, SNAPSHOT_NODE_KEYS, SourceSpec
-from ingestion.lines import SCREENED, Parsed, screen
+from ingestion.lines import SCREENED, Parsed, holds_control_chars, screen
 from ingestion.rules import RuleSql, rule_sql
 
 UNPARSEABLE = "WHEN keys IS NULL THEN 'unparseable JSON (line cut short or not JSON)'"
@@ -41,6 +41,7 @@ def parse_jsonl(
     required, known = list(spec.required), list(spec.columns)
     screen(
         con, 1,
+        control_chars=holds_control_chars(lines),
         format_case=UNPARSEABLE + NO_KEYS_NOT_OBJECT + MISSING,
         params=[required, required],
         stages=[", CASE WHEN json_valid(txt) THEN json_keys(txt) END AS keys",
@@ -115,6 +116,7 @@ def parse_snapshots(
     # node_keys = the keys of each node read (the last two only for lines that need them)
     screen(
         con, 1,
+        control_chars=holds_control_chars(lines),
         format_case="WHEN shaped THEN NULL " + UNPARSEABLE + NOT_OBJECT.format(type="types[1]")
         + MISSING + f"""
             WHEN types[2] <> 'ARRAY' THEN 'nodes is not a JSON array'

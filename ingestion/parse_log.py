@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from ingestion.contracts import LOG_LINE_RE, LOG_TIMESTAMP, LOG_TIMESTAMP_RE, SourceSpec
-from ingestion.lines import SCREENED, Parsed, screen
+from ingestion.lines import SCREENED, Parsed, holds_control_chars, screen
 from ingestion.rules import rule_sql
 
 
@@ -27,6 +27,7 @@ def parse_log(
     timestamp must be complete and plausible for the file's production date `name_date`."""
     screen(
         con, 1,
+        control_chars=holds_control_chars(lines),
         format_case="""
             WHEN NOT regexp_matches(txt, ?)
                 THEN 'not a log line (expected "<timestamp> [<LEVEL>] <message>")'
