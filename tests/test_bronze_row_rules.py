@@ -15,13 +15,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generators.run import generate
 from ingestion.accounting import FEW_REJECTS, accounting_breaks, rejects_that_block
 from ingestion.contracts import MAX_LINE_BYTES, RAW_PREFIX_CHARS, SOURCES
 from ingestion.loader import load_partition
 from ingestion.warehouse import REJECT_RULE_COLUMNS, connect, ensure_schema
-from plants.model import DEFAULT_MAX_REJECTED_SHARE
+from plants.check import check_and_load
+from plants.model import DEFAULT_MAX_REJECTED_SHARE, DEFAULT_PLANT, load_plant
 from tests.bad_delivery import cases_edge
 from tests.bronze_fixtures import load_all, malformed_locations, query
 
@@ -363,3 +365,16 @@ def test_older_warehouses_gain_the_field_and_value_columns(tmp_path: Path) -> No
             assert set(REJECT_RULE_COLUMNS) <= columns, spec.rejects_table
     finally:
         con.close()
+
+
+def test_the_plant_file_owns_the_blocking_share(tmp_path: Path) -> None:
+    raw = yaml.safe_load(DEFAULT_PLANT.read_text(encoding="utf-8"))
+    assert "max_rejected_share" not in raw  # the default plant takes the default
+    assert load_plant().max_rejected_share == DEFAULT_MAX_REJECTED_SHARE
+    path = tmp_path / "plant.yaml"
+    path.write_text(yaml.safe_dump(raw | {"max_rejected_share": 0.25}), encoding="utf-8")
+    plant, problems = check_and_load(path)
+    assert problems == [] and plant is not None and plant.max_rejected_share == 0.25
+    path.write_text(yaml.safe_dump(raw | {"max_rejected_share": 1.5}), encoding="utf-8")
+    plant, problems = check_and_load(path)
+    assert plant is None and any("max_rejected_share" in str(p) for p in problems)
