@@ -145,3 +145,81 @@ def totals(con: duckdb.DuckDBPyConnection, dates: list[date] | None = None) -> l
         [STRAY, QUARANTINED, DUPLICATE, dates, dates],
     ).fetchall()
     return [SourceTotals(s, f, int(lo or 0), int(rj or 0), q, d) for s, f, lo, rj, q, d in rows]
+
+
+# Fewer rejected rows than this never hold a delivery date back, whatever their share: a few bad
+# rows are findings (each in its source's rejects), not a reason to distrust the rest.
+FEW_REJECTS = 10
+WHAT_TO_DO = (
+    "deliver a corrected file under the same name, or `shopfloor landing retract <path>` to take "
+    "it out"
+)
+FIRST_REJECTS = 3  # reject lines a blocking problem quotes
+
+
+def _first_rejects(
+    con: duckdb.DuckDBPyConnection, table: str, files: list[tuple[str, str]]
+) -> list[str]:
+    """`file:line: reason` of the first reject lines of the given (path, sha256) files."""
+    rows = con.execute(
+        f"SELECT _source_file, _row_number, reason FROM {table} "  # noqa: S608 - whitelist
+        "WHERE list_contains(?::VARCHAR[], _source_file || '|' || _file_sha256) "
+        "ORDER BY _source_file, _row_number LIMIT ?",
+        [[f"{p}|{sha}" for p, sha in files], FIRST_REJECTS],
+    ).fetchall()
+    return [f"{path}:{line}: {reason}" for path, line, reason in rows]
+
+
+def rejects_that_block(
+    con: duckdb.DuckDBPyConnection,
+    source_name: str,
+    max_share: float,
+    dates: Sequence[date] | None = None,
+) -> list[str]:
+    """Why a source's deliveries cannot be trusted as a whole, one sentence per problem, each
+    starting with the landing path it concerns and quoting its first reject lines.
+
+    A problem is a file rejected whole (manifest outcome `rejected`), or a delivery date on which
+    more than `max_share` of the source's rows (and at least FEW_REJECTS rows) were rejected. Only
+    the latest entry of each path counts: a corrected file delivered under the same name, or a
+    retracted one, clears the problem.
+    """
+    spec = source(source_name)
+    in_dates = _date_params(dates)
+    latest = f"""
+        SELECT path, sha256, delivery_date, outcome, rows_read, rows_rejected, error
+        FROM bronze._files WHERE source = ? AND {_in_dates("delivery_date")}
+        QUALIFY row_number() OVER (PARTITION BY path ORDER BY loaded_at DESC) = 1
+    """  # noqa: S608 - fixed SQL, values bound
+    whole = con.execute(
+        f"SELECT path, sha256, rows_rejected, error FROM ({latest}) WHERE outcome = ? "  # noqa: S608
+        "ORDER BY path",
+        [source_name, *in_dates, REJECTED],
+    ).fetchall()
+    problems = []
+    for path, sha, rejected, error in whole:
+        first = _first_rejects(con, spec.rejects_table, [(path, sha)])
+        problems.append(
+            f"{path}: whole file rejected ({rejected:,} rows): {error or 'no reason recorded'}; "
+            f"first rejects: {'; '.join(first) or 'none'} — {WHAT_TO_DO}"
+        )
+    shares = con.execute(
+        f"""
+        SELECT delivery_date, sum(rows_rejected), sum(rows_read),
+               list(path ORDER BY path) FILTER (rows_rejected > 0),
+               list(sha256 ORDER BY path) FILTER (rows_rejected > 0)
+        FROM ({latest}) WHERE outcome = ? GROUP BY delivery_date
+        HAVING sum(rows_rejected) >= ? AND sum(rows_rejected) > ? * sum(rows_read)
+        ORDER BY delivery_date
+        """,  # noqa: S608 - fixed SQL, values bound
+        [source_name, *in_dates, LOADED, FEW_REJECTS, max_share],
+    ).fetchall()
+    for day, rejected, read, paths, shas in shares:
+        first = _first_rejects(con, spec.rejects_table, list(zip(paths, shas, strict=True)))
+        problems.append(
+            f"landing/{day}/{source_name}/: {rejected:,} of {read:,} rows rejected "
+            f"({rejected / read:.1%}, more than the {max_share:.1%} the plant allows, "
+            f"plant file max_rejected_share) in {', '.join(paths)}; first rejects: "
+            f"{'; '.join(first)} — {WHAT_TO_DO}"
+        )
+    return problems

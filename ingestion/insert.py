@@ -14,11 +14,20 @@ from datetime import date, datetime
 import duckdb
 
 from ingestion.contracts import SourceSpec
-from ingestion.lines import LINES_VIEW, REASON_UTF8, SCREENED, Parsed, explain_utf8
+from ingestion.lines import (
+    LINES_VIEW,
+    RAW_BYTES,
+    RAW_LINE,
+    REASON_UTF8,
+    SCREENED,
+    Parsed,
+    explain_utf8,
+)
+from ingestion.warehouse import REJECT_COLUMNS
 
 LINEAGE_INSERT = "_source_file, _file_sha256, _row_number, _delivery_date, _loaded_at, _load_id"
-REJECT_COLUMNS = f"{LINEAGE_INSERT}, reason, raw_line, raw_bytes"
-RAW_LINE = "coalesce(try(decode(raw)), CAST(raw AS VARCHAR))"  # text when it decodes
+# in the order of warehouse.REJECT_COLUMNS: reason, raw_line, raw_bytes, field, value
+REJECT_INSERT = f"{LINEAGE_INSERT}, {', '.join(REJECT_COLUMNS)}"
 
 
 @dataclass(frozen=True)
@@ -55,8 +64,9 @@ def _reject_every_line(
     """A whole-file problem (e.g. the header): every data line is a reject with that reason."""
     rejected = _count(
         con,
-        f"INSERT INTO {spec.rejects_table} ({REJECT_COLUMNS}) "  # noqa: S608 - contract whitelist
-        f"SELECT ?, ?, line_no, ?, ?, ?, ?, {RAW_LINE}, raw FROM {LINES_VIEW} WHERE line_no >= ?",
+        f"INSERT INTO {spec.rejects_table} ({REJECT_INSERT}) "  # noqa: S608 - contract whitelist
+        f"SELECT ?, ?, line_no, ?, ?, ?, ?, {RAW_LINE}, {RAW_BYTES}, NULL, NULL FROM {LINES_VIEW} "
+        "WHERE line_no >= ?",
         [*lineage.params(), f"file rejected: {parsed.error}", parsed.first_line],
     )
     return Written(0, rejected, 0)
@@ -71,8 +81,8 @@ def _reject_utf8(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lineage: Line
     numbers, raws = [n for n, _ in bad], [raw for _, raw in bad]
     return _count(
         con,
-        f"INSERT INTO {spec.rejects_table} ({REJECT_COLUMNS}) "  # noqa: S608
-        f"SELECT ?, ?, line_no, ?, ?, ?, reason, {RAW_LINE}, raw FROM (SELECT "
+        f"INSERT INTO {spec.rejects_table} ({REJECT_INSERT}) "  # noqa: S608
+        f"SELECT ?, ?, line_no, ?, ?, ?, reason, {RAW_LINE}, raw, NULL, NULL FROM (SELECT "
         "unnest(?::BIGINT[]) AS line_no, unnest(?::VARCHAR[]) AS reason, unnest(?::BLOB[]) AS raw)",
         [*lineage.params(), numbers, [explain_utf8(r) for r in raws], raws],
     )
@@ -105,8 +115,8 @@ def write_file(
     if total > good:
         rejected = _count(
             con,
-            f"INSERT INTO {spec.rejects_table} ({REJECT_COLUMNS}) "  # noqa: S608
-            f"SELECT ?, ?, line_no, ?, ?, ?, reason, coalesce(txt, CAST(raw AS VARCHAR)), raw "
+            f"INSERT INTO {spec.rejects_table} ({REJECT_INSERT}) "  # noqa: S608
+            f"SELECT ?, ?, line_no, ?, ?, ?, reason, {RAW_LINE}, {RAW_BYTES}, field, value "
             f"FROM {SCREENED} WHERE reason IS NOT NULL AND reason <> ?",
             [*lineage.params(), REASON_UTF8],
         )

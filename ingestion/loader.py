@@ -82,14 +82,14 @@ def _parse(
 ) -> Parsed:
     """Screen the file's lines into `_screened`; Unreadable when the file cannot be read."""
     if spec.fmt is Format.CSV:
-        return parse_csv(con, spec, lines)
+        return parse_csv(con, spec, lines, f.name_date)
     if spec.fmt is Format.JSONL:
-        return parse_jsonl(con, spec, lines)
+        return parse_jsonl(con, spec, lines, f.name_date)
     if spec.fmt is Format.SNAPSHOT:
-        return parse_snapshots(con, spec, lines)
+        return parse_snapshots(con, spec, lines, f.name_date)
     match = spec.file_re.match(f.name)
     assert match is not None  # misnamed files are quarantined before parsing
-    return parse_log(con, spec, lines, match["stem"])
+    return parse_log(con, spec, lines, match["stem"], f.name_date)
 
 
 class FileFailed(Exception):

@@ -8,12 +8,14 @@ RFC 4180 regular expression keeps one record per line, vectorised, with exact li
 from __future__ import annotations
 
 import csv
+from datetime import date
 
 import duckdb
 import pyarrow as pa
 
 from ingestion.contracts import SourceSpec
-from ingestion.lines import SCREENED, Parsed, Unreadable, screen
+from ingestion.lines import SCREENED, Parsed, Unreadable, holds_control_chars, screen
+from ingestion.rules import rule_sql
 
 # One field followed by a comma: a quoted field (quotes doubled inside) or an unquoted one.
 FIELD_RE = r'("(?:[^"]|"")*"|[^,"]*),'
@@ -67,8 +69,11 @@ def _read_header(lines: pa.Table) -> str:
     return header
 
 
-def parse_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table) -> Parsed:
-    """Screen and split a CSV file; rows keep their physical line numbers."""
+def parse_csv(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table, name_date: date | None = None
+) -> Parsed:
+    """Screen and split a CSV file; rows keep their physical line numbers. The value rules'
+    plausible window is that of `name_date`, the production date the file is named for."""
     header = _read_header(lines)
     hmap = HeaderMap(spec, header)
     parsed = Parsed(lines.num_rows - 1, 2, header=header, added_columns=sorted(hmap.extra),
@@ -78,11 +83,18 @@ def parse_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table)
         return parsed
     con.execute(UNQUOTE_MACRO)
     n_fields = len(hmap.names)
+    # every field unquoted once per line (`_uf`: one expression, not one per column, for the
+    # payload and the rules), and the ruled columns' values (a column the header lacks is NULL:
+    # only an optional one can be missing)
+    ruled = list(spec.rules)
+    value_list = ", ".join("_uf[?]" if c in hmap.positions else "NULL" for c in ruled)
+    value_params = [hmap.positions[c] for c in ruled if c in hmap.positions]
     # Every row takes the layout of the header of the file it arrives in (data contract §6),
     # so any other field count is a reject, never a guess. A line without a quote character
     # splits on commas exactly as the RFC 4180 expression would, at a fraction of the cost.
     screen(
         con, 2,
+        control_chars=holds_control_chars(lines),
         format_case="""
             WHEN contains(txt, '"') AND array_to_string(fields, ',') <> txt
                 THEN 'malformed CSV quoting (unterminated or stray quote)'
@@ -92,17 +104,23 @@ def parse_csv(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table)
         params=[n_fields, n_fields],
         stages=[f""", CASE WHEN contains(txt, '"')
             THEN regexp_extract_all(txt || ',', '{FIELD_RE}', 1)
-            ELSE string_split(txt, ',') END AS fields"""],
+            ELSE string_split(txt, ',') END AS fields""",
+            ", list_transform(fields, lambda f: _unq(f)) AS _uf",
+            f", CAST([{value_list}] AS VARCHAR[]) AS _vals"],
+        stage_params=value_params,
+        rules=rule_sql(
+            spec, {c: f"_vals[{i}]" for i, c in enumerate(ruled, start=1)}, name_date
+        ),
     )  # fmt: skip
     select, params = [], []
     for column in spec.columns:
         if column in hmap.positions:
-            select.append(f"_unq(fields[?]) AS {column}")
+            select.append(f"_uf[?] AS {column}")
             params.append(hmap.positions[column])
         else:
             select.append(f"CAST(NULL AS VARCHAR) AS {column}")
     if hmap.extra:
-        pairs = ", ".join("?, _unq(fields[?])" for _ in hmap.extra)
+        pairs = ", ".join("?, _uf[?]" for _ in hmap.extra)
         select.append(f"CAST(json_object({pairs}) AS VARCHAR) AS _extra_columns")
         for name, pos in hmap.extra.items():
             params += [name, pos]

@@ -10,12 +10,14 @@ and the payload takes every value of a line in one more parse.
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import duckdb
 import pyarrow as pa
 
 from ingestion.contracts import SNAPSHOT_LINE_KEYS, SNAPSHOT_NODE_KEYS, SourceSpec
-from ingestion.lines import SCREENED, Parsed, screen
+from ingestion.lines import SCREENED, Parsed, holds_control_chars, screen
+from ingestion.rules import RuleSql, rule_sql
 
 UNPARSEABLE = "WHEN keys IS NULL THEN 'unparseable JSON (line cut short or not JSON)'"
 NOT_OBJECT = "WHEN {type} <> 'OBJECT' THEN 'JSON value is not an object'"
@@ -32,14 +34,24 @@ def _path(key: str) -> str:
     return f'$."{key}"'
 
 
-def parse_jsonl(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table) -> Parsed:
-    """One bronze row per JSON object line; unknown keys are kept in `_extra_columns`."""
+def parse_jsonl(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table, name_date: date | None = None
+) -> Parsed:
+    """One bronze row per JSON object line; unknown keys are kept in `_extra_columns`. Every
+    known value is extracted once (`v`), for the value rules and the payload alike."""
     required, known = list(spec.required), list(spec.columns)
     screen(
         con, 1,
+        control_chars=holds_control_chars(lines),
         format_case=UNPARSEABLE + NO_KEYS_NOT_OBJECT + MISSING,
         params=[required, required],
-        stages=[", CASE WHEN json_valid(txt) THEN json_keys(txt) END AS keys"],
+        stages=[", CASE WHEN json_valid(txt) THEN json_keys(txt) END AS keys",
+                ", CASE WHEN keys IS NOT NULL "
+                "THEN json_extract_string(txt, ?::VARCHAR[]) END AS v"],
+        stage_params=[[_path(c) for c in known]],
+        rules=rule_sql(
+            spec, {c: f"v[{known.index(c) + 1}]" for c in spec.rules}, name_date
+        ),
     )  # fmt: skip
     extras = "list_filter(keys, lambda k: NOT list_contains(?::VARCHAR[], k))"
     payload = ", ".join(f"v[{i}] AS {c}" for i, c in enumerate(spec.columns, start=1))
@@ -48,7 +60,7 @@ def parse_jsonl(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Tabl
     # one are expanded, and a repeated key stays repeated as the file has it
     sql = f"""
         WITH good AS (
-            SELECT line_no, txt, keys, json_extract_string(txt, ?::VARCHAR[]) AS v
+            SELECT line_no, txt, keys, v
             FROM {SCREENED} WHERE reason IS NULL
         ),
         extra AS (
@@ -66,8 +78,7 @@ def parse_jsonl(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Tabl
         "WHERE reason IS NULL",
         [known],
     ).fetchall()[0]
-    return Parsed(lines.num_rows, 1, sql, [[_path(c) for c in known], known, known],
-                  added_columns=added or [])  # fmt: skip
+    return Parsed(lines.num_rows, 1, sql, [known, known], added_columns=added or [])
 
 
 def _snapshot_structure() -> str:
@@ -77,13 +88,16 @@ def _snapshot_structure() -> str:
     return json.dumps(line)
 
 
-def parse_snapshots(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table) -> Parsed:
+def parse_snapshots(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table, name_date: date | None = None
+) -> Parsed:
     """Flatten each snapshot line to one row per node read; a bad node rejects its whole line.
 
     One parse shapes every line (`json_transform`, values as the text `json_extract_string`
     would give); a line whose required fields all came out non-null passes as is. Only the
     others (a missing or null field, a broken line) are parsed again to name the exact reason;
-    a field present as JSON null still passes, as it always did."""
+    a field present as JSON null passes the shape checks and is then named by the value rules
+    (a required value missing), like a bad value in a line's fields or in any node read."""
     line_keys = ["server_timestamp", "nodes"]
     node_keys = ["node_id", "source_timestamp", "status_code"]
     assert set(line_keys) <= set(SNAPSHOT_LINE_KEYS) and set(node_keys) <= set(SNAPSHOT_NODE_KEYS)
@@ -95,10 +109,25 @@ def parse_snapshots(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.
             f"THEN 'a node read lacks required field {key}'"
         )
         params.append(key)
+    line = rule_sql(spec, {c: f"s.{c}" for c in SNAPSHOT_LINE_KEYS if c in spec.rules},
+                    name_date, columns=SNAPSHOT_LINE_KEYS)  # fmt: skip
+    node = rule_sql(spec, {c: f"n.{c}" for c in SNAPSHOT_NODE_KEYS if c in spec.rules},
+                    name_date, columns=SNAPSHOT_NODE_KEYS)  # fmt: skip
+    # a line obeys the rules when its own fields and every node read do; the first broken rule
+    # of the line, else of its first node read that breaks one, is the reason
+    rules = RuleSql(
+        f"({line.ok}) AND coalesce(list_bool_and(list_transform(s.nodes, lambda n: {node.ok})), "
+        "true)",
+        [*line.ok_params, *node.ok_params],
+        f"coalesce({line.detail}, list_filter(list_transform(s.nodes, lambda n: {node.detail}), "
+        "lambda x: x IS NOT NULL)[1])",
+        [*line.detail_params, *node.detail_params],
+    )
     # s = the line shaped as text values; types = [type of the line, type of its `nodes`];
     # node_keys = the keys of each node read (the last two only for lines that need them)
     screen(
         con, 1,
+        control_chars=holds_control_chars(lines),
         format_case="WHEN shaped THEN NULL " + UNPARSEABLE + NOT_OBJECT.format(type="types[1]")
         + MISSING + f"""
             WHEN types[2] <> 'ARRAY' THEN 'nodes is not a JSON array'
@@ -120,6 +149,7 @@ def parse_snapshots(con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.
             """,
         ],
         stage_params=[_snapshot_structure()],
+        rules=rules,
     )  # fmt: skip
     sql = f"""
         WITH flat AS (

@@ -6,24 +6,36 @@ refuses what is not a log line at all (bad bytes, partial writes, no timestamp a
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pyarrow as pa
 
-from ingestion.contracts import LOG_LINE_RE, SourceSpec
-from ingestion.lines import SCREENED, Parsed, screen
+from ingestion.contracts import LOG_LINE_RE, LOG_TIMESTAMP, LOG_TIMESTAMP_RE, SourceSpec
+from ingestion.lines import SCREENED, Parsed, holds_control_chars, screen
+from ingestion.rules import rule_sql
 
 
 def parse_log(
-    con: duckdb.DuckDBPyConnection, spec: SourceSpec, lines: pa.Table, log_source: str
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    lines: pa.Table,
+    log_source: str,
+    name_date: date | None = None,
 ) -> Parsed:
-    """Keep each well-formed line as delivered, with the station id from the file name."""
+    """Keep each well-formed line as delivered, with the station id from the file name; its
+    timestamp must be complete and plausible for the file's production date `name_date`."""
     screen(
         con, 1,
+        control_chars=holds_control_chars(lines),
         format_case="""
             WHEN NOT regexp_matches(txt, ?)
                 THEN 'not a log line (expected "<timestamp> [<LEVEL>] <message>")'
         """,
         params=[LOG_LINE_RE],
+        stages=[", regexp_extract(txt, ?, 1) AS _ts"],
+        stage_params=[LOG_TIMESTAMP_RE],
+        rules=rule_sql(spec, {LOG_TIMESTAMP: "_ts"}, name_date),
     )  # fmt: skip
     assert spec.columns == ("log_source", "line")
     sql = (

@@ -87,11 +87,18 @@ def _payload_ddl(spec: SourceSpec) -> str:
     return f"CREATE TABLE IF NOT EXISTS {spec.table} (\n    {cols},\n    {extra}{lineage}\n)"
 
 
+# For a row that broke a value rule: the field it names and the value as delivered (NULL for a
+# line-level reason). Added to reject tables of warehouses created before them.
+REJECT_RULE_COLUMNS = ("field", "value")
+REJECT_COLUMNS = ("reason", "raw_line", "raw_bytes", *REJECT_RULE_COLUMNS)
+
+
 def _rejects_ddl(spec: SourceSpec) -> str:
     lineage = ",\n    ".join(f"{c} {t}" for c, t in LINEAGE_COLUMNS)
+    rule = "".join(f",\n    {c} VARCHAR" for c in REJECT_RULE_COLUMNS)
     return (
         f"CREATE TABLE IF NOT EXISTS {spec.rejects_table} (\n    {lineage},\n"
-        "    reason VARCHAR NOT NULL,\n    raw_line VARCHAR,\n    raw_bytes BLOB\n)"
+        f"    reason VARCHAR NOT NULL,\n    raw_line VARCHAR,\n    raw_bytes BLOB{rule}\n)"
     )
 
 
@@ -105,7 +112,7 @@ def _probe_sql() -> str:
     }
     for spec in SOURCES.values():
         tables[spec.table] = [*spec.columns, "_extra_columns", *lineage]
-        tables[spec.rejects_table] = [*lineage, "reason", "raw_line", "raw_bytes"]
+        tables[spec.rejects_table] = [*lineage, *REJECT_COLUMNS]
     for spec in SOURCES.values():  # a view made before a column was added is stale
         for table in (spec.table, spec.rejects_table):
             tables[current_view(table)] = tables[table]
@@ -143,5 +150,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(_rejects_ddl(spec))
         for column in spec.columns:  # a column declared after the table was created
             con.execute(f"ALTER TABLE {spec.table} ADD COLUMN IF NOT EXISTS {column} VARCHAR")
+        for column in REJECT_RULE_COLUMNS:
+            con.execute(
+                f"ALTER TABLE {spec.rejects_table} ADD COLUMN IF NOT EXISTS {column} VARCHAR"
+            )
     ensure_versions(con)  # last: its views read the tables as they are now
     _ENSURED.add(con)

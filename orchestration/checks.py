@@ -1,7 +1,11 @@
-"""Asset checks on bronze: row accounting per file, and no landed file left unprocessed.
+"""Asset checks on bronze: row accounting per file, no landed file left unprocessed, and no
+delivery too broken to trust.
 
 Why: "nothing lost" is a property to prove on every run, not a hope: a check fails, naming the
 files, when rows read ≠ rows loaded + rows rejected or when a landed file has no manifest entry.
+Bad rows are rejected one by one and the rest builds; only a whole file rejected, or more than
+the plant's `max_rejected_share` of a source's rows on a date, holds the run back (a blocking
+check naming the files, their first reject lines and what to do).
 Each run checks the delivery dates it loaded (its partition or range), so the cost of a run does
 not grow with the history; a failure lists the dates it concerns (`failed_dates`).
 """
@@ -18,7 +22,7 @@ from dagster import (
     multi_asset_check,
 )
 
-from ingestion.accounting import accounting_breaks, delivery_of, stuck_files
+from ingestion.accounting import accounting_breaks, delivery_of, rejects_that_block, stuck_files
 from ingestion.contracts import SOURCES
 from ingestion.landing import STRAY
 from orchestration.assets import STRAY_ASSET, bronze_key
@@ -40,7 +44,7 @@ def _result(
         check_name=check_name,
         passed=not problems,
         severity=AssetCheckSeverity.ERROR,
-        description=f"{len(problems)} {what}" if problems else quiet,
+        description=f"{len(problems)} {what}: {problems[0]}" if problems else quiet,
         metadata={
             "count": len(problems),
             "examples": "\n".join(problems[:MAX_LISTED]) or "none",
@@ -49,7 +53,7 @@ def _result(
     )
 
 
-ACCOUNTING, UNPROCESSED = "row_accounting", "no_file_unprocessed"
+ACCOUNTING, UNPROCESSED, TRUSTED = "row_accounting", "no_file_unprocessed", "rejects_within_limit"
 ACCOUNTING_DOC = (
     "For every file: rows read = rows loaded + rows rejected, and the bronze and reject tables "
     "hold exactly those rows."
@@ -60,9 +64,18 @@ UNPROCESSED_DOC = (
 )
 
 
+TRUSTED_DOC = (
+    "No file of the delivery was rejected whole, and the source's rejected rows on each delivery "
+    "date stay within the plant's max_rejected_share (fewer than a few rejected rows never "
+    "count). Blocking: silver and gold wait for a corrected delivery or a retract."
+)
+
+
 def _check_specs() -> list[AssetCheckSpec]:
     specs = [AssetCheckSpec(ACCOUNTING, asset=bronze_key(s), description=ACCOUNTING_DOC)
              for s in SOURCES]  # fmt: skip
+    specs += [AssetCheckSpec(TRUSTED, asset=bronze_key(s), description=TRUSTED_DOC, blocking=True)
+              for s in SOURCES]  # fmt: skip
     specs += [AssetCheckSpec(UNPROCESSED, asset=bronze_key(s), description=UNPROCESSED_DOC)
               for s in (*SOURCES, STRAY_ASSET)]  # fmt: skip
     return specs
@@ -82,6 +95,9 @@ def bronze_checks_op(
             if key.name == ACCOUNTING:
                 problems = accounting_breaks(con, name, days)
                 what = "file(s) break row accounting"
+            elif key.name == TRUSTED:
+                problems = rejects_that_block(con, name, plant.max_rejected_share, days)
+                what = "delivery problem(s) too large to trust the data"
             else:
                 manifest_source = STRAY if name == STRAY_ASSET else name
                 problems = stuck_files(con, warehouse.home_path, manifest_source, days)

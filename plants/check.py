@@ -44,6 +44,7 @@ OPTIONAL_SECTIONS = {
     "planned_stop_reasons": "a list",
     "targets": "a mapping",
     "log_rules": "a list",
+    "max_rejected_share": "a number",
 }
 # A machine-log rule (dbt var `log_rules`, dbt_project.yml documents each key).
 LOG_RULE_KEYS = (
@@ -414,6 +415,9 @@ def _check_raw(raw: dict[str, Any], report: _Report) -> None:
         _check_targets(report, sections["targets"], line_ids, machine_ids)
     if sections["log_rules"] is not None:
         _check_log_rules(report, sections["log_rules"])
+    share = sections["max_rejected_share"]
+    if share is not None and not 0 <= share <= 1:
+        report.add("max_rejected_share", f"{share} is not in [0, 1] (a fraction: 10 % is 0.1)")
 
 
 def _check_log_rules(report: _Report, rules: list[Any]) -> None:

@@ -20,6 +20,10 @@ STATES = ("RUNNING", "IDLE", "SETUP", "DOWN", "PLANNED_STOP")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # ISO day 1..7
 # What every layer says of a source the plant file does not list.
 NOT_DELIVERED = "not delivered by this plant (plant file `sources`)"
+# Plant file `max_rejected_share` (optional): the share of a source's rows on a delivery date that
+# bronze may reject before the date is held back as untrustworthy. Heavy generator chaos rejects
+# up to ~7 % of a small source's rows (operator_logs: partial writes and Windows-1252 notes).
+DEFAULT_MAX_REJECTED_SHARE = 0.10
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class PlantConfig:
     # The plant's own machine-log rules, replacing dbt's default table (dbt_project.yml var
     # log_rules) for a plant whose machines write other log lines; None: the default.
     log_rules: list[dict[str, Any]] | None = None
+    max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE
     path: Path = DEFAULT_PLANT
     scale: int = 1
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
@@ -174,6 +179,10 @@ def _holidays(raw: list[dict[str, Any]]) -> dict[date, str]:
     return {date.fromisoformat(str(h["date"])): str(h.get("name", "")) for h in raw or []}
 
 
+def _or_default(value: Any, default: float) -> float:
+    return default if value is None else float(value)
+
+
 def read_raw(path: Path) -> dict[str, Any]:
     """The plant file as parsed YAML (no validation: plants/check.py does that)."""
     return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -212,6 +221,7 @@ def load_plant(path: Path | None = None, scale: int = 1) -> PlantConfig:
         sampling=raw["sampling"],
         asset_registry=raw["asset_registry"],
         log_rules=raw.get("log_rules"),
+        max_rejected_share=_or_default(raw.get("max_rejected_share"), DEFAULT_MAX_REJECTED_SHARE),
         path=path,
         scale=scale,
         raw=raw,

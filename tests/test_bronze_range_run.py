@@ -24,15 +24,15 @@ bronze_landing = bronze_fixtures.bronze_landing  # a fixture
 fresh_home = bronze_fixtures.fresh_home  # a fixture
 
 
-def spoil_units_produced(path: Path) -> None:
-    """Line 2 of a production-batches file gets a units_produced that is not a number."""
+def spoil_header(path: Path) -> None:
+    """A production-batches file whose header lost units_produced: the whole file is rejected
+    (a single bad value would be one reject, and the date would still build)."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    header = [c.strip().lower() for c in next(csv.reader([lines[0]]))]
-    row = next(csv.reader([lines[1]]))
-    row[header.index("units_produced")] = "12x"
+    header = next(csv.reader([lines[0]]))
+    header[[c.strip().lower() for c in header].index("units_produced")] = "units_made"
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(row)
-    lines[1] = out.getvalue()
+    csv.writer(out, lineterminator="\n").writerow(header)
+    lines[0] = out.getvalue()
     path.write_text("".join(lines), encoding="utf-8")
 
 
@@ -43,7 +43,7 @@ def test_range_is_one_run_and_a_bad_date_fails_alone(
     monkeypatch.setenv("SHOPFLOOR_HOME", str(home))
     days = delivery_dates(home)
     bad = days[1]
-    spoil_units_produced(
+    spoil_header(
         home / "landing" / bad.isoformat() / "production_batches" / f"production_batches__{bad}.csv"
     )
     lines: list[str] = []
@@ -61,10 +61,10 @@ def test_range_is_one_run_and_a_bad_date_fails_alone(
             [o.day],
         )[0]
         assert (o.files_new, o.rows_loaded, o.rows_rejected) == (files, loaded, rejected)
-        assert o.checks_total == 2 * len(SOURCES) + 1 + bronze_suites
-        if o.day == bad:  # the critical expectation names the date whose row broke it
+        assert o.checks_total == 3 * len(SOURCES) + 1 + bronze_suites
+        if o.day == bad:  # the blocking check names the date whose file was rejected whole
             assert not o.success
-            assert o.failures == ["check bronze/production_batches:expectations failed"]
+            assert o.failures == ["check bronze/production_batches:rejects_within_limit failed"]
             assert o.checks_passed == o.checks_total - 1
         else:
             assert o.success, (o.day, o.failures)
@@ -74,7 +74,7 @@ def test_range_is_one_run_and_a_bad_date_fails_alone(
         "SELECT DISTINCT partition_key, column_name FROM audit.expectation_results "
         "WHERE NOT success",
     )
-    assert failed == [(bad.isoformat(), "units_produced")]
+    assert failed == []  # the rejected file's rows never reached the expectations
 
     # the same range again: nothing new is loaded, nothing is counted twice
     before = {s.table: query(home, f"SELECT count(*) FROM {s.table}") for s in SOURCES.values()}

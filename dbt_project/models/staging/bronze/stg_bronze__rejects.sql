@@ -1,4 +1,5 @@
--- One row per rejected raw line of any source, with the reason bronze gave.
+-- One row per rejected raw line of any source, with the reason bronze gave and, for a value
+-- rule it broke, the field and the value as delivered.
 {%- set sources = [
     "production_batches", "qc_checks", "operator_logs", "conveyor_requests", "product_scans",
     "equipment_records", "sensor_logs", "controller_snapshots", "machine_logs", "asset_registry",
@@ -25,6 +26,8 @@ final as (
         _row_number as source_row_number,
         _delivery_date as delivery_date,
         reason,
+        field,
+        value,
         raw_line
     from unioned
 )
