@@ -50,7 +50,9 @@ def test_raw_control_character_in_a_key_is_a_reject_naming_its_line(tmp_path: Pa
     load_all(tmp_path)
     assert manifest(tmp_path, rel)["rows_loaded"] == 1
     rows = query(tmp_path, "SELECT _row_number, reason FROM bronze.sensor_logs_rejects")
-    assert [(n, r.split(" (")[0]) for n, r in rows] == [(2, "unparseable JSON")]
+    assert [(n, r.split(" (")[0]) for n, r in rows] == [
+        (2, "control character U+0007 at column 81")
+    ]
 
 
 def test_a_duckdb_error_on_one_file_quarantines_it_and_the_rest_loads(

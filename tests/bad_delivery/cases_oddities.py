@@ -45,7 +45,7 @@ def control_character_key(home: Path, day: date) -> Landed:
     """A raw control character inside a key is no JSON: the line is a reject, its file loads."""
     path = _landed(home, day, "sensor_logs")
     line = append_line(path, b'{"device_id":"SENS-X","ts":"x","bad\x07key":1}')
-    return Landed(_rel(home, path), line, "unparseable JSON", BRONZE)
+    return Landed(_rel(home, path), line, "control character U+0007", BRONZE)
 
 
 def not_a_date_folder(home: Path, day: date) -> Landed:
