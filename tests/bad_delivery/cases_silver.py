@@ -22,8 +22,10 @@ PLANT = "PLANT-01"  # the default plant's id, as the reasons name it
 
 
 def _landed_file(home: Path, day: date, source: str, pattern: str = "*") -> Path:
-    """The day's landed file of a source (the first, in name order)."""
-    return sorted((home / "landing" / day.isoformat() / source).glob(pattern))[0]
+    """The day's landed original of a source: the shortest name (other cases add copies such as
+    `x__resent.csv` beside it, some of them not text)."""
+    found = (home / "landing" / day.isoformat() / source).glob(pattern)
+    return min(found, key=lambda p: (len(p.name), p.name))
 
 
 def _append_csv_copy(
