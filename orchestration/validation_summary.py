@@ -20,9 +20,10 @@ def _latest_run(con) -> str | None:
     return row[0] if row else None
 
 
-def _time_model_findings(con) -> list[tuple[str, int, str]]:
-    """What the plant's data did that the time model reports (not injected chaos): a timeline
-    that does not cover its shift, planned stops off the calendar, production off the schedule."""
+def _findings(con) -> list[tuple[str, int, str]]:
+    """What the plant's data did that is no injected chaos: a timeline that does not cover its
+    shift, planned stops off the calendar, production off the schedule, rows refused for a value
+    that breaks its rule or a name the plant does not know."""
     has_gold = con.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'gold' and table_name = 'data_quality_daily'"
@@ -57,7 +58,7 @@ def summary_lines(home: Path) -> list[str]:
             [run_id],
         ).fetchall()
         absence = read_absence(con)
-        findings = _time_model_findings(con)
+        findings = _findings(con)
         published = con.execute(
             "select published_at, validation_status from audit.publications "
             "where run_id = ? order by published_at desc limit 1",
@@ -75,7 +76,7 @@ def summary_lines(home: Path) -> list[str]:
         lines.append(f"  {absence.line()}")
     if findings:
         lines.append(
-            "  data-quality findings of the time model (never blocking; data_quality_daily):"
+            "  data-quality findings (never blocking; data_quality_daily):"
         )
         lines += [f"    {name:<30}{n:>8,}  {action}" for name, n, action in findings]
     if recall:

@@ -283,9 +283,19 @@ findings as (
     select
         files.file_production_date as production_date,
         rejects.source_name,
-        'malformed_lines' as chaos_type,
+        -- a line that is no record (cut short, bad bytes, too long) is a malformed line; a
+        -- record with a value that breaks its field's rule is a rejected row
+        case when rejects.field is null then 'malformed_lines' else 'rows_rejected' end
+            as chaos_type,
         count(*) as items_found,
-        'rejected at load with file, line and reason (bronze rejects)' as action_taken
+        case
+            when rejects.field is null
+                then 'rejected at load with file, line and reason (bronze rejects)'
+            else
+                'rejected at load: a value breaks its field''s rule (type, range, timestamp '
+                || 'form or window); listed with file, line, field, value and reason in '
+                || 'fct_row_rejects'
+        end as action_taken
     from rejects inner join files on rejects.source_file = files.file_path and files.outcome = 'loaded'
     group by all
     union all
