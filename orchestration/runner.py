@@ -189,6 +189,7 @@ def _day_checks(evaluations: list, day: date) -> tuple[int, int, list[str]]:
 
     key = day.isoformat()
     verdicts: dict[tuple[str, str], tuple[bool, bool]] = {}  # (passed, failed with ERROR)
+    why: dict[tuple[str, str], str] = {}  # the check's own description: files, lines, remedy
     for c in sorted(evaluations, key=lambda c: c.partition is not None):  # per-date ones win
         if c.partition is not None and c.partition != key:
             continue
@@ -200,7 +201,12 @@ def _day_checks(evaluations: list, day: date) -> tuple[int, int, list[str]]:
                 passed = key not in (failed or set()) and key not in (warned or set())
                 error = error and key in (failed or set())
         verdicts[(c.asset_key.to_user_string(), c.check_name)] = (passed, not passed and error)
-    failures = [f"check {a}:{n} failed" for (a, n), (_, err) in verdicts.items() if err]
+        why[(c.asset_key.to_user_string(), c.check_name)] = c.description or ""
+    failures = [
+        f"check {a}:{n} failed" + (f": {why[(a, n)]}" if why[(a, n)] else "")
+        for (a, n), (_, err) in verdicts.items()
+        if err
+    ]
     return sum(p for p, _ in verdicts.values()), len(verdicts), failures
 
 

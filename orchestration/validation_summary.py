@@ -75,9 +75,7 @@ def summary_lines(home: Path) -> list[str]:
     if absence is not None and absence.sources:
         lines.append(f"  {absence.line()}")
     if findings:
-        lines.append(
-            "  data-quality findings (never blocking; data_quality_daily):"
-        )
+        lines.append("  data-quality findings (never blocking; data_quality_daily):")
         lines += [f"    {name:<30}{n:>8,}  {action}" for name, n, action in findings]
     if recall:
         lines.append("  chaos detection recall (detected / injected):")

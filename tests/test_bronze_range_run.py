@@ -65,7 +65,12 @@ def test_range_is_one_run_and_a_bad_date_fails_alone(
         assert o.checks_total == 3 * len(SOURCES) + 1 + bronze_suites
         if o.day == bad:  # the blocking check names the date whose file was rejected whole
             assert not o.success
-            assert o.failures == ["check bronze/production_batches:rejects_within_limit failed"]
+            (failure,) = o.failures  # says which file, and what to do about it
+            assert failure.startswith(
+                "check bronze/production_batches:rejects_within_limit failed: "
+            )
+            assert f"landing/{bad}/production_batches/production_batches__{bad}.csv" in failure
+            assert "shopfloor landing retract" in failure
             assert o.checks_passed == o.checks_total - 1
         else:
             assert o.success, (o.day, o.failures)
