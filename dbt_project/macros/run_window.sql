@@ -103,3 +103,10 @@
         {%- do return(relation) -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- True when a delivery can hold rows of the production date: rows land on their production
+    date or up to lookback_days later (data contract §3.4). One rule for the silver quarantine
+    of a batch and for the dates the date dimension spans. -#}
+{% macro delivery_can_hold(date_column, delivery_column) -%}
+    ({{ date_column }} between {{ delivery_column }} - {{ var('lookback_days') | int }} and {{ delivery_column }})
+{%- endmacro %}

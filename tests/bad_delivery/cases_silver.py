@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from tests.bad_delivery.case import SILVER, Case, Landed, append_line
@@ -86,7 +86,23 @@ def _log_line_matching_no_rule(home: Path, day: date) -> Landed:
     return Landed(str(path.relative_to(home)), line, "matches no log rule", SILVER)
 
 
+def _batch_older_than_its_delivery_can_hold(home: Path, day: date) -> Landed:
+    """A batch six days before its file's date: within bronze's plausible window, but older than
+    the lookback a delivery can hold, so it would name a date the date dimension lacks."""
+    path = _landed_file(home, day, "production_batches")
+    first = next(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    changes = {
+        column: (datetime.fromisoformat(first[column]) - timedelta(days=6)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+        for column in ("start_time", "end_time")
+    }
+    changes["batch_id"] = "SILVER-batch-six-days-old"
+    return _append_csv_copy(home, day, "production_batches", changes, "cannot hold")
+
+
 CASES: list[Case] = [
+    Case("batch_older_than_its_delivery_can_hold", _batch_older_than_its_delivery_can_hold),
     _csv_case(
         "unknown_machine_batch",
         "production_batches",

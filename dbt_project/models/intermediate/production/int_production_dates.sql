@@ -27,7 +27,7 @@ seen_dates as (
 
 plausible_dates as (
     select date_day from seen_dates
-    where date_day between delivery_date - {{ var('lookback_days') | int }} and delivery_date
+    where {{ delivery_can_hold('date_day', 'delivery_date') }}
 ),
 
 bounds as (

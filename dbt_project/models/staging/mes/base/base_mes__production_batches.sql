@@ -1,5 +1,14 @@
 -- Every delivered batch row: renamed, typed, times in UTC, names resolved through the plant's
--- spellings, and the quarantine verdict (machine or product the plant does not know).
+-- spellings, and the quarantine verdict (machine or product the plant does not know, or a
+-- production date its delivery cannot hold: the same rule bounds int_production_dates, so a
+-- batch never names a date the date dimension lacks).
+{%- set lookback = var('lookback_days') | int %}
+{%- set batch_date = production_date('renamed.started_at') %}
+{%- set outside_delivery = 'not ' ~ delivery_can_hold(batch_date, 'renamed.delivery_date') %}
+{%- set outside_reason =
+    "'start_time gives production date ' || cast(" ~ batch_date ~ " as varchar) || ', which delivery '"
+    ~ " || cast(renamed.delivery_date as varchar) || ' cannot hold (rows land on their production"
+    ~ " date or up to " ~ lookback ~ " days later)'" %}
 with
 
 source as (
@@ -46,6 +55,7 @@ resolved as (
         {{ quarantine_verdict([
             {'field': 'machine_id', 'raw': 'renamed.machine_raw', 'resolved': 'machine_aliases.machine_id', 'noun': 'machine'},
             {'field': 'product', 'raw': 'renamed.product_raw', 'resolved': 'product_aliases.product_id', 'noun': 'product'},
+            {'field': 'start_time', 'raw': 'renamed.started_at', 'when': outside_delivery, 'reason': outside_reason},
         ]) }}
     from renamed
     cross join plant
