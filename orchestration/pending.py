@@ -10,13 +10,16 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.landing import sha256_of
+from ingestion.manifest import QUARANTINED
 from ingestion.warehouse import connect, db_path
 from orchestration.partitions import partition_key
 
 
 def unloaded_files(home: Path, day: date) -> list[str] | None:
-    """Files of landing/<day>/ not in the bronze manifest yet (relative paths), or None when the
-    manifest cannot be read now (the writer holds the warehouse): then the caller must not skip."""
+    """Files of landing/<day>/ bronze has not loaded as they are now (relative paths: new paths
+    and new versions of known ones), or None when the manifest cannot be read now (the writer
+    holds the warehouse): then the caller must not skip."""
     return unloaded_by_day(home, [day])[day]
 
 
@@ -39,11 +42,25 @@ def unloaded_by_day(home: Path, days: Iterable[date]) -> dict[date, list[str] | 
         return dict.fromkeys(landed)
     try:
         rows = con.execute(
-            "SELECT path FROM bronze._files WHERE list_contains(?, delivery_date)", [list(landed)]
+            "SELECT path, arg_max(sha256, loaded_at), arg_max(outcome, loaded_at) = ? "
+            "FROM bronze._files WHERE list_contains(?, delivery_date) GROUP BY path",
+            [QUARANTINED, list(landed)],
         )
-        recorded = {path for (path,) in rows.fetchall()}
+        recorded = {path: (sha, quarantined) for path, sha, quarantined in rows.fetchall()}
     except duckdb.CatalogException:  # no bronze load ever ran
-        recorded = set()
+        recorded = {}
     finally:
         con.close()
-    return {day: [p for p in files if p not in recorded] for day, files in landed.items()}
+    return {
+        day: [p for p in files if _is_new(home / p, recorded.get(p))]
+        for day, files in landed.items()
+    }
+
+
+def _is_new(path: Path, recorded: tuple[str, bool] | None) -> bool:
+    """A path bronze never saw, or other bytes than it last recorded there (a corrected file
+    re-delivered under its name is a new version), or bytes landed again after a quarantine."""
+    if recorded is None:
+        return True
+    sha, quarantined = recorded
+    return quarantined or sha256_of(path.read_bytes()) != sha

@@ -26,6 +26,7 @@ from ingestion.versions import current_view
 from ingestion.warehouse import connect
 from orchestration.build_inputs import bronze_fingerprint, restatements
 from orchestration.cli import main
+from orchestration.pending import unloaded_files
 
 START = date(2026, 10, 22)
 SOURCE = "production_batches"
@@ -101,6 +102,15 @@ def test_version_2_replaces_version_1_in_the_current_view(home: Path) -> None:
         assert accounting_breaks(con, SOURCE) == []
     finally:
         con.close()
+
+
+def test_the_sensor_sees_a_corrected_file_under_a_known_name_as_pending(home: Path) -> None:
+    _load(home)
+    assert REL not in unloaded_files(home, START)  # loaded as it is: nothing to run for
+    _rewrite(home / REL, 1, "units_defective", "991")
+    assert REL in unloaded_files(home, START)  # other bytes at a known path: a new version
+    _load(home)
+    assert REL not in unloaded_files(home, START)
 
 
 def test_earlier_bytes_back_reinstate_that_version(home: Path) -> None:
