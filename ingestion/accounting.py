@@ -17,6 +17,7 @@ import duckdb
 from ingestion.contracts import Format, source
 from ingestion.landing import STRAY, source_files, stray_files
 from ingestion.manifest import DUPLICATE, LOADED, QUARANTINED, REJECTED
+from ingestion.versions import FILES_CURRENT
 
 
 @dataclass(frozen=True)
@@ -182,13 +183,13 @@ def rejects_that_block(
     A problem is a file rejected whole (manifest outcome `rejected`), or a delivery date on which
     more than `max_share` of the source's rows (and at least FEW_REJECTS rows) were rejected. Only
     the latest entry of each path counts: a corrected file delivered under the same name, or a
-    retracted one, clears the problem.
+    retracted one (left out of the current manifest, ingestion/versions.py), clears the problem.
     """
     spec = source(source_name)
     in_dates = _date_params(dates)
     latest = f"""
         SELECT path, sha256, delivery_date, outcome, rows_read, rows_rejected, error
-        FROM bronze._files WHERE source = ? AND {_in_dates("delivery_date")}
+        FROM {FILES_CURRENT} WHERE source = ? AND {_in_dates("delivery_date")}
         QUALIFY row_number() OVER (PARTITION BY path ORDER BY loaded_at DESC) = 1
     """  # noqa: S608 - fixed SQL, values bound
     whole = con.execute(

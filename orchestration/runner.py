@@ -117,10 +117,12 @@ def _rejected_files(con, run_id: str) -> dict[date, int]:
     latest) is `rejected`, so not one of their rows is in bronze. A re-run that finds nothing
     new still names them; a later version of the file, or its retraction, ends the count."""
     from ingestion.manifest import REJECTED
+    from ingestion.versions import FILES_CURRENT
 
     rows = con.execute(
-        "SELECT delivery_date, count(*) FILTER (outcome = ?) FROM ("
-        "  SELECT delivery_date, path, arg_max(outcome, loaded_at) AS outcome FROM bronze._files"
+        "SELECT delivery_date, count(*) FILTER (outcome = ?) FROM ("  # noqa: S608 - a constant
+        "  SELECT delivery_date, path, arg_max(outcome, loaded_at) AS outcome FROM "
+        f"  {FILES_CURRENT}"
         "  WHERE delivery_date IN (SELECT delivery_date FROM bronze._loads WHERE load_id = ?)"
         "  GROUP BY delivery_date, path"
         ") GROUP BY 1",

@@ -4,7 +4,9 @@ path into one clean home, and one `shopfloor run` over it.
 For each case the test proves what issue 16 promises: the run publishes the date anyway (exit 0,
 the gate passed, gold built), the run's message names the file (and the line, for a row), the bad
 input sits in bronze rejects, the silver quarantine or quarantine/ with its reason, and row
-accounting holds for every file.
+accounting holds for every file. Then the one kind of bad input that does block: a file rejected
+whole stops its date with a message naming the file and what to do, and retracting it lets the
+next run publish.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import importlib
 import pkgutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -24,6 +26,8 @@ from generators.run import generate
 from ingestion.accounting import accounting_breaks
 from ingestion.contracts import SOURCES
 from tests.bad_delivery.case import BRONZE, LOADED, QUARANTINE, SILVER, Case, Landed
+
+pytestmark = pytest.mark.xdist_group("bad_delivery")  # one home, built once, on one worker
 
 START = date(2026, 10, 22)
 DAYS = 2
@@ -43,9 +47,9 @@ def _cases() -> list[Case]:
 CASES = _cases()
 
 
-def _run(home: Path) -> subprocess.CompletedProcess[str]:
+def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "--home", str(home), "run"],
+        [sys.executable, "-m", "orchestration.cli", "--home", str(home), *(args or ["run"])],
         capture_output=True, text=True, timeout=900, check=False,
     )  # fmt: skip
 
@@ -137,3 +141,69 @@ def test_case_is_refused_with_file_line_and_reason(corpus_run, case: Case):
         assert not (home / landed.path).exists(), "a quarantined file must leave landing"
     assert reasons, f"{where}: not found in {landed.where}"
     assert any(landed.reason.lower() in (r or "").lower() for (r,) in reasons), reasons
+
+
+def test_data_quality_daily_counts_what_was_refused(corpus_run):
+    home = corpus_run[0]
+    counted = dict(
+        _query(
+            home,
+            "select chaos_type, sum(items_found) from gold.data_quality_daily "
+            "where chaos_type in ('rows_rejected', 'rows_quarantined') group by 1",
+            [],
+            serving=True,
+        )
+    )
+    refused = dict(
+        _query(
+            home,
+            "select case stage when 'silver' then 'rows_quarantined' else 'rows_rejected' end, "
+            "count(*) from gold.fct_row_rejects where stage = 'silver' or field is not null "
+            "group by 1",
+            [],
+            serving=True,
+        )
+    )
+    assert counted == refused
+    assert counted["rows_quarantined"] >= sum(c.where == SILVER for c in corpus_run[1].values())
+
+
+@pytest.fixture(scope="module")
+def blocked_then_retracted(corpus_run) -> tuple[str, subprocess.CompletedProcess[str], ...]:
+    """After the corpus run: a file of the second date whose header lacks a required column
+    (every row rejected) is landed; a run; then the file retracted; a run."""
+    home = corpus_run[0]
+    day = START + timedelta(days=1)
+    folder = home / "landing" / day.isoformat() / "qc_checks"
+    bad = folder / f"qc_checks__{day}__resent.csv"
+    original = next(folder.glob("qc_checks__*.csv")).read_text(encoding="utf-8")
+    header, _, body = original.partition("\n")
+    bad.write_text(header.replace("check_id", "check_no") + "\n" + body, encoding="utf-8")
+    rel = bad.relative_to(home).as_posix()
+    blocked = _run(home)
+    retracted = _run(home, "landing", "retract", rel, "--reason", "sent with a broken header")
+    published = _run(home)
+    return rel, blocked, retracted, published
+
+
+def test_a_wholly_rejected_file_blocks_its_date_and_says_what_to_do(blocked_then_retracted):
+    rel, blocked, _, _ = blocked_then_retracted
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, output
+    assert f"{rel}  whole file rejected: header lacks required column(s) check_id" in output
+    assert "shopfloor landing retract" in output
+    assert "Published" not in output
+
+
+def test_retracting_the_file_lets_the_next_run_publish(blocked_then_retracted, corpus_run):
+    rel, _, retracted, published = blocked_then_retracted
+    assert retracted.returncode == 0, retracted.stdout + retracted.stderr
+    output = published.stdout + published.stderr
+    assert published.returncode == 0, output
+    assert "(passed)" in output
+    actions = _query(
+        corpus_run[0],
+        "select action, reason from bronze._file_actions where path = ?",
+        [rel],
+    )
+    assert actions == [("retract", "sent with a broken header")]
