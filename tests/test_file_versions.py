@@ -28,6 +28,8 @@ from orchestration.build_inputs import bronze_fingerprint, restatements
 from orchestration.cli import main
 from orchestration.pending import unloaded_files
 
+pytestmark = pytest.mark.xdist_group("file_versions")  # its pipeline fixture runs once
+
 START = date(2026, 10, 22)
 SOURCE = "production_batches"
 SPEC = source(SOURCE)

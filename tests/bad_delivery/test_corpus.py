@@ -127,7 +127,8 @@ def test_case_is_refused_with_file_line_and_reason(corpus_run, case: Case):
         reasons = _query(
             home,
             f"select reason from {SILVER_QUARANTINE} "
-            "where source_file = ? and source_row_number = ?",
+            "where source_file = ? and source_row_number = ? and stage = 'silver' "
+            "and field is not null and value is not null",
             [landed.path, landed.line],
             serving=True,
         )
