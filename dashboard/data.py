@@ -338,6 +338,25 @@ group by all
 order by production_date, source_name
 """
 
+# Rows refused in the period (bronze rejects and the silver quarantine), newest first; a row
+# whose date is unknown counts on its file's production date (fct_row_rejects).
+SQL_REFUSED_COUNTS = """
+select stage, source_name, count(*) as rows_refused
+from gold.fct_row_rejects
+where production_date between $start and $end
+group by all
+order by stage, source_name
+"""
+
+SQL_REFUSED_ROWS = """
+select production_date, stage, source_name, source_file, source_row_number as line, field, value,
+       reason
+from gold.fct_row_rejects
+where production_date between $start and $end
+order by production_date desc, source_file, source_row_number
+limit 500
+"""
+
 # audit.validation_results as the data-quality page counts it. {day} and {ok} are the results'
 # production-date and pass/fail columns: names from the page's fixed whitelists, found in the
 # catalogue, quoted as identifiers (see validation_sql); the dates stay parameters. `_day` is null

@@ -119,12 +119,39 @@ def data_quality_panel(f: data.Filters) -> None:
     )
 
 
+def refused_rows_panel(f: data.Filters) -> None:
+    """Every row the pipeline refused in the period, with file, line and reason: what to fix at
+    the source (data contract §12)."""
+    st.subheader("Rows refused")
+    if not ui.has_table("gold.fct_row_rejects"):
+        st.info("This serving copy has no gold.fct_row_rejects table.", icon=":material/info:")
+        return
+    counts = ui.q(data.SQL_REFUSED_COUNTS, f.params())
+    if counts.empty:
+        st.success(f"No row was refused for {ui.period_label(f)}.", icon=":material/check_circle:")
+        return
+    total = int(counts["rows_refused"].sum())
+    st.warning(
+        f"{total:,} row(s) refused for {ui.period_label(f)}: left out of the KPIs, the rest of "
+        "their files and dates are in. Rejected at load (stage bronze: a value breaks its rule) "
+        "or quarantined (stage silver: a name the plant does not know, a log line no rule "
+        "matches).",
+        icon=":material/warning:",
+    )
+    ui.table(counts, "rows_refused_by_source")
+    rows = ui.q(data.SQL_REFUSED_ROWS, f.params())
+    shown = f"the {len(rows):,} newest" if total > len(rows) else "all"
+    caption = f"Refused rows ({shown}): file, line, field, value and reason"
+    ui.table(rows, "rows_refused", caption=caption)
+
+
 def render() -> None:
     f = ui.current_filters()
     ui.page_header("Data quality & validation", f)
     publication_panel()
     validation_panel(f)
     sources.sources_panel()
+    refused_rows_panel(f)
     data_quality_panel(f)
 
 

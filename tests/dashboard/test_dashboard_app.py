@@ -351,3 +351,23 @@ def test_publication_record_shows_the_dates_as_a_span():
         "published_at": "2026-10-22 06:30:00+00:00",
     }
     assert publication_record({"production_dates": []})["production_dates"] == "none"
+
+
+def test_refused_rows_are_listed_with_file_line_and_reason(serving_home, monkeypatch):
+    days = _dates(serving_home)
+    at = _app(serving_home, monkeypatch, "views/data_quality.py", dates=(days[0], days[-1]))
+    _no_exception(at)
+    con = duckdb.connect(str(serving_home / "warehouse" / "serving.duckdb"), read_only=True)
+    try:
+        (expected,) = con.execute(
+            "select count(*) from gold.fct_row_rejects where production_date between ? and ?",
+            [days[0], days[-1]],
+        ).fetchone()
+    finally:
+        con.close()
+    assert expected > 0  # the fixture's chaos (malformed lines) leaves refused rows
+    assert f"{expected:,} row(s) refused" in _texts(at)
+    rows = _frame(at, "source_file", "line", "reason")
+    assert len(rows) == min(expected, 500)
+    assert rows["source_file"].str.startswith("landing/").all()
+    assert rows["reason"].str.len().gt(0).all()
