@@ -234,7 +234,7 @@ def test_control_characters_and_huge_lines_are_line_rejects(tmp_path: Path) -> N
     assert loaded_lines(tmp_path, "production_batches") == [2, 7]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, however tests interleave
 def clean_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("edge_clean")
     generate(home, DAY, 1, seed=7, chaos_level="none")

@@ -36,7 +36,7 @@ SPEC = source(SOURCE)
 REL = f"landing/{START}/{SOURCE}/{SOURCE}__{START}.csv"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, however tests interleave
 def clean_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("versions_src")
     generate(home, START, 1, seed=7, chaos_level="none")
@@ -265,7 +265,7 @@ class Step:
     serving: tuple[int, int | None]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, however tests interleave
 def restated(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Step], str, int]:
     home = tmp_path_factory.mktemp("versions_pipeline")
     generate(home, START, 2, seed=7, chaos_level="none")

@@ -172,7 +172,7 @@ def test_run_refuses_future_and_early_folders_with_a_reason(
     assert "landing/2023-12-31/ refused: dated before the first delivery partition" in err
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, however tests interleave
 def corpus_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
     """A clean generated day with every oddity case applied, loaded into bronze once."""
     clean = tmp_path_factory.mktemp("oddities_clean")

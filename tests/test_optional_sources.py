@@ -14,6 +14,8 @@ from plants.absent import Absence, read_absence
 from tests.bronze_fixtures import load_all, query
 from tests.test_bronze_bad_input import QC_HEADER, QC_ROW, assert_accounted, land, manifest
 
+pytestmark = pytest.mark.xdist_group("prairie_pipeline")  # its pipeline fixture runs once
+
 DAY = date(2026, 10, 20)
 NEXT = DAY + timedelta(days=1)
 PROCESS_MARTS = ["fct_process_cycle", "kpi_process_daily", "kpi_process_operator_daily"]
@@ -98,7 +100,7 @@ def test_no_dim_source_yet_means_no_claim(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- a prairie home
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, however tests interleave
 def prairie_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """Three days of the plant without a dispensing cell, through `shopfloor run`'s functions."""
     from generators.run import generate

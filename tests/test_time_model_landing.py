@@ -13,6 +13,8 @@ import pytest
 from generators.run import generate
 from plants.home import resolve_plant_path
 
+pytestmark = pytest.mark.xdist_group("weekend_pipeline")  # its pipeline fixture runs once
+
 SATURDAY = "2026-11-21"
 SATURDAY_LOG = f"""\
 {SATURDAY}T08:00:00-06:00 [INFO] PR1: Shift DAY started, state RUNNING
@@ -27,7 +29,7 @@ SATURDAY_BATCH = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, however tests interleave
 def weekend_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The second plant Monday to Friday (simulated, with truth), plus a Saturday delivery of a
     machine log and a batch written by hand (a real plant's weekend overtime: no truth)."""

@@ -54,7 +54,7 @@ def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, however tests interleave
 def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, str, int]:
     """A clean home with every case landed on the first delivery date, run once."""
     home = tmp_path_factory.mktemp("bad_delivery")
@@ -169,7 +169,7 @@ def test_data_quality_daily_counts_what_was_refused(corpus_run):
     assert counted["rows_quarantined"] >= sum(c.where == SILVER for c in corpus_run[1].values())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, however tests interleave
 def blocked_then_retracted(corpus_run) -> tuple[str, subprocess.CompletedProcess[str], ...]:
     """After the corpus run: a file of the second date whose header lacks a required column
     (every row rejected) is landed; a run; then the file retracted; a run."""
