@@ -9,6 +9,8 @@ on the screen.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from ingestion.manifest import QUARANTINED, REJECTED
 from ingestion.warehouse import connect
 
 MAX_LISTED = 60
+PER_KIND = 3  # rows listed per kind of refusal (source, field, reason)
 SILVER_QUARANTINE = "silver.int_source_rows_quarantined"
 
 
@@ -76,13 +79,37 @@ def refused_lines(home: Path, since: datetime) -> list[str]:
         reason = (error or "").removeprefix(f"{path}: ")
         word = "whole file rejected" if outcome == REJECTED else "file quarantined"
         out.append(f"  {path}  {word}: {reason}")
-    listed = rows[: max(0, MAX_LISTED - len(files))]
+    listed, more = listed_by_kind(rows, max(0, MAX_LISTED - len(files)))
     out += [_row_line(*row) for row in listed]
+    out += [f"  … and {n:,} more like {example}" for example, n in more.items()]
     if any(outcome == REJECTED for _, outcome, _ in files):
         out.append(
             "  A wholly rejected file blocks its date: deliver a corrected file under the same "
             "name (it becomes version 2), or take it out with `shopfloor landing retract PATH`."
         )
-    if len(rows) > len(listed):
-        out.append(f"  … and {len(rows) - len(listed)} more row(s): query gold.fct_row_rejects")
     return out
+
+
+def _kind(row: tuple) -> tuple[str, str | None, str]:
+    """What a refusal is, without where: its source, field and reason with values and numbers
+    blanked (`units_produced: "#" is not a whole number ≥ #`)."""
+    path, _, field, _, reason = row
+    return path.rsplit("/", 2)[-2], field, re.sub(r'"[^"]*"|\d+', "#", reason)
+
+
+def listed_by_kind(rows: list[tuple], limit: int) -> tuple[list[tuple], dict[str, int]]:
+    """The first PER_KIND rows of each kind (a thousand partial writes must not hide the one
+    unknown machine), at most `limit` in all; and per kind not listed in full, how many were
+    left out, keyed by an example (`<source> rows: <its first reason>`)."""
+    seen: Counter[tuple] = Counter()
+    examples: dict[tuple, str] = {}
+    listed, more = [], Counter()
+    for row in rows:
+        kind = _kind(row)
+        seen[kind] += 1
+        examples.setdefault(kind, f"{kind[0]} rows: {row[4][:90]}")
+        if seen[kind] <= PER_KIND and len(listed) < limit:
+            listed.append(row)
+        else:
+            more[examples[kind]] += 1
+    return listed, dict(more)
