@@ -140,6 +140,7 @@ def refused_rows_panel(f: data.Filters) -> None:
     )
     ui.table(counts, "rows_refused_by_source")
     rows = ui.q(data.SQL_REFUSED_ROWS, f.params())
+    rows["production_date"] = pd.to_datetime(rows["production_date"]).dt.date
     shown = f"the {len(rows):,} newest" if total > len(rows) else "all"
     caption = f"Refused rows ({shown}): file, line, field, value and reason"
     ui.table(rows, "rows_refused", caption=caption)
