@@ -171,6 +171,28 @@ def _first_rejects(
     return [f"{path}:{line}: {reason}" for path, line, reason in rows]
 
 
+def _latest_entries(by_source: bool) -> str:
+    """SQL of each path's latest entry in the current manifest (bound: [source,] the dates of
+    `_date_params`): a corrected version or a retract ends what an older entry said."""
+    source_filter = "source = ? AND " if by_source else ""
+    return f"""
+        SELECT path, sha256, delivery_date, outcome, rows_read, rows_rejected, error
+        FROM {FILES_CURRENT} WHERE {source_filter}{_in_dates("delivery_date")}
+        QUALIFY row_number() OVER (PARTITION BY path ORDER BY loaded_at DESC) = 1
+    """  # noqa: S608 - fixed SQL, values bound
+
+
+def rejected_file_counts(con: duckdb.DuckDBPyConnection, dates: Sequence[date]) -> dict[date, int]:
+    """Per delivery date, the files whose latest entry is `rejected` (not one of their rows is
+    in bronze): what the per-date status names and what rejects_that_block blocks on."""
+    rows = con.execute(
+        f"SELECT delivery_date, count(*) FROM ({_latest_entries(by_source=False)}) "  # noqa: S608
+        "WHERE outcome = ? GROUP BY 1",
+        [*_date_params(dates), REJECTED],
+    ).fetchall()
+    return {d: int(n) for d, n in rows}
+
+
 def rejects_that_block(
     con: duckdb.DuckDBPyConnection,
     source_name: str,
@@ -187,11 +209,7 @@ def rejects_that_block(
     """
     spec = source(source_name)
     in_dates = _date_params(dates)
-    latest = f"""
-        SELECT path, sha256, delivery_date, outcome, rows_read, rows_rejected, error
-        FROM {FILES_CURRENT} WHERE source = ? AND {_in_dates("delivery_date")}
-        QUALIFY row_number() OVER (PARTITION BY path ORDER BY loaded_at DESC) = 1
-    """  # noqa: S608 - fixed SQL, values bound
+    latest = _latest_entries(by_source=True)
     whole = con.execute(
         f"SELECT path, sha256, rows_rejected, error FROM ({latest}) WHERE outcome = ? "  # noqa: S608
         "ORDER BY path",

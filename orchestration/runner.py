@@ -113,22 +113,14 @@ NO_FIGURES: Figures = (0, 0, 0, 0, 0, 0)
 
 
 def _rejected_files(con, run_id: str) -> dict[date, int]:
-    """Per delivery date the run processed: files whose current manifest entry (the path's
-    latest) is `rejected`, so not one of their rows is in bronze. A re-run that finds nothing
-    new still names them; a later version of the file, or its retraction, ends the count."""
-    from ingestion.manifest import REJECTED
-    from ingestion.versions import FILES_CURRENT
+    """Per delivery date the run processed: files rejected whole (ingestion.accounting); a
+    re-run that finds nothing new still names them, a later version or a retract ends it."""
+    from ingestion.accounting import rejected_file_counts
 
-    rows = con.execute(
-        "SELECT delivery_date, count(*) FILTER (outcome = ?) FROM ("  # noqa: S608 - a constant
-        "  SELECT delivery_date, path, arg_max(outcome, loaded_at) AS outcome FROM "
-        f"  {FILES_CURRENT}"
-        "  WHERE delivery_date IN (SELECT delivery_date FROM bronze._loads WHERE load_id = ?)"
-        "  GROUP BY delivery_date, path"
-        ") GROUP BY 1",
-        [REJECTED, run_id],
-    ).fetchall()
-    return {d: int(n) for d, n in rows}
+    days = [d for (d,) in con.execute(
+        "SELECT DISTINCT delivery_date FROM bronze._loads WHERE load_id = ?", [run_id]
+    ).fetchall()]  # fmt: skip
+    return rejected_file_counts(con, days)
 
 
 def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, float]]:

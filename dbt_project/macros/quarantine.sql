@@ -32,15 +32,3 @@
     {%- endfor %}
     end as rejected_reason
 {%- endmacro %}
-
-{#- The names (lower case) of a relation's columns; empty while parsing. Why: fct_row_rejects
-    reads columns a parallel change adds to stg_bronze__rejects, and null until a build has them. -#}
-{% macro relation_column_names(relation) -%}
-    {%- set names = [] -%}
-    {%- if execute -%}
-        {%- for column in adapter.get_columns_in_relation(relation) -%}
-            {%- do names.append(column.name | lower) -%}
-        {%- endfor -%}
-    {%- endif -%}
-    {{ return(names) }}
-{%- endmacro %}

@@ -2,9 +2,6 @@
 -- breaks a syntactic rule: type, range, timestamp, required field) and the silver quarantine (a
 -- well-formed row the plant cannot resolve). One table, so an analyst finds every refused row
 -- with its file, line, field, value and reason, and the stage that refused it.
-{#- stg_bronze__rejects gains `field` and `value` with the bronze row rules (issue 16); until a
-    build has them, they read as null. -#}
-{%- set bronze_columns = relation_column_names(ref('stg_bronze__rejects')) %}
 with
 
 bronze_rejects as (
@@ -31,8 +28,8 @@ bronze_rows as (
         bronze_rejects.delivery_date,
         -- a rejected row has no trusted time of its own: its file's production date
         files.file_production_date as production_date,
-        {{ 'bronze_rejects.field' if 'field' in bronze_columns else 'cast(null as varchar)' }} as field,
-        {{ 'bronze_rejects.value' if 'value' in bronze_columns else 'cast(null as varchar)' }} as value,
+        bronze_rejects.field,
+        bronze_rejects.value,
         bronze_rejects.reason
     from bronze_rejects
     left join files on bronze_rejects.source_file = files.file_path
