@@ -7,9 +7,10 @@ process, is the first figure. The second is `daily_job` launched anyway (by hand
 sensor, or a schedule without the check), in a fresh process as the run launcher would start it,
 on a home whose every delivery folder is already loaded and published, for the last delivery
 date. Its bronze steps find every file in the manifest; since the build-inputs check
-(orchestration/build_inputs.py) its first dbt step finds the same bronze files, truth and code as
-the last published build of that date and builds nothing, so Dagster skips the expectations, the
-truth gate and publish. Consecutive runs on the same copy of the home are consecutive runs.
+(orchestration/defs/dbt/build_inputs.py) its first dbt step finds the same bronze files, truth
+and code as the last published build of that date and builds nothing, so Dagster skips the
+expectations, the truth gate and publish. Consecutive runs on the same copy of the home are
+consecutive runs.
 
 Target (issue 7): <= 30 s. Measured on 30 days of history and on 365 (it should not grow with
 history).

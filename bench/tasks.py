@@ -122,7 +122,7 @@ def _failures(outcomes) -> list[str]:
 def build(home: str, before: str | None = None) -> dict:
     """Full rebuild: bronze for every delivery date (before `before`, if given), one partition
     run each, then one transform run (silver, gold, truth gate, publish) for the whole range."""
-    from orchestration.runner import run_partitions, run_transform
+    from cli.run import run_partitions, run_transform
 
     h = Path(home)
     days = sorted(date.fromisoformat(p.name) for p in (h / "landing").iterdir() if p.is_dir())
@@ -147,7 +147,7 @@ def build(home: str, before: str | None = None) -> dict:
 def incremental(home: str, new_day: str) -> dict:
     """One new delivery day: its bronze partition(s), then silver + gold for that production date
     (the gold window adds the lookback for late rows, as in production)."""
-    from orchestration.runner import run_partitions, run_transform
+    from cli.run import run_partitions, run_transform
 
     h, new = Path(home), date.fromisoformat(new_day)
     days = [d for d in (date.fromisoformat(p.name) for p in (h / "landing").iterdir()) if d >= new]
@@ -170,7 +170,7 @@ def daily(home: str, day: str) -> dict:
     the sensor launch), executed in this process the way `shopfloor run` executes jobs."""
     import os
 
-    from orchestration.paths import HOME_ENV
+    from plants.home import HOME_ENV
 
     t0 = time.perf_counter()
     os.environ[HOME_ENV] = home
@@ -210,11 +210,11 @@ def schedule_tick(home: str, day: str) -> dict:
     from dagster import SkipReason, build_schedule_context
 
     from orchestration.partitions import PLANT_TZ
-    from orchestration.paths import HOME_ENV
+    from plants.home import HOME_ENV
 
     t0 = time.perf_counter()
     os.environ[HOME_ENV] = home
-    from orchestration.schedules import daily_schedule
+    from orchestration.defs.landing.schedules import daily_schedule
 
     t1 = time.perf_counter()
     at = datetime.combine(date.fromisoformat(day) + timedelta(days=1), datetime.min.time())
@@ -240,11 +240,11 @@ def gold_only(home: str, first: str, last: str) -> dict:
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
-    from orchestration.paths import HOME_ENV
+    from plants.home import HOME_ENV
 
     os.environ[HOME_ENV] = home
-    from orchestration.dbt_assets import gold_by_production_date
     from orchestration.definitions import defs
+    from orchestration.defs.dbt.assets import gold_by_production_date
     from orchestration.instance import instance_for
 
     job = defs.resolve_job_def("transform_job")
@@ -320,8 +320,9 @@ def dashboard(home: str, pages: list[str], runs: int, dates: list[str] | None) -
     from streamlit.testing.v1 import AppTest
 
     from dashboard import data
+    from plants.home import HOME_ENV
 
-    os.environ[data.HOME_ENV] = home
+    os.environ[HOME_ENV] = home
     os.environ.pop(data.SERVING_ENV, None)
     app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
     window = tuple(date.fromisoformat(d) for d in dates) if dates else None

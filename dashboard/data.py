@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-HOME_ENV = "SHOPFLOOR_HOME"
+from plants.home import Home
+
 SERVING_ENV = "SHOPFLOOR_SERVING"  # optional: point at a serving file directly
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -31,8 +32,7 @@ def serving_path() -> Path:
     explicit = os.environ.get(SERVING_ENV)
     if explicit:
         return Path(explicit).resolve()
-    home = Path(os.environ.get(HOME_ENV, "data")).resolve()
-    return home / "warehouse" / "serving.duckdb"
+    return Home.from_env().serving
 
 
 def publication_stamp(path: Path) -> tuple[str, int, int, int]:

@@ -19,10 +19,9 @@ from generators.render import CounterState, DayRenderer, Row, SourceRows
 from generators.simulate import MachineState, simulate_day
 from generators.truth import compute_truth, meter_energy
 from ingestion.landing import latest_delivery
-from plants.home import set_home_plant
+from plants.home import Home, set_home_plant
 from plants.model import load_plant
 
-HOME_DIRS = ("landing", "ground_truth", "warehouse", "quarantine", "reports")
 NO_LATE_FILES = {"asset_registry"}
 ALWAYS = {"asset_registry"}  # delivered also on a production date without a scheduled shift
 TRUTH_VERSION = 2  # 2: quality weighted by ideal cycle, fully_productive_time_s, good_unit_ratio
@@ -245,7 +244,7 @@ class Generator:
         truth["chaos"] = tags
         truth["chaos_summary"] = dict(sorted(Counter(t["name"] for t in tags).items()))
         self.result.chaos_by_type.update(t["name"] for t in tags)
-        path = staging / "ground_truth" / day.isoformat() / "truth.json"
+        path = Home(staging).truth_file(day)  # staging mirrors the home
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(truth, indent=1, sort_keys=False) + "\n", encoding="utf-8")
 
@@ -301,8 +300,8 @@ class Generator:
 
     def run(self) -> GenerateResult:
         try:
-            for d in HOME_DIRS:
-                (self.home / d).mkdir(parents=True, exist_ok=True)
+            for folder in Home(self.home).folders:
+                folder.mkdir(parents=True, exist_ok=True)
             staging = self.home / f".staging-{uuid.uuid4().hex[:12]}"
             staging.mkdir()
         except OSError as exc:

@@ -39,8 +39,8 @@ DDL = (
         production_dates date[], covered_from date, covered_to date,
         validation_status varchar not null, metrics_checked bigint, metrics_failed bigint,
         serving_path varchar)""",
-    # what each silver/gold build read (orchestration/build_inputs.py), so a build with nothing
-    # new can be skipped
+    # what each silver/gold build read (orchestration/defs/dbt/build_inputs.py), so a build with
+    # nothing new can be skipped
     """create table if not exists audit.build_inputs (
         run_id varchar not null, started_at timestamptz not null, fingerprint varchar not null)""",
 )

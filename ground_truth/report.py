@@ -18,9 +18,9 @@ from datetime import datetime
 from pathlib import Path
 
 from ground_truth.gate import AWAITING, NO_TRUTH, GateOutcome
+from plants.home import Home
 
 MAX_FAILURES = 200
-LATEST_NAME = "validation_latest.md"
 VERDICT_PREFIX = "**Verdict: "
 NOT_PUBLISHED = (
     f"{VERDICT_PREFIX}NOT PUBLISHED** — this run has not published: if this line stays, it "
@@ -114,8 +114,8 @@ def render(outcome: GateOutcome) -> str:
 
 def report_paths(home: Path, run_id: str) -> tuple[Path, Path]:
     """The run's own report and reports/validation_latest.md."""
-    folder = home / "reports"
-    return folder / f"validation_{run_id}.md", folder / LATEST_NAME
+    folder = Home(home).reports
+    return folder / f"validation_{run_id}.md", Home(home).latest_validation_report
 
 
 def _write(text: str, targets: tuple[Path, ...]) -> None:

@@ -13,9 +13,11 @@ from typing import Any
 
 import orjson
 
+from plants.home import Home
+
 
 def truth_path(home: Path, day: date) -> Path:
-    return home / "ground_truth" / day.isoformat() / "truth.json"
+    return Home(home).truth_file(day)
 
 
 def load_truth(home: Path, day: date) -> dict[str, Any] | None:
@@ -32,7 +34,7 @@ def truth_fingerprint(home: Path) -> str:
     """sha256 of the names, sizes and modification times of every truth file: changes when
     truth is added or replaced, without reading it (a year of truth is about 500 MB)."""
     digest = hashlib.sha256()
-    for path in sorted((home / "ground_truth").glob("*/truth.json")):
+    for path in sorted(Home(home).ground_truth.glob("*/truth.json")):
         stat = path.stat()
         digest.update(f"{path.parent.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     return digest.hexdigest()

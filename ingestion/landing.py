@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ingestion.contracts import SOURCES, SourceSpec
+from plants.home import Home
 
 DELIVERY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 STRAY = "_landing"  # pseudo-source for files outside every known source folder
@@ -59,7 +60,7 @@ def _undated_reason(entry: Path) -> str | None:
 
 def undated_entries(home: Path) -> list[tuple[Path, str]]:
     """Entries directly under landing/ that are no delivery-date folder, each with the reason."""
-    root = home / "landing"
+    root = Home(home).landing
     if not root.is_dir():
         return []
     found = ((p, _undated_reason(p)) for p in sorted(root.iterdir()))
@@ -68,7 +69,7 @@ def undated_entries(home: Path) -> list[tuple[Path, str]]:
 
 def delivery_dates(home: Path) -> list[date]:
     """Delivery dates that have a folder under landing/, oldest first."""
-    root = home / "landing"
+    root = Home(home).landing
     if not root.is_dir():
         return []
     folders = [p.name for p in root.iterdir() if p.is_dir() and _undated_reason(p) is None]
@@ -83,7 +84,7 @@ def undated_files(home: Path, found_on: date) -> list[LandedFile]:
         paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
         for path in paths:
             rel = path.relative_to(home).as_posix()
-            keep = path.parent.relative_to(home / "landing").as_posix()
+            keep = path.parent.relative_to(Home(home).landing).as_posix()
             out.append(LandedFile(path, rel, found_on, None, None, why,
                                   "" if keep == "." else keep))  # fmt: skip
     return out
@@ -119,7 +120,7 @@ def _classify(spec: SourceSpec, rel_in_source: Path) -> tuple[date | None, str |
 
 def source_files(home: Path, spec: SourceSpec, delivery: date) -> list[LandedFile]:
     """Files of one source in one delivery folder, originals before redelivered copies."""
-    folder = home / "landing" / delivery.isoformat() / spec.name
+    folder = Home(home).delivery(delivery) / spec.name
     if not folder.is_dir():
         return []
     out = []
@@ -135,7 +136,7 @@ def source_files(home: Path, spec: SourceSpec, delivery: date) -> list[LandedFil
 
 def stray_files(home: Path, delivery: date) -> list[LandedFile]:
     """Files in a delivery folder that are outside every known source folder."""
-    folder = home / "landing" / delivery.isoformat()
+    folder = Home(home).delivery(delivery)
     if not folder.is_dir():
         return []
     out = []

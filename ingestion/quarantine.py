@@ -13,11 +13,12 @@ import shutil
 from pathlib import Path
 
 from ingestion.landing import STRAY, LandedFile
+from plants.home import Home
 
 
 def quarantine_target(home: Path, f: LandedFile, sha256: str) -> Path:
     """Where the file goes; a different file already there keeps its place."""
-    folder = home / "quarantine" / f.delivery.isoformat() / (f.source or STRAY) / f.keep_folder
+    folder = Home(home).quarantine / f.delivery.isoformat() / (f.source or STRAY) / f.keep_folder
     target = folder / f.name
     if target.exists() and target.stat().st_size != f.path.stat().st_size:
         target = folder / f"{f.name}.{sha256[:12]}"

@@ -14,8 +14,8 @@ import duckdb
 
 from ingestion.contracts import LINEAGE_COLUMNS, SOURCES, SourceSpec
 from ingestion.versions import ACTIONS_TABLE, VERSION_COLUMNS, current_view, ensure_versions
+from plants.home import Home
 
-DB_RELATIVE = Path("warehouse") / "shopfloor.duckdb"
 CHECKPOINT_WAL = "256MB"
 # connections whose bronze schema is known to be current (a connection only ever adds to it)
 _ENSURED: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS bronze._loads (
 
 
 def db_path(home: Path) -> Path:
-    return home / DB_RELATIVE
+    return Home(home).warehouse
 
 
 def connect(home: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from plants.home import Home
+
 DAGSTER_YAML = """\
 # Written by shopfloor (orchestration/instance.py); edits are overwritten.
 # DuckDB allows one writer process, so at most one run is in progress at a time.
@@ -35,7 +37,7 @@ event_log_storage:
 
 def dagster_home(home: Path) -> Path:
     """Create `<home>/dagster` with the instance settings and return it."""
-    folder = home / "dagster"
+    folder = Home(home).dagster
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "dagster.yaml"
     # Dagster's own default folder for the event log, so history written before is kept.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dagster import AssetSelection, define_asset_job, in_process_executor
 
-from orchestration.assets import BRONZE_GROUP
+from orchestration.defs.bronze.assets import BRONZE_GROUP
 
 WRITER_TAG = "shopfloor/duckdb_writer"
 

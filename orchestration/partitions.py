@@ -1,4 +1,5 @@
-"""The delivery-date partitioning shared by bronze assets, the schedule, the sensor and the CLI.
+"""The two daily partitionings: delivery dates (bronze, the schedule, the sensor, the CLI) and
+production dates (silver's incremental models, gold, validation and publish).
 
 Why: landing folders are named by delivery date in the plant's time zone; one daily partition per
 folder lets a late or corrected delivery be re-run on its own. `end_offset=1` makes today's
@@ -14,14 +15,19 @@ from datetime import date
 
 from dagster import DailyPartitionsDefinition, OpExecutionContext
 
-from orchestration.paths import shopfloor_home
-from plants.home import home_plant
+from plants.home import Home, home_plant
 
 # The plant's time zone, read from the plant the home names (the code location serves one home).
-PLANT_TZ = home_plant(shopfloor_home()).timezone
+PLANT_TZ = home_plant(Home.from_env().root).timezone
 FIRST_DELIVERY = "2024-01-01"
 
-delivery_partitions = DailyPartitionsDefinition(
+# A delivery folder is named by its delivery date; a gold partition is a production date. The two
+# are distinct ideas on the same daily calendar, so a run of the daily job covers delivery date D
+# and rebuilds production date D (late rows of earlier dates restate them through the lookback).
+delivery_date_partitions = DailyPartitionsDefinition(
+    start_date=FIRST_DELIVERY, timezone=PLANT_TZ, end_offset=1
+)
+production_date_partitions = DailyPartitionsDefinition(
     start_date=FIRST_DELIVERY, timezone=PLANT_TZ, end_offset=1
 )
 
@@ -37,7 +43,7 @@ def refusal(day: date) -> str | None:
     for it would show the schedule and the UI days to come."""
     if day < date.fromisoformat(FIRST_DELIVERY):
         return f"dated before the first delivery partition ({FIRST_DELIVERY}); not loaded"
-    last = delivery_partitions.get_last_partition_key()
+    last = delivery_date_partitions.get_last_partition_key()
     if last is None or day > date.fromisoformat(last):
         return (
             f"dated after today ({last} in the plant's time zone, {PLANT_TZ}); not loaded "

@@ -1,11 +1,16 @@
-"""Which plant a Shopfloor home serves: named in `<home>/shopfloor.yaml`, else the default plant.
+"""A Shopfloor home: the one folder holding a plant's deliveries, warehouse and run history, and
+which plant it serves (named in `<home>/shopfloor.yaml`, else the default plant).
 
-Why a file in the home: the generator, `shopfloor run`, the Dagster code location and the
-dashboard are separate processes that must agree on the plant; the home is what they share.
+Why one object: the generator, `shopfloor run`, the Dagster code location and the dashboard are
+separate processes that must agree on where each thing lives and on the plant; every path under
+the home is spelled here and nowhere else.
 """
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -13,6 +18,81 @@ import yaml
 from plants.model import DEFAULT_PLANT, PLANTS_DIR, PlantConfig, load_plant
 
 HOME_FILE = "shopfloor.yaml"
+HOME_ENV = "SHOPFLOOR_HOME"  # the home of processes started without --home (default ./data)
+
+
+@dataclass(frozen=True)
+class Home:
+    """The paths of one home folder."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, path: str | Path) -> Home:
+        return cls(Path(path).resolve())
+
+    @classmethod
+    def from_env(cls) -> Home:
+        """The home named by `$SHOPFLOOR_HOME`, else ./data."""
+        return cls.at(os.environ.get(HOME_ENV, "data"))
+
+    @property
+    def landing(self) -> Path:
+        """Deliveries as the plant drops them: `landing/<delivery date>/<source>/<file>`."""
+        return self.root / "landing"
+
+    def delivery(self, day: date) -> Path:
+        return self.landing / day.isoformat()
+
+    @property
+    def ground_truth(self) -> Path:
+        """What the simulator knows (generated homes only): `ground_truth/<date>/truth.json`."""
+        return self.root / "ground_truth"
+
+    def truth_file(self, day: date) -> Path:
+        return self.ground_truth / day.isoformat() / "truth.json"
+
+    @property
+    def quarantine(self) -> Path:
+        """Landed files bronze refused whole, kept for a person to look at."""
+        return self.root / "quarantine"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def latest_validation_report(self) -> Path:
+        """The truth gate's report of the last run that validated (ground_truth/report.py)."""
+        return self.reports / "validation_latest.md"
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.root / "warehouse"
+
+    @property
+    def warehouse(self) -> Path:
+        """The DuckDB warehouse the pipeline writes (bronze, silver, gold, audit)."""
+        return self.warehouse_dir / "shopfloor.duckdb"
+
+    @property
+    def serving(self) -> Path:
+        """The published, validated copy analysts and the dashboard read."""
+        return self.warehouse_dir / "serving.duckdb"
+
+    @property
+    def dagster(self) -> Path:
+        """DAGSTER_HOME: run history, sensor cursors, schedules."""
+        return self.root / "dagster"
+
+    @property
+    def plant_record(self) -> Path:
+        return self.root / HOME_FILE
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The folders a new home starts with."""
+        return (self.landing, self.ground_truth, self.warehouse_dir, self.quarantine, self.reports)
 
 
 def resolve_plant_path(name_or_path: str | Path) -> Path:
@@ -28,12 +108,12 @@ def set_home_plant(home: Path, plant_path: Path, scale: int = 1) -> None:
     """Name the plant (and the simulator's scale) a home serves."""
     home.mkdir(parents=True, exist_ok=True)
     record = {"plant": str(Path(plant_path).resolve()), "scale": int(scale)}
-    (home / HOME_FILE).write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
+    Home(home).plant_record.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
 
 
 def home_plant_path(home: Path) -> tuple[Path, int]:
     """The plant file and scale a home names; the default plant when it names none."""
-    record_path = home / HOME_FILE
+    record_path = Home(home).plant_record
     if not record_path.exists():
         return DEFAULT_PLANT, 1
     record = yaml.safe_load(record_path.read_text(encoding="utf-8")) or {}

@@ -47,7 +47,7 @@ def clean_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pipeline_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four days at default chaos taken through bronze, silver and gold by the Dagster jobs."""
-    from orchestration.runner import run_partitions, run_transform
+    from cli.run import run_partitions, run_transform
 
     home = tmp_path_factory.mktemp("pipeline")
     generate(home, START, 4, seed=21, chaos_level="default")

@@ -10,14 +10,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cli.run import run_partitions
 from ingestion.accounting import accounting_breaks, delivery_of, stuck_files
 from ingestion.contracts import SOURCES
 from ingestion.landing import delivery_dates
 from ingestion.versions import current_view
 from ingestion.warehouse import connect
 from orchestration import validation
-from orchestration.runner import run_partitions
-from orchestration.validation_suites import SUITES
+from orchestration.defs.validation.suites import SUITES
 from tests import bronze_fixtures
 from tests.bronze_fixtures import copy_home, load_all, query
 

@@ -12,7 +12,7 @@ from ground_truth import audit
 from ground_truth.truth import truth_fingerprint
 from ingestion.versions import ACTIONS_DDL
 from ingestion.warehouse import MANIFEST_DDL
-from orchestration.build_inputs import (
+from orchestration.defs.dbt.build_inputs import (
     bronze_fingerprint,
     build_fingerprint,
     code_fingerprint,
@@ -126,7 +126,7 @@ def test_code_fingerprint_covers_dbt_sources_and_python_but_not_bytecode(tmp_pat
     files = {
         "dbt_project/models/gold/kpi.sql": "select 1",
         "dbt_project/dbt_project.yml": "name: x",
-        "orchestration/assets.py": "X = 1",
+        "orchestration/defs/bronze/assets.py": "X = 1",
         "orchestration/__pycache__/assets.cpython-311.pyc": "bytes",
         "dashboard/app.py": "# not part of a build",
     }

@@ -59,7 +59,7 @@ def test_python_and_dbt_agree_on_the_lookback():
     """The silver suites scope staging views with the same delivery bounds as dbt's macros."""
     import yaml
 
-    from orchestration.run_window import LOOKBACK_DAYS
+    from orchestration.defs.dbt.run_window import LOOKBACK_DAYS
 
     project = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
     assert project["vars"]["lookback_days"] == LOOKBACK_DAYS
@@ -70,7 +70,7 @@ def test_python_and_dbt_scope_staging_views_to_the_same_deliveries(tmp_path):
     window: both set the staging views' session variables, and here both are run and compared."""
     import duckdb
 
-    from orchestration.run_window import RunWindow, scope_staging_views
+    from orchestration.defs.dbt.run_window import RunWindow, scope_staging_views
 
     window = RunWindow(date(2026, 3, 10), date(2026, 3, 12))
     (tmp_path / "warehouse").mkdir()

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cli.main import main
 from generators.run import generate
 from ingestion.accounting import accounting_breaks
 from ingestion.contracts import source
@@ -24,9 +25,8 @@ from ingestion.loader import load_partition
 from ingestion.retract import LandingError, history, restore, retract
 from ingestion.versions import current_view
 from ingestion.warehouse import connect
-from orchestration.build_inputs import bronze_fingerprint, restatements
-from orchestration.cli import main
-from orchestration.pending import unloaded_files
+from orchestration.defs.dbt.build_inputs import bronze_fingerprint, restatements
+from orchestration.defs.landing.pending import unloaded_files
 
 pytestmark = pytest.mark.xdist_group("file_versions")  # its pipeline fixture runs once
 

@@ -13,7 +13,7 @@ import pytest
 from ground_truth.gate import AWAITING, HAS_TRUTH, run_gate
 from ground_truth.recall import chaos_recall
 from ground_truth.truth import load_truth
-from orchestration.publish import connect_serving, publish, serving_path
+from orchestration.defs.serving.publish import connect_serving, publish, serving_path
 
 # Chaos types whose recall may fall short of 100 % because of a known, reported gold defect.
 # None at present (clock skew and misread+double-scan counting were fixed in data_quality_daily).
@@ -114,8 +114,8 @@ def fortnight_home(request, tmp_path_factory: pytest.TempPathFactory) -> Path:
     Silver and gold are built the way a plant runs: the first twelve days in one run, then each
     later day in its own run for its partition window (incremental models, lookback and all).
     """
+    from cli.run import run_partitions, run_transform
     from generators.run import generate
-    from orchestration.runner import run_partitions, run_transform
     from plants.home import resolve_plant_path
 
     plant, seed = request.param
@@ -186,8 +186,8 @@ def _gate_job_run(home: Path):
     )
 
     from orchestration.definitions import defs
-    from orchestration.paths import HOME_ENV
-    from orchestration.validation import truth_gate
+    from orchestration.defs.validation.checks import truth_gate
+    from plants.home import HOME_ENV
 
     os.environ[HOME_ENV] = str(home)
     job = define_asset_job(

@@ -47,7 +47,7 @@ def test_scale_multiplies_machines(tmp_path):
 def _cli(*args: str, home: Path, extra_env: dict | None = None) -> subprocess.CompletedProcess:
     env = os.environ | {"SHOPFLOOR_HOME": str(home)} | (extra_env or {})
     return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", *args],
+        [sys.executable, "-m", "cli.main", *args],
         capture_output=True,
         text=True,
         env=env,

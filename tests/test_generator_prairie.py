@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cli.main import main as cli_main
 from generators.calendar import shifts_for
 from generators.run import GenerateError, generate, operator_names
-from orchestration.cli import main as cli_main
 from plants.model import PLANTS_DIR, load_plant
 from tests.log_replay import log_intervals
 

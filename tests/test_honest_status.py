@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cli.run import PartitionOutcome, _figures
+from cli.summary import summary_lines
 from ground_truth.compare import MetricResult
 from ground_truth.gate import HAS_TRUTH, NO_TRUTH, DateVerdict, GateOutcome, record
 from ground_truth.report import report_paths, write_report
@@ -21,10 +23,8 @@ from ingestion import manifest
 from ingestion.loader import load_partition
 from ingestion.manifest import LOADED, REJECTED, FileEntry
 from ingestion.warehouse import connect
-from orchestration.dbt_project import LOCK_SUFFIX, invocation_target, prune_invocation_targets
-from orchestration.publish import publish, serving_path, temp_copies
-from orchestration.runner import PartitionOutcome, _figures
-from orchestration.validation_summary import summary_lines
+from orchestration.defs.dbt.project import LOCK_SUFFIX, invocation_target, prune_invocation_targets
+from orchestration.defs.serving.publish import publish, serving_path, temp_copies
 
 DAY = date(2026, 10, 20)
 QC = (
@@ -167,7 +167,7 @@ def test_publish_failing_after_validation_leaves_not_published(tmp_path, monkeyp
     con = _warehouse(tmp_path)
     try:
         _validated(con, tmp_path, "run-1")
-        monkeypatch.setattr("orchestration.publish.os.replace", killed)
+        monkeypatch.setattr("orchestration.defs.serving.publish.os.replace", killed)
         with pytest.raises(KeyboardInterrupt):
             publish(con, tmp_path, "run-1", [DAY], "passed", 1, 0)
     finally:

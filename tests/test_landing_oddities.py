@@ -157,8 +157,8 @@ def test_generate_refuses_delivery_folders_after_today(tmp_path: Path) -> None:
 def test_run_refuses_future_and_early_folders_with_a_reason(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from orchestration.cli import main
-    from orchestration.runner import refused_dates
+    from cli.main import main
+    from cli.run import refused_dates
 
     future = date.today() + timedelta(days=3)
     for day in (future, date(2023, 12, 31)):

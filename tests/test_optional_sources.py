@@ -11,6 +11,7 @@ import pytest
 from ground_truth.gate import GateOutcome
 from ground_truth.report import render
 from plants.absent import Absence, read_absence
+from plants.home import HOME_ENV
 from tests.bronze_fixtures import load_all, query
 from tests.test_bronze_bad_input import QC_HEADER, QC_ROW, assert_accounted, land, manifest
 
@@ -103,9 +104,9 @@ def test_no_dim_source_yet_means_no_claim(tmp_path: Path) -> None:
 @pytest.fixture(scope="session")  # built once per worker, however tests interleave
 def prairie_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """Three days of the plant without a dispensing cell, through `shopfloor run`'s functions."""
+    from cli.run import run_partitions, run_transform
+    from cli.summary import summary_lines
     from generators.run import generate
-    from orchestration.runner import run_partitions, run_transform
-    from orchestration.validation_summary import summary_lines
     from plants.home import resolve_plant_path
 
     home = tmp_path_factory.mktemp("prairie")
@@ -168,7 +169,7 @@ def test_process_page_on_prairie_says_the_plant_lacks_the_source(prairie_home, m
     from dashboard import data
 
     home, _ = prairie_home
-    monkeypatch.setenv(data.HOME_ENV, str(home))
+    monkeypatch.setenv(HOME_ENV, str(home))
     monkeypatch.delenv(data.SERVING_ENV, raising=False)
     app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
     at = AppTest.from_file(str(app), default_timeout=120)

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from dagster import AssetKey, SkipReason, build_schedule_context, build_sensor_context
 
+from cli.run import run_partitions
 from ingestion.contracts import SOURCES
 from orchestration.definitions import defs
+from orchestration.defs.landing.schedules import daily_schedule
+from orchestration.defs.landing.sensors import landing_sensor
 from orchestration.partitions import PLANT_TZ
-from orchestration.runner import run_partitions
-from orchestration.schedules import daily_schedule
-from orchestration.sensors import landing_sensor
 from plants.home import resolve_plant_path, set_home_plant
 from plants.model import load_plant
 from tests import bronze_fixtures
@@ -186,7 +186,7 @@ def test_materialize_one_partition_in_process(
     lines: list[str] = []
     [outcome] = run_partitions(home, [datetime.fromisoformat(day).date()], echo=lines.append)
     assert outcome.success, outcome.failures
-    from orchestration.validation_suites import SUITES
+    from orchestration.defs.validation.suites import SUITES
 
     # row accounting + nothing stuck + rejects within limit per source, the stray-file sweep,
     # and the bronze GX suites
@@ -201,7 +201,7 @@ def test_materialize_one_partition_in_process(
 
 def test_cli_module_does_not_import_dagster_or_duckdb() -> None:
     """`shopfloor generate` stays fast: the CLI imports the heavy stack only inside commands."""
-    code = "import sys, orchestration.cli; print(sorted({'dagster', 'duckdb'} & set(sys.modules)))"
+    code = "import sys, cli.main; print(sorted({'dagster', 'duckdb'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr
 
@@ -209,7 +209,7 @@ def test_cli_module_does_not_import_dagster_or_duckdb() -> None:
 def test_cli_run_without_landing_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from orchestration.cli import main
+    from cli.main import main
 
     assert main(["--home", str(tmp_path), "run"]) == 2
     err = capsys.readouterr().err

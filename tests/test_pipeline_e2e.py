@@ -99,7 +99,7 @@ def _table_rows(home: Path, table: str) -> list[tuple]:
 def test_rebuilding_a_partition_twice_changes_nothing(pipeline_home, tmp_path):
     """Incremental silver and gold: re-running a production date (and its lookback) through the
     windowed path gives, twice over, exactly the tables the whole-range run built."""
-    from orchestration.runner import run_transform
+    from cli.run import run_transform
 
     home = tmp_path / "home"
     shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns("dagster"))
@@ -119,7 +119,7 @@ def test_rebuilding_a_partition_twice_changes_nothing(pipeline_home, tmp_path):
 def test_a_run_with_nothing_new_builds_and_publishes_nothing(pipeline_home, tmp_path):
     """A second run over dates already published, with the same bronze files, truth and code,
     builds nothing: no materialization, no new publication, the serving copy untouched."""
-    from orchestration.runner import run_transform
+    from cli.run import run_transform
 
     home = tmp_path / "home"
     shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns("dagster"))

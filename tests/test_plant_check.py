@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from orchestration.cli import main
+from cli.main import main
 from plants import check as check_module
 from plants.check import Problem, check_and_load, check_plant, spelling_key
 from plants.model import DEFAULT_PLANT

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.refused import PER_KIND, listed_by_kind
+from cli.refused import PER_KIND, listed_by_kind
 
 LOG = "landing/2026-10-22/machine_logs/SM1__2026-10-22.log"
 BATCHES = "landing/2026-10-22/production_batches/production_batches__2026-10-22.csv"

@@ -33,7 +33,7 @@ SATURDAY_BATCH = (
 def weekend_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The second plant Monday to Friday (simulated, with truth), plus a Saturday delivery of a
     machine log and a batch written by hand (a real plant's weekend overtime: no truth)."""
-    from orchestration.runner import run_partitions, run_transform
+    from cli.run import run_partitions, run_transform
 
     home = tmp_path_factory.mktemp("weekend")
     generate(home, date(2026, 11, 16), 5, seed=3, chaos_level="none",

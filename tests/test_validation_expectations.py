@@ -9,9 +9,9 @@ import duckdb
 import pytest
 from dagster import AssetKey, AssetSelection, Definitions, asset, define_asset_job
 
+from orchestration.defs.validation.checks import silver_expectations
+from orchestration.defs.validation.suites import SUITES
 from orchestration.resources import WarehouseResource
-from orchestration.validation import silver_expectations
-from orchestration.validation_suites import SUITES
 
 SILVER = [AssetKey(["silver", s.table]) for s in SUITES if s.layer == "silver"]
 

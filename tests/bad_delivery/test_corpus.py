@@ -49,7 +49,7 @@ CASES = _cases()
 
 def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "--home", str(home), *(args or ["run"])],
+        [sys.executable, "-m", "cli.main", "--home", str(home), *(args or ["run"])],
         capture_output=True, text=True, timeout=900, check=False,
     )  # fmt: skip
 

@@ -55,7 +55,7 @@ def running_dashboard(home: Path, log: Path):
     """`shopfloor dashboard` as a subprocess; yields its base URL once it answers."""
     port = free_port()
     exe = Path(sys.executable).with_name("shopfloor")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "orchestration.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "cli.main"]
     cmd += ["--home", str(home), "dashboard", "--port", str(port)]
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data, kpi
 from ground_truth import audit
+from plants.home import HOME_ENV
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 PAGES = [
@@ -27,7 +28,7 @@ PAGES = [
 
 
 def _app(home: Path, monkeypatch, page: str | None = None, **state) -> AppTest:
-    monkeypatch.setenv(data.HOME_ENV, str(home))
+    monkeypatch.setenv(HOME_ENV, str(home))
     monkeypatch.delenv(data.SERVING_ENV, raising=False)
     at = AppTest.from_file(str(APP), default_timeout=120)
     for k, v in state.items():

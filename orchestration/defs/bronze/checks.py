@@ -25,7 +25,7 @@ from dagster import (
 from ingestion.accounting import accounting_breaks, delivery_of, rejects_that_block, stuck_files
 from ingestion.contracts import SOURCES
 from ingestion.landing import STRAY
-from orchestration.assets import STRAY_ASSET, bronze_key
+from orchestration.defs.bronze.assets import STRAY_ASSET, bronze_key
 from orchestration.partitions import run_dates
 from orchestration.resources import WarehouseResource
 from plants.home import home_plant

@@ -28,7 +28,7 @@ from ingestion.contracts import SOURCES, SourceSpec
 from ingestion.landing import STRAY
 from ingestion.loader import PartitionReport, load_partition, sweep_strays
 from ingestion.manifest import DUPLICATE, QUARANTINED
-from orchestration.partitions import delivery_partitions, run_dates
+from orchestration.partitions import delivery_date_partitions, run_dates
 from orchestration.resources import WarehouseResource
 from plants.home import home_plant
 from plants.model import NOT_DELIVERED
@@ -110,7 +110,7 @@ def landing_specs() -> list[AssetSpec]:
             landing_key(spec.name),
             description=f"Raw {spec.name} files in landing/<delivery date>/{spec.name}/",
             group_name=LANDING_GROUP,
-            partitions_def=delivery_partitions,
+            partitions_def=delivery_date_partitions,
             kinds={spec.extension},
         )
         for spec in SOURCES.values()
@@ -128,7 +128,7 @@ def build_source_asset(spec: SourceSpec) -> AssetsDefinition:
         @asset(
             key=bronze_key(spec.name),
             deps=[landing_key(spec.name)],
-            partitions_def=delivery_partitions,
+            partitions_def=delivery_date_partitions,
             backfill_policy=BackfillPolicy.single_run(),
             group_name=BRONZE_GROUP,
             kinds={"duckdb", "python"},
@@ -151,7 +151,7 @@ with disable_dagster_warnings():  # backfill_policy is a beta parameter
 
     @asset(
         key=bronze_key(STRAY_ASSET),
-        partitions_def=delivery_partitions,
+        partitions_def=delivery_date_partitions,
         backfill_policy=BackfillPolicy.single_run(),
         group_name=BRONZE_GROUP,
         kinds={"python"},

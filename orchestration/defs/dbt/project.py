@@ -34,7 +34,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+DBT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 SOURCE_DIRS = ("models", "macros", "seeds", "tests")
 PARTIAL_PARSE = "partial_parse.msgpack"
 LOCK_SUFFIX = ".lock"

@@ -24,7 +24,7 @@ import duckdb
 from ground_truth import audit
 from ground_truth.truth import truth_fingerprint
 from ingestion.versions import ACTIONS_TABLE
-from orchestration.dbt_project import DBT_DIR, SOURCE_DIRS
+from orchestration.defs.dbt.project import DBT_DIR, SOURCE_DIRS
 from plants.home import home_plant_path
 
 ROOT = DBT_DIR.parent

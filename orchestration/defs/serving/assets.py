@@ -9,10 +9,10 @@ from datetime import date
 
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, asset
 
-from orchestration.assets import WRITER_POOL
-from orchestration.dbt_assets import gold_by_production_date, silver_and_dimensions
-from orchestration.partitions import delivery_partitions
-from orchestration.publish import publish
+from orchestration.defs.bronze.assets import WRITER_POOL
+from orchestration.defs.dbt.assets import gold_by_production_date, silver_and_dimensions
+from orchestration.defs.serving.publish import publish
+from orchestration.partitions import production_date_partitions
 from orchestration.resources import WarehouseResource
 
 SERVING_GROUP = "serving"
@@ -44,7 +44,7 @@ def _validation_summary(con, run_id: str) -> tuple[str, int, int]:
     key=AssetKey(["serving", "publish"]),
     deps=GOLD_KEYS,
     group_name=SERVING_GROUP,
-    partitions_def=delivery_partitions,
+    partitions_def=production_date_partitions,
     backfill_policy=BackfillPolicy.single_run(),
     pool=WRITER_POOL,
     description="Atomically replace warehouse/serving.duckdb with validated gold + audit.",

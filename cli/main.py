@@ -9,10 +9,15 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from orchestration.paths import shopfloor_home
+from plants.home import HOME_ENV, Home
 
 DEMO_START = date(2026, 10, 19)  # 14 days from here include the 25 Oct DST change
 DEMO_DAYS = 14
+
+
+def _home(args: argparse.Namespace) -> Home:
+    """The home named by --home, else by $SHOPFLOOR_HOME (default ./data)."""
+    return Home.at(args.home) if args.home else Home.from_env()
 
 
 def _iso_date(text: str) -> date:
@@ -56,7 +61,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from plants.check import check_and_load
     from plants.home import resolve_plant_path
 
-    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    home = _home(args).root
     if getattr(args, "plant", None):
         _, problems = check_and_load(resolve_plant_path(args.plant))
         if problems:  # every mistake at once, never a simulator traceback
@@ -90,7 +95,7 @@ def _print_accounting(home: Path) -> None:
         rows = totals(con)
     finally:
         con.close()
-    print(f"\nBronze accounting ({home / 'warehouse' / 'shopfloor.duckdb'}):")
+    print(f"\nBronze accounting ({Home(home).warehouse}):")
     print(f"  {'source':<22}{'files':>7}{'rows loaded':>13}{'rejected':>10}"
           f"{'quarantined':>13}{'duplicates':>12}")  # fmt: skip
     for t in rows:
@@ -102,10 +107,10 @@ def _print_accounting(home: Path) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Load landed delivery dates into bronze through the Dagster job, in this process."""
+    from cli.run import landed_dates, refused_dates, run_partitions
     from ingestion.landing import undated_entries
-    from orchestration.runner import landed_dates, refused_dates, run_partitions
 
-    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    home = _home(args).root
     if args.start and args.end and args.start > args.end:
         print("shopfloor run: error: --start is after --end", file=sys.stderr)
         return 2
@@ -115,7 +120,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     refused = refused_dates(home, landed)
     days = [d for d in landed if d not in refused]
     if not days:
-        where = home / "landing"
+        where = Home(home).landing
         print(f"shopfloor run: error: no landing folders under {where} to load in the requested "
               "range (run `shopfloor generate` first)", file=sys.stderr)  # fmt: skip
         _print_refusals(refused, undated_entries(home))
@@ -135,13 +140,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         _print_refused_input(home, since)
         _print_refusals(refused, [])
         return 1 if failed or refused else 0
-    from orchestration.runner import run_transform
+    from cli.run import run_transform
 
     print(
         f"\nBuilding silver and gold (dbt, Dagster job transform_job) for {days[0]} .. {days[-1]}"
     )
     transform = run_transform(home, days[0], days[-1], force=getattr(args, "force", False))
-    from orchestration.validation_summary import summary_lines
+    from cli.summary import summary_lines
 
     print("\n" + "\n".join(summary_lines(home)))
     _print_refused_input(home, since)
@@ -151,7 +156,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _print_refused_input(home: Path, since: datetime) -> None:
     """The files and rows of this run's deliveries that did not reach gold, by file and line."""
-    from orchestration.refused import refused_lines
+    from cli.refused import refused_lines
 
     lines = refused_lines(home, since)
     if lines:
@@ -169,9 +174,8 @@ def _print_refusals(refused: dict[date, str], undated: list[tuple[Path, str]]) -
 def cmd_ui(args: argparse.Namespace) -> int:
     """Start the Dagster UI and daemon on 127.0.0.1 with the instance under the home folder."""
     from orchestration.instance import dagster_home
-    from orchestration.paths import HOME_ENV
 
-    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    home = _home(args).root
     env = dict(os.environ, DAGSTER_HOME=str(dagster_home(home)), **{HOME_ENV: str(home)})
     cmd = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions",
            "-h", "127.0.0.1", "-p", str(args.port)]  # fmt: skip
@@ -184,10 +188,9 @@ def cmd_ui(args: argparse.Namespace) -> int:
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Start the managers' dashboard (Streamlit) on 127.0.0.1 over the published serving copy."""
     import dashboard  # a bare package: streamlit is only imported by the child process
-    from orchestration.paths import HOME_ENV
 
-    home = Path(args.home).resolve() if args.home else shopfloor_home()
-    serving = home / "warehouse" / "serving.duckdb"
+    home = _home(args).root
+    serving = Home(home).serving
     app = Path(dashboard.__file__).resolve().parent / "app.py"
     env = dict(os.environ, **{HOME_ENV: str(home)})
     cmd = [sys.executable, "-m", "streamlit", "run", str(app),
@@ -212,7 +215,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     code = cmd_generate(ns)
     if code != 0:
         return code
-    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    home = _home(args).root
     print()
     code = cmd_run(
         argparse.Namespace(
@@ -220,11 +223,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     )
     print("\nWhere to look:")
-    print(f"  raw landing files : {home / 'landing'}/<delivery date>/<source>/")
-    print(f"  ground truth      : {home / 'ground_truth'}/<production date>/truth.json")
-    print(f"  warehouse         : {home / 'warehouse' / 'shopfloor.duckdb'} (bronze, silver, gold)")
-    print(f"  serving copy      : {home / 'warehouse' / 'serving.duckdb'} (validated; read-only)")
-    print(f"  validation report : {home / 'reports' / 'validation_latest.md'}")
+    print(f"  raw landing files : {Home(home).landing}/<delivery date>/<source>/")
+    print(f"  ground truth      : {Home(home).ground_truth}/<production date>/truth.json")
+    print(f"  warehouse         : {Home(home).warehouse} (bronze, silver, gold)")
+    print(f"  serving copy      : {Home(home).serving} (validated; read-only)")
+    print(f"  validation report : {Home(home).latest_validation_report}")
     print("  data contract     : docs/data_contract.md")
     print("  Dagster UI        : shopfloor ui")
     return code
@@ -278,7 +281,7 @@ def cmd_plant_vars(args: argparse.Namespace) -> int:
     from plants.dbt_vars import dbt_vars
     from plants.home import home_plant
 
-    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    home = _home(args).root
     print(json.dumps(dbt_vars(home_plant(home))))
     return 0
 
@@ -288,7 +291,7 @@ def _landing_action(args: argparse.Namespace, act) -> int:
     from ingestion.retract import LandingError, landing_path
     from ingestion.warehouse import connect, db_path
 
-    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    home = _home(args).root
     prog = f"shopfloor landing {args.landing_command}"
     if not db_path(home).exists():
         print(f"{prog}: error: {args.path}: no warehouse in {home} (nothing delivered yet)",
@@ -329,7 +332,7 @@ def cmd_landing_history(args: argparse.Namespace) -> int:
     from ingestion.versions import versions_of
     from ingestion.warehouse import connect, db_path
 
-    home = Path(args.home).resolve() if args.home else shopfloor_home()
+    home = _home(args).root
     if not db_path(home).exists():
         print(f"shopfloor landing history: error: no warehouse in {home}", file=sys.stderr)
         return 2

@@ -18,14 +18,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ingestion.landing import delivery_dates, undated_entries
-from orchestration.paths import HOME_ENV
+from plants.home import HOME_ENV
 
 # Dagster's console logger would print every step event; the CLI prints one line per partition
 # (the full event log stays in the instance, visible in `shopfloor ui`).
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 PLANNED_SUBSET_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 FIRST_BUILD_STEP = "silver_and_dimensions"  # decides whether anything is new (build_inputs.py)
-PLANT_REFERENCE_STEP = "plant_reference"  # orchestration/plant_asset.py, rewritten every run
+PLANT_REFERENCE_STEP = "plant_reference"  # orchestration/defs/bronze/plant.py, rewritten every run
 
 
 class _SkippedBuildNotice(logging.Filter):
@@ -352,7 +352,7 @@ def _with_restated(
     """The window widened to the delivery dates of files restated since their last publication
     (a new version, a retract, a restore), which may be older than the run's own dates."""
     from ingestion.warehouse import connect
-    from orchestration.build_inputs import restatements
+    from orchestration.defs.dbt.build_inputs import restatements
     from orchestration.partitions import is_valid_delivery
 
     con = connect(home)
@@ -388,8 +388,8 @@ def run_transform(
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
-    from orchestration.build_inputs import FORCE_TAG
     from orchestration.definitions import defs
+    from orchestration.defs.dbt.build_inputs import FORCE_TAG
     from orchestration.instance import instance_for
     from orchestration.partitions import partition_key
 

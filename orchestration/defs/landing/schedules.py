@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from dagster import RunRequest, ScheduleEvaluationContext, SkipReason, schedule
 
+from orchestration.defs.landing.pending import unloaded_files
 from orchestration.jobs import daily_job
 from orchestration.partitions import PLANT_TZ, partition_key
-from orchestration.paths import shopfloor_home
-from orchestration.pending import unloaded_files
+from plants.home import Home
 
 
 @schedule(
@@ -27,7 +27,7 @@ def daily_schedule(context: ScheduleEvaluationContext) -> RunRequest | SkipReaso
     local = context.scheduled_execution_time.astimezone(ZoneInfo(PLANT_TZ))
     day = local.date() - timedelta(days=1)
     key = partition_key(day)
-    pending = unloaded_files(shopfloor_home(), day)
+    pending = unloaded_files(Home.from_env().root, day)
     if pending == []:
         return SkipReason(f"nothing new landed for {key}: every file is already in bronze")
     return RunRequest(run_key=f"daily:{key}", partition_key=key)

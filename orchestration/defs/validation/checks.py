@@ -24,11 +24,9 @@ from dagster._utils.warnings import disable_dagster_warnings
 from ground_truth import audit
 from ground_truth.gate import NO_TRUTH, GateOutcome, run_gate
 from ground_truth.marts import MARTS
-from orchestration.assets import bronze_key
-from orchestration.partitions import delivery_partitions, run_dates
-from orchestration.resources import WarehouseResource
-from orchestration.run_window import run_window, scope_staging_views
-from orchestration.validation_suites import (
+from orchestration.defs.bronze.assets import bronze_key
+from orchestration.defs.dbt.run_window import run_window, scope_staging_views
+from orchestration.defs.validation.suites import (
     CRITICAL,
     SUITES,
     Outcome,
@@ -36,6 +34,8 @@ from orchestration.validation_suites import (
     bronze_rows_by_date,
     validate_suite,
 )
+from orchestration.partitions import delivery_date_partitions, production_date_partitions, run_dates
+from orchestration.resources import WarehouseResource
 from plants.home import home_plant
 from plants.model import NOT_DELIVERED
 
@@ -78,7 +78,7 @@ with disable_dagster_warnings():
             TRUTH_CHECK,
             asset=gold_key(m.table),
             blocking=True,
-            partitions_def=delivery_partitions,
+            partitions_def=production_date_partitions,
             description=f"Every row and metric equals truth.json `{m.section}` within "
             "the tolerances of data_contract §9 (ground_truth/tolerances.py).",
         )
@@ -87,7 +87,7 @@ with disable_dagster_warnings():
         AssetCheckSpec(
             RECALL_CHECK,
             asset=QUALITY_ASSET,
-            partitions_def=delivery_partitions,
+            partitions_def=production_date_partitions,
             description="Each injected chaos type is detected and handled (WARN only).",
         )
     ]
@@ -209,7 +209,7 @@ def _record(con, run_id: str, suite: Suite, partition: str | None, outcomes: lis
 
 
 def _gx_specs(layer: str) -> list[AssetCheckSpec]:
-    pdef = delivery_partitions if layer == "bronze" else None
+    pdef = delivery_date_partitions if layer == "bronze" else None
     with disable_dagster_warnings():
         return [
             AssetCheckSpec(

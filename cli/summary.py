@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingestion.warehouse import connect
-from orchestration.publish import serving_path
+from orchestration.defs.serving.publish import serving_path
 from plants.absent import read_absence
+from plants.home import Home
 
 
 def _latest_run(con) -> str | None:
@@ -82,7 +83,7 @@ def summary_lines(home: Path) -> list[str]:
         for name, detected, injected, value, note in recall:
             pct = "  n/a " if value is None else f"{100 * value:5.1f}%"
             lines.append(f"    {name:<20}{detected:>8,} / {injected:<8,} {pct}  {note or ''}")
-    lines.append(f"  report: {home / 'reports' / 'validation_latest.md'}")
+    lines.append(f"  report: {Home(home).latest_validation_report}")
     serving = serving_path(home)
     if published:
         lines.append(

@@ -16,24 +16,24 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.assets import WRITER_POOL, bronze_key
-from orchestration.build_inputs import (
+from orchestration.defs.bronze.assets import WRITER_POOL, bronze_key
+from orchestration.defs.bronze.plant import plant_table_key
+from orchestration.defs.dbt.build_inputs import (
     FORCE_TAG,
     build_fingerprint,
     published_build,
     record_build,
     record_gold_only_build,
 )
-from orchestration.dbt_project import (
+from orchestration.defs.dbt.project import (
     ensure_manifest,
     invocation_target,
     keep_partial_parse,
     shopfloor_dbt,
 )
-from orchestration.partitions import delivery_partitions
-from orchestration.plant_asset import plant_table_key
+from orchestration.defs.dbt.run_window import RunWindow, run_window, window_environment
+from orchestration.partitions import production_date_partitions
 from orchestration.resources import WarehouseResource
-from orchestration.run_window import RunWindow, run_window, window_environment
 from plants.dbt_vars import dbt_vars_arg
 from plants.home import home_plant
 
@@ -70,7 +70,7 @@ def _dbt_build(
     window: RunWindow | None,
 ) -> Iterator:
     """One `dbt build` for the step, in a target folder of its own that replaces the step's
-    previous one (orchestration/dbt_project.py: target/ must not grow with every run)."""
+    previous one (orchestration/defs/dbt/project.py: target/ must not grow with every run)."""
     with invocation_target(context.op_execution_context.op.name) as target:
         with window_environment(window):
             invocation = dbt.cli(_build_args(warehouse), context=context, target_path=target)
@@ -138,7 +138,7 @@ def silver_and_dimensions(
     project=shopfloor_dbt,
     select=INCREMENTAL,
     name="gold_by_production_date",
-    partitions_def=delivery_partitions,
+    partitions_def=production_date_partitions,
     backfill_policy=BackfillPolicy.single_run(),
     dagster_dbt_translator=TRANSLATOR,
     pool=WRITER_POOL,

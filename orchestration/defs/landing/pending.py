@@ -13,7 +13,7 @@ import duckdb
 from ingestion.landing import sha256_of
 from ingestion.manifest import QUARANTINED
 from ingestion.warehouse import connect, db_path
-from orchestration.partitions import partition_key
+from plants.home import Home
 
 
 def unloaded_files(home: Path, day: date) -> list[str] | None:
@@ -29,7 +29,7 @@ def unloaded_by_day(home: Path, days: Iterable[date]) -> dict[date, list[str] | 
     landed = {
         day: sorted(
             p.relative_to(home).as_posix()
-            for p in (home / "landing" / partition_key(day)).rglob("*")
+            for p in Home(home).delivery(day).rglob("*")
             if p.is_file()
         )
         for day in days

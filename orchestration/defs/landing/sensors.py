@@ -12,10 +12,10 @@ from pathlib import Path
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from ingestion.landing import delivery_dates
+from orchestration.defs.landing.pending import unloaded_by_day
 from orchestration.jobs import daily_job
 from orchestration.partitions import is_valid_delivery, partition_key
-from orchestration.paths import shopfloor_home
-from orchestration.pending import unloaded_by_day
+from plants.home import Home
 
 
 def folder_fingerprint(folder: Path) -> str:
@@ -35,7 +35,7 @@ def changed_folders(home: Path, cursor: dict[str, str]) -> dict[str, str]:
         if not is_valid_delivery(day):
             continue
         key = partition_key(day)
-        fp = folder_fingerprint(home / "landing" / key)
+        fp = folder_fingerprint(Home(home).landing / key)
         if cursor.get(key) != fp:
             out[key] = fp
     return out
@@ -49,14 +49,14 @@ def changed_folders(home: Path, cursor: dict[str, str]) -> dict[str, str]:
 )
 def landing_sensor(context: SensorEvaluationContext):
     cursor = json.loads(context.cursor) if context.cursor else {}
-    changed = changed_folders(shopfloor_home(), cursor)
+    changed = changed_folders(Home.from_env().root, cursor)
     if not changed:
         return SkipReason("no new or changed landing folder")
     cursor.update(changed)
     context.update_cursor(json.dumps(cursor, sort_keys=True))
     # A folder whose files are all in bronze already (a first start on a loaded home, a touched
     # file) needs no run; None (warehouse busy) errs on the side of running.
-    home = shopfloor_home()
+    home = Home.from_env().root
     unloaded = unloaded_by_day(home, map(date.fromisoformat, changed))
     pending = [k for k in changed if unloaded[date.fromisoformat(k)] != []]
     if not pending:

@@ -24,8 +24,8 @@ import duckdb
 
 from ground_truth import audit
 from ground_truth.report import mark_published
+from plants.home import Home
 
-SERVING_NAME = "serving.duckdb"
 COPIED_SCHEMAS = ("gold", "audit")
 
 
@@ -41,7 +41,7 @@ class Publication:
 
 
 def serving_path(home: Path) -> Path:
-    return home / "warehouse" / SERVING_NAME
+    return Home(home).serving
 
 
 def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
@@ -55,7 +55,7 @@ def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
 
 def temp_copies(home: Path) -> list[Path]:
     """Half-written serving copies (and their WAL files) in the warehouse folder."""
-    return sorted(serving_path(home).parent.glob(f".{SERVING_NAME}.*.tmp*"))
+    return sorted(serving_path(home).parent.glob(f".{serving_path(home).name}.*.tmp*"))
 
 
 def remove_dead_temp_copies(home: Path) -> list[Path]:
@@ -83,7 +83,7 @@ def publish(
     """Copy gold + audit from the open warehouse connection into a new file, then rename it."""
     target = serving_path(home)
     remove_dead_temp_copies(home)  # `con` holds the warehouse: every temp copy there is dead
-    tmp = target.with_name(f".{SERVING_NAME}.{uuid.uuid4().hex}.tmp")
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     now = datetime.now(UTC)
     audit.ensure_audit(con)
     covered = con.execute(
