@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ground_truth.gate import AWAITING, HAS_TRUTH, run_gate
+from ground_truth.gate import run_gate
+from ground_truth.outcome import AWAITING, HAS_TRUTH
 from ground_truth.recall import chaos_recall
 from ground_truth.truth import load_truth
 from orchestration.defs.serving.publish import connect_serving, publish, serving_path

@@ -17,7 +17,8 @@ import pytest
 from cli.run import PartitionOutcome, _figures
 from cli.summary import summary_lines
 from ground_truth.compare import MetricResult
-from ground_truth.gate import HAS_TRUTH, NO_TRUTH, DateVerdict, GateOutcome, record
+from ground_truth.gate import record
+from ground_truth.outcome import HAS_TRUTH, NO_TRUTH, DateVerdict, GateOutcome
 from ground_truth.report import report_paths, write_report
 from ingestion import manifest
 from ingestion.loader import load_partition

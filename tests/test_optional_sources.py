@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ground_truth.gate import GateOutcome
+from ground_truth.outcome import GateOutcome
 from ground_truth.report import render
 from plants.absent import Absence, read_absence
 from plants.home import HOME_ENV

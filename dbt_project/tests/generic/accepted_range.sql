@@ -1,0 +1,11 @@
+{#- Fails for every row whose value lies outside [min_value, max_value] (either bound optional;
+    nulls pass, not_null owns them): a count below zero, a physically impossible reading
+    (dbt_utils.accepted_range without the package). -#}
+{% test accepted_range(model, column_name, min_value=none, max_value=none) %}
+select {{ column_name }}
+from {{ model }}
+where
+    false
+    {%- if min_value is not none %} or {{ column_name }} < {{ min_value }}{% endif %}
+    {%- if max_value is not none %} or {{ column_name }} > {{ max_value }}{% endif %}
+{% endtest %}
