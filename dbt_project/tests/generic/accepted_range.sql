@@ -5,7 +5,6 @@
 select {{ column_name }}
 from {{ model }}
 where
-    false
-    {%- if min_value is not none %} or {{ column_name }} < {{ min_value }}{% endif %}
-    {%- if max_value is not none %} or {{ column_name }} > {{ max_value }}{% endif %}
+    {{ column_name }} < {{ min_value if min_value is not none else column_name }}
+    or {{ column_name }} > {{ max_value if max_value is not none else column_name }}
 {% endtest %}
