@@ -65,7 +65,11 @@ class Recall:
 
 def _rejected_lines(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int]]:
     rows = con.execute("select source_file, source_row_number from silver.stg_bronze__rejects")
-    return {(f, int(n)) for f, n in rows.fetchall() if f is not None and n is not None}
+    return {
+        (source_file, int(row_number))
+        for source_file, row_number in rows.fetchall()
+        if source_file is not None and row_number is not None
+    }
 
 
 def _detected(con: duckdb.DuckDBPyConnection, days: list[date]) -> Counter:
