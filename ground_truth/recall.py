@@ -102,24 +102,26 @@ def chaos_recall(
 ) -> list[Recall]:
     """Recall per chaos type over the production dates that have truth (`home` holds the
     landing files, to recognize unobservable items; without it every item is expected)."""
-    items = [c for t in truths.values() for c in t.get("chaos", [])]
+    items = [item for truth in truths.values() for item in truth.get("chaos", [])]
     rejected = _rejected_lines(con)
-    duplicated = {(c["source"], c["key"]) for c in items if c["name"] == "duplicate_batches"}
+    duplicated = {
+        (item["source"], item["key"]) for item in items if item["name"] == "duplicate_batches"
+    }
     injected, in_rejects, unobservable = Counter(), Counter(), Counter()
     files: dict[str, list[str]] = {}
-    for c in items:
-        if home is not None and _skip_before_fault(home, c, files):
-            unobservable[c["name"]] += 1
+    for item in items:
+        if home is not None and _skip_before_fault(home, item, files):
+            unobservable[item["name"]] += 1
         elif (
-            c["line"] is not None
-            and (c["file"], c["line"]) in rejected
-            and c["name"] != ("malformed_lines")
+            item["line"] is not None
+            and (item["file"], item["line"]) in rejected
+            and item["name"] != ("malformed_lines")
         ):
-            in_rejects[c["name"]] += 1
-        elif c["name"] == "late_arrivals" and (c["source"], c["key"]) in duplicated:
-            in_rejects[c["name"]] += 1  # the late copy of a duplicate: see module doc
+            in_rejects[item["name"]] += 1
+        elif item["name"] == "late_arrivals" and (item["source"], item["key"]) in duplicated:
+            in_rejects[item["name"]] += 1  # the late copy of a duplicate: see module doc
         else:
-            injected[c["name"]] += 1
+            injected[item["name"]] += 1
     detected = _detected(con, sorted(truths))
     results = []
     for name in sorted(set(injected) | set(detected) | set(in_rejects) | set(unobservable)):

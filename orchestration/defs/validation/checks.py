@@ -211,14 +211,14 @@ def _record(con, run_id: str, suite: Suite, partition: str | None, outcomes: lis
 
 
 def _gx_specs(layer: str) -> list[AssetCheckSpec]:
-    pdef = delivery_date_partitions if layer == "bronze" else None
+    partitions = delivery_date_partitions if layer == "bronze" else None
     with disable_dagster_warnings():
         return [
             AssetCheckSpec(
                 GX_CHECK,
                 asset=suite_asset(s),
                 blocking=True,
-                partitions_def=pdef,
+                partitions_def=partitions,
                 description=f"Great Expectations suite `{s.name}` (critical blocks, "
                 "warning does not)",
             )
@@ -275,14 +275,16 @@ def _validate_bronze(con, suite: Suite, days: list[date]) -> list[Batch]:
     """Validate the run's dates batch by batch. A batch with a critical failure is validated
     again date by date, so the failure names its delivery dates (critical expectations hold for
     every row, so a batch that passes passes for each of its dates)."""
-    out: list[Batch] = []
+    validated: list[Batch] = []
     for first, last in _bronze_batches(con, suite, days):
         outcomes = validate_suite(con, suite, first, last)
         if first < last and any(not o.success and o.severity == CRITICAL for o in outcomes):
-            out += [(d, d, validate_suite(con, suite, d)) for d in days if first <= d <= last]
+            validated += [
+                (day, day, validate_suite(con, suite, day)) for day in days if first <= day <= last
+            ]
         else:
-            out.append((first, last, outcomes))
-    return out
+            validated.append((first, last, outcomes))
+    return validated
 
 
 def _batch_key(first: date, last: date) -> str:
