@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from dagster import AssetKey, AssetSelection, Definitions, asset, define_asset_job
 
-from orchestration.defs.validation.checks import silver_expectations
+from orchestration.defs.validation.checks import TRUTH_CHECK, silver_expectations
 from orchestration.defs.validation.suites import SUITES
 from orchestration.resources import WarehouseResource
 
@@ -108,6 +108,9 @@ def test_a_row_rule_dbt_owns_still_blocks_publication(pipeline_home: Path, tmp_p
         con.close()
     outcome = run_transform(home, first, last, echo=lambda _: None, force=True)
     assert not outcome.success
+    rule = "expression_is_true_stg_mes__production_batches_units_defective_units_produced"
+    assert any(rule in failure for failure in outcome.failures), outcome.failures
+    assert not any(TRUTH_CHECK in failure for failure in outcome.failures)  # stopped before it
     con = duckdb.connect(str(home / "warehouse" / "shopfloor.duckdb"), read_only=True)
     try:
         assert con.execute("select count(*) from audit.publications").fetchone() == published_before

@@ -21,7 +21,7 @@ and shown but do not block.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -52,7 +52,6 @@ class Suite:
     query: str
     expectations: Callable[[dict[str, Any]], list[Expectation]]
     partitioned: bool = False
-    notes: list[str] = field(default_factory=list)
     source: str = ""  # the landing source whose rows it judges (plant file `sources`)
 
 
