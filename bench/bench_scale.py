@@ -38,9 +38,8 @@ from bench.common import (
     volume_table,
     volume_totals,
 )
+from ground_truth.outcome import HAS_TRUTH
 from plants.model import load_plant
-
-HAS_TRUTH = "truth"  # ground_truth.gate.HAS_TRUTH: the date was compared against truth
 
 
 def gate_verdict(home: Path) -> dict:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from ingestion.landing import delivery_dates, undated_entries
 from plants.home import HOME_ENV
@@ -106,10 +107,18 @@ def refused_dates(home: Path, days: list[date]) -> dict[date, str]:
     return {day: why for day, why in found.items() if why is not None}
 
 
-# This run's files, rows loaded, rows rejected, files quarantined and duplicates; then the files of
-# the date wholly rejected (by this run or an earlier one).
-Figures = tuple[int, int, int, int, int, int]
-NO_FIGURES: Figures = (0, 0, 0, 0, 0, 0)
+class DeliveryCounts(NamedTuple):
+    """What one run did with one delivery date's files, in PartitionOutcome's field order."""
+
+    files_new: int
+    rows_loaded: int
+    rows_rejected: int
+    quarantined: int
+    duplicates: int
+    files_rejected: int  # wholly rejected, by this run or an earlier one (_rejected_files)
+
+
+NOTHING_LOADED = DeliveryCounts(0, 0, 0, 0, 0, 0)
 
 
 def _rejected_files(con, run_id: str) -> dict[date, int]:
@@ -123,8 +132,10 @@ def _rejected_files(con, run_id: str) -> dict[date, int]:
     return rejected_file_counts(con, days)
 
 
-def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, float]]:
-    """Per delivery date of one run: its manifest figures and the loaders' seconds."""
+def _delivery_counts(
+    home: Path, run_id: str
+) -> tuple[dict[date, DeliveryCounts], dict[date, float]]:
+    """Per delivery date of one run: its manifest counts and the loaders' seconds."""
     from ingestion.manifest import DUPLICATE, QUARANTINED
     from ingestion.warehouse import connect
 
@@ -144,12 +155,12 @@ def _figures(home: Path, run_id: str) -> tuple[dict[date, Figures], dict[date, f
         ).fetchall()
     finally:
         con.close()
-    this_run = {d: tuple(int(v) for v in rest) for d, *rest in files}
-    figures = {
-        d: (*this_run.get(d, NO_FIGURES[:-1]), rejected.get(d, 0))
-        for d in this_run.keys() | rejected.keys()
+    this_run = {day: [int(value) for value in counts] for day, *counts in files}
+    counts = {
+        day: DeliveryCounts(*this_run.get(day, NOTHING_LOADED[:-1]), rejected.get(day, 0))
+        for day in this_run.keys() | rejected.keys()
     }
-    return figures, {d: float(s) for d, s in seconds}  # type: ignore[return-value]
+    return counts, {day: float(spent) for day, spent in seconds}
 
 
 def _replaced(home: Path, run_id: str) -> list[str]:
@@ -164,44 +175,40 @@ def _replaced(home: Path, run_id: str) -> list[str]:
         con.close()
 
 
-def _named_dates(evaluation, key: str) -> set[str] | None:
-    """The dates a range-level check result names in its metadata (None: it names none)."""
-    value = evaluation.metadata.get(key)
-    text = getattr(value, "value", value)
-    if not isinstance(text, str) or text.strip() in ("", "none"):
-        return None
-    return {d.strip() for d in text.split(",")}
-
-
 def _day_checks(evaluations: list, day: date) -> tuple[int, int, list[str]]:
     """(passed, evaluated, error failures) of a run's checks as they concern one delivery date.
 
     A single-partition run's checks carry their partition. A range run's carry none; their
-    metadata name the dates that failed (`failed_dates`: critical) or only warned
-    (`warning_dates`); a failed result that names no date counts against every date."""
+    metadata name the dates that failed (FAILED_DATES: critical) or only warned
+    (WARNING_DATES); a failed result that names no date counts against every date."""
     from dagster import AssetCheckSeverity
 
-    key = day.isoformat()
+    from orchestration.check_dates import FAILED_DATES, WARNING_DATES, named_dates
+
+    partition = day.isoformat()
     verdicts: dict[tuple[str, str], tuple[bool, bool]] = {}  # (passed, failed with ERROR)
     why: dict[tuple[str, str], str] = {}  # the check's own description: files, lines, remedy
-    for c in sorted(evaluations, key=lambda c: c.partition is not None):  # per-date ones win
-        if c.partition is not None and c.partition != key:
+    per_date_last = sorted(evaluations, key=lambda evaluation: evaluation.partition is not None)
+    for evaluation in per_date_last:  # per-date ones win
+        if evaluation.partition is not None and evaluation.partition != partition:
             continue
-        error = c.severity == AssetCheckSeverity.ERROR
-        passed = c.passed
-        if not passed and c.partition is None:
-            failed, warned = _named_dates(c, "failed_dates"), _named_dates(c, "warning_dates")
+        error = evaluation.severity == AssetCheckSeverity.ERROR
+        passed = evaluation.passed
+        if not passed and evaluation.partition is None:
+            failed = named_dates(evaluation.metadata, FAILED_DATES)
+            warned = named_dates(evaluation.metadata, WARNING_DATES)
             if failed is not None or warned is not None:
-                passed = key not in (failed or set()) and key not in (warned or set())
-                error = error and key in (failed or set())
-        verdicts[(c.asset_key.to_user_string(), c.check_name)] = (passed, not passed and error)
-        why[(c.asset_key.to_user_string(), c.check_name)] = c.description or ""
+                passed = day not in (failed or set()) and day not in (warned or set())
+                error = error and day in (failed or set())
+        check = (evaluation.asset_key.to_user_string(), evaluation.check_name)
+        verdicts[check] = (passed, not passed and error)
+        why[check] = evaluation.description or ""
     failures = [
-        f"check {a}:{n} failed" + (f": {why[(a, n)]}" if why[(a, n)] else "")
-        for (a, n), (_, err) in verdicts.items()
-        if err
+        f"check {asset}:{name} failed" + (f": {why[(asset, name)]}" if why[(asset, name)] else "")
+        for (asset, name), (_, failed_with_error) in verdicts.items()
+        if failed_with_error
     ]
-    return sum(p for p, _ in verdicts.values()), len(verdicts), failures
+    return sum(passed for passed, _ in verdicts.values()), len(verdicts), failures
 
 
 def _step_failures(result, range_run: bool) -> tuple[list[str], bool]:
@@ -271,7 +278,7 @@ def _run_dates(job, instance, home: Path, days: list[date], echo) -> list[Partit
     evaluations = result.get_asset_check_evaluations()
     step_failures, only_checks_failed = _step_failures(result, range_run=len(days) > 1)
     run_ok = result.success or only_checks_failed
-    figures, load_seconds = _figures(home, result.run_id)
+    counts, load_seconds = _delivery_counts(home, result.run_id)
     outcomes = []
     for day in days:
         passed, total, check_failures = _day_checks(evaluations, day)
@@ -279,7 +286,7 @@ def _run_dates(job, instance, home: Path, days: list[date], echo) -> list[Partit
         outcome = PartitionOutcome(
             day, run_ok and not failures,
             seconds if len(days) == 1 else load_seconds.get(day, 0.0),
-            *figures.get(day, NO_FIGURES), passed, total, failures,
+            *counts.get(day, NOTHING_LOADED), passed, total, failures,
         )  # fmt: skip
         echo(outcome.line())
         for failure in failures:

@@ -77,12 +77,12 @@ def summary_lines(home: Path) -> list[str]:
         lines.append(f"  {absence.line()}")
     if findings:
         lines.append("  data-quality findings (never blocking; data_quality_daily):")
-        lines += [f"    {name:<30}{n:>8,}  {action}" for name, n, action in findings]
+        lines += [f"    {name:<30}{items:>8,}  {action}" for name, items, action in findings]
     if recall:
         lines.append("  chaos detection recall (detected / injected):")
-        for name, detected, injected, value, note in recall:
-            pct = "  n/a " if value is None else f"{100 * value:5.1f}%"
-            lines.append(f"    {name:<20}{detected:>8,} / {injected:<8,} {pct}  {note or ''}")
+        for name, detected, injected, share, note in recall:
+            percent = "  n/a " if share is None else f"{100 * share:5.1f}%"
+            lines.append(f"    {name:<20}{detected:>8,} / {injected:<8,} {percent}  {note or ''}")
     lines.append(f"  report: {Home(home).latest_validation_report}")
     serving = serving_path(home)
     if published:

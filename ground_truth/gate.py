@@ -6,84 +6,28 @@ the one place that produces it (and writes `audit.*` plus the Markdown report).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
 from ground_truth import audit
-from ground_truth.compare import MetricResult, compare_date, gold_by_mart
-from ground_truth.recall import Recall, chaos_recall
+from ground_truth.compare import compare_date, gold_by_mart
+from ground_truth.outcome import AWAITING, HAS_TRUTH, NO_TRUTH, DateVerdict, GateOutcome
+from ground_truth.recall import chaos_recall
+from ground_truth.report import write_report
 from ground_truth.truth import load_truth
 from ingestion.landing import delivery_dates
-from plants.absent import Absence, read_absence
+from plants.absent import read_absence
 
-NO_TRUTH = "no truth"
-HAS_TRUTH = "truth"
-AWAITING = "awaiting deliveries"
 # A production date is complete once delivery folder D+4 is in (data contract §3.4 and §9).
 COMPLETE_AFTER_DAYS = 4
-
-
-@dataclass
-class DateVerdict:
-    """The gate's verdict on one production date."""
-
-    production_date: date
-    truth_status: str
-    results: list[MetricResult] = field(default_factory=list)
-
-    @property
-    def failures(self) -> list[MetricResult]:
-        return [r for r in self.results if not r.passed]
-
-    @property
-    def passed(self) -> bool:
-        return not self.failures
-
-
-@dataclass
-class GateOutcome:
-    """Verdicts per date, chaos recall and where the report was written."""
-
-    run_id: str
-    dates: list[DateVerdict]
-    recall: list[Recall]
-    report: Path | None = None
-    absence: Absence | None = None  # sources the plant file leaves out, the marts they empty
-
-    @property
-    def checked(self) -> int:
-        return sum(len(d.results) for d in self.dates)
-
-    @property
-    def failed(self) -> int:
-        return sum(len(d.failures) for d in self.dates)
-
-    @property
-    def passed(self) -> bool:
-        return all(d.passed for d in self.dates)
-
-    @property
-    def status(self) -> str:
-        """passed / failed, or 'expectations only' when no date had truth."""
-        if not self.passed:
-            return "failed"
-        if all(d.truth_status == NO_TRUTH for d in self.dates):
-            return "passed (no truth: expectations only)"
-        awaiting = sum(d.truth_status == AWAITING for d in self.dates)
-        if awaiting:
-            return f"passed ({awaiting} date(s) awaiting deliveries, not compared yet)"
-        return "passed"
 
 
 def run_gate(
     con: duckdb.DuckDBPyConnection, home: Path, days: list[date], run_id: str
 ) -> GateOutcome:
     """Validate gold for `days` against truth, append to audit, write the report."""
-    from ground_truth.report import write_report
-
     verdicts, truths = [], {}
     pending = unloaded_deliveries(con, home)
     gold = gold_by_mart(con, sorted(days))

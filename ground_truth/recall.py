@@ -65,7 +65,11 @@ class Recall:
 
 def _rejected_lines(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int]]:
     rows = con.execute("select source_file, source_row_number from silver.stg_bronze__rejects")
-    return {(f, int(n)) for f, n in rows.fetchall() if f is not None and n is not None}
+    return {
+        (source_file, int(row_number))
+        for source_file, row_number in rows.fetchall()
+        if source_file is not None and row_number is not None
+    }
 
 
 def _detected(con: duckdb.DuckDBPyConnection, days: list[date]) -> Counter:
@@ -98,24 +102,26 @@ def chaos_recall(
 ) -> list[Recall]:
     """Recall per chaos type over the production dates that have truth (`home` holds the
     landing files, to recognize unobservable items; without it every item is expected)."""
-    items = [c for t in truths.values() for c in t.get("chaos", [])]
+    items = [item for truth in truths.values() for item in truth.get("chaos", [])]
     rejected = _rejected_lines(con)
-    duplicated = {(c["source"], c["key"]) for c in items if c["name"] == "duplicate_batches"}
+    duplicated = {
+        (item["source"], item["key"]) for item in items if item["name"] == "duplicate_batches"
+    }
     injected, in_rejects, unobservable = Counter(), Counter(), Counter()
     files: dict[str, list[str]] = {}
-    for c in items:
-        if home is not None and _skip_before_fault(home, c, files):
-            unobservable[c["name"]] += 1
+    for item in items:
+        if home is not None and _skip_before_fault(home, item, files):
+            unobservable[item["name"]] += 1
         elif (
-            c["line"] is not None
-            and (c["file"], c["line"]) in rejected
-            and c["name"] != ("malformed_lines")
+            item["line"] is not None
+            and (item["file"], item["line"]) in rejected
+            and item["name"] != ("malformed_lines")
         ):
-            in_rejects[c["name"]] += 1
-        elif c["name"] == "late_arrivals" and (c["source"], c["key"]) in duplicated:
-            in_rejects[c["name"]] += 1  # the late copy of a duplicate: see module doc
+            in_rejects[item["name"]] += 1
+        elif item["name"] == "late_arrivals" and (item["source"], item["key"]) in duplicated:
+            in_rejects[item["name"]] += 1  # the late copy of a duplicate: see module doc
         else:
-            injected[c["name"]] += 1
+            injected[item["name"]] += 1
     detected = _detected(con, sorted(truths))
     results = []
     for name in sorted(set(injected) | set(detected) | set(in_rejects) | set(unobservable)):

@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from ground_truth.gate import AWAITING, NO_TRUTH, GateOutcome
+from ground_truth.outcome import AWAITING, NO_TRUTH, GateOutcome
 from plants.home import Home
 
 MAX_FAILURES = 200

@@ -145,7 +145,10 @@ def totals(con: duckdb.DuckDBPyConnection, dates: list[date] | None = None) -> l
         """,
         [STRAY, QUARANTINED, DUPLICATE, dates, dates],
     ).fetchall()
-    return [SourceTotals(s, f, int(lo or 0), int(rj or 0), q, d) for s, f, lo, rj, q, d in rows]
+    return [
+        SourceTotals(source, files, int(loaded or 0), int(rejected or 0), quarantined, duplicates)
+        for source, files, loaded, rejected, quarantined, duplicates in rows
+    ]
 
 
 # Fewer rejected rows than this never hold a delivery date back, whatever their share: a few bad

@@ -78,18 +78,18 @@ def new_load_id() -> str:
 
 
 def _parse(
-    con: duckdb.DuckDBPyConnection, spec: SourceSpec, f: LandedFile, lines: pa.Table
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, landed: LandedFile, lines: pa.Table
 ) -> Parsed:
     """Screen the file's lines into `_screened`; Unreadable when the file cannot be read."""
     if spec.fmt is Format.CSV:
-        return parse_csv(con, spec, lines, f.name_date)
+        return parse_csv(con, spec, lines, landed.name_date)
     if spec.fmt is Format.JSONL:
-        return parse_jsonl(con, spec, lines, f.name_date)
+        return parse_jsonl(con, spec, lines, landed.name_date)
     if spec.fmt is Format.SNAPSHOT:
-        return parse_snapshots(con, spec, lines, f.name_date)
-    match = spec.file_re.match(f.name)
+        return parse_snapshots(con, spec, lines, landed.name_date)
+    match = spec.file_re.match(landed.name)
     assert match is not None  # misnamed files are quarantined before parsing
-    return parse_log(con, spec, lines, match["stem"], f.name_date)
+    return parse_log(con, spec, lines, match["stem"], landed.name_date)
 
 
 class FileFailed(Exception):
@@ -125,71 +125,75 @@ class PartitionLoader:
         self.failed: dict[str, str] = {}  # path -> the DuckDB error it raised in an earlier try
         ensure_schema(con)
 
-    def _entry(self, f: LandedFile, data: bytes, sha: str, outcome: str, **kw) -> FileEntry:
-        return FileEntry(self.load_id, f.source, f.delivery, f.rel_path, f.name, f.name_date,
-                         len(data), sha, outcome, **kw)  # fmt: skip
+    def _entry(self, landed: LandedFile, data: bytes, sha: str, outcome: str, **kw) -> FileEntry:
+        return FileEntry(self.load_id, landed.source, landed.delivery, landed.rel_path,
+                         landed.name, landed.name_date, len(data), sha, outcome, **kw)  # fmt: skip
 
-    def _quarantine(self, f: LandedFile, data: bytes, sha: str, error: str) -> FileEntry:
-        target = quarantine_target(self.home, f, sha)
-        stage_copy(f, target)
-        entry = self._entry(f, data, sha, QUARANTINED, error=f"{f.rel_path}: {error}",
+    def _quarantine(self, landed: LandedFile, data: bytes, sha: str, error: str) -> FileEntry:
+        target = quarantine_target(self.home, landed, sha)
+        stage_copy(landed, target)
+        entry = self._entry(landed, data, sha, QUARANTINED, error=f"{landed.rel_path}: {error}",
                             quarantine_path=target.relative_to(self.home).as_posix())  # fmt: skip
         manifest.record(self.con, entry)
-        self.leaving.append(f)
+        self.leaving.append(landed)
         return entry
 
-    def load_file(self, f: LandedFile) -> FileEntry | None:
+    def load_file(self, landed: LandedFile) -> FileEntry | None:
         """Process one file inside the partition's transaction; None when these bytes at this
         path were processed before."""
         try:
-            data = f.path.read_bytes()
+            data = landed.path.read_bytes()
         except OSError as exc:
-            raise RuntimeError(f"{f.rel_path}: cannot read file: {exc.strerror}") from exc
+            raise RuntimeError(f"{landed.rel_path}: cannot read file: {exc.strerror}") from exc
         sha = sha256_of(data)
-        processed, original = manifest.lookup(self.con, f.rel_path, sha)
-        prior = versions.prior(self.con, f.rel_path)  # other bytes here before: a new version
+        processed, original = manifest.lookup(self.con, landed.rel_path, sha)
+        prior = versions.prior(self.con, landed.rel_path)  # other bytes here before: a new version
         if processed:
             if prior is None or prior.sha256 == sha or sha not in prior.shas:
                 return None  # a re-run (or a retracted file left in landing): nothing new
-            return self._reinstate(f, data, sha, prior)
+            return self._reinstate(landed, data, sha, prior)
         compressed = compressed_reason(data)  # what the bytes are says more than the name
-        if compressed or f.problem or f.source is None:
-            reason = compressed or f.problem or "file outside any source folder"
-            return self._quarantine(f, data, sha, reason)
-        if f.rel_path in self.failed:
-            return self._quarantine(f, data, sha, _failure_reason(self.failed[f.rel_path]))
+        if compressed or landed.problem or landed.source is None:
+            reason = compressed or landed.problem or "file outside any source folder"
+            return self._quarantine(landed, data, sha, reason)
+        if landed.rel_path in self.failed:
+            return self._quarantine(
+                landed, data, sha, _failure_reason(self.failed[landed.rel_path])
+            )
         if not data:
-            return self._quarantine(f, data, sha, "file is empty (0 bytes): nothing to read, "
+            return self._quarantine(landed, data, sha, "file is empty (0 bytes): nothing to read, "
                                     "not even a header")  # fmt: skip
         if original is not None:
-            entry = self._entry(f, data, sha, DUPLICATE, duplicate_of=original,
+            entry = self._entry(landed, data, sha, DUPLICATE, duplicate_of=original,
                                 error=f"same bytes as {original}; not loaded again")  # fmt: skip
             manifest.record(self.con, entry)
             return entry
-        spec = source(f.source)
+        spec = source(landed.source)
         lines = split_lines(data)
         self.con.register(LINES_VIEW, lines)
         try:
             try:
-                parsed = _parse(self.con, spec, f, lines)
+                parsed = _parse(self.con, spec, landed, lines)
             except Unreadable as exc:
                 self.con.unregister(LINES_VIEW)
-                return self._quarantine(f, data, sha, str(exc))
-            lineage = Lineage(f.rel_path, sha, f.delivery, datetime.now(UTC), self.load_id)
+                return self._quarantine(landed, data, sha, str(exc))
+            lineage = Lineage(
+                landed.rel_path, sha, landed.delivery, datetime.now(UTC), self.load_id
+            )
             written = write_file(self.con, spec, parsed, lineage)
         except duckdb.Error as exc:  # the transaction is aborted: `run` retries without the file
-            raise FileFailed(f.rel_path, _error_text(exc)) from exc
+            raise FileFailed(landed.rel_path, _error_text(exc)) from exc
         self.con.unregister(LINES_VIEW)
         entry = self._entry(
-            f, data, sha, REJECTED if parsed.error else LOADED,
+            landed, data, sha, REJECTED if parsed.error else LOADED,
             rows_read=parsed.rows_read, rows_loaded=written.rows_loaded,
             rows_rejected=written.rows_rejected, records_written=written.records_written,
             header=parsed.header, added_columns=parsed.added_columns,
             renamed_columns=parsed.renamed_columns,
-            error=f"{f.rel_path}: {parsed.error}" if parsed.error else None,
+            error=f"{landed.rel_path}: {parsed.error}" if parsed.error else None,
         )  # fmt: skip
         if entry.rows_read != entry.rows_loaded + entry.rows_rejected:
-            raise AssertionError(f"{f.rel_path}: row accounting broken ({entry})")
+            raise AssertionError(f"{landed.rel_path}: row accounting broken ({entry})")
         self._version(entry, spec, prior)
         manifest.record(self.con, entry)
         return entry
@@ -206,14 +210,16 @@ class PartitionLoader:
         entry.rows_changed, entry.rows_added = diff.changed, diff.added
         entry.rows_removed = diff.removed
 
-    def _reinstate(self, f: LandedFile, data: bytes, sha: str, prior: versions.Prior) -> FileEntry:
+    def _reinstate(
+        self, landed: LandedFile, data: bytes, sha: str, prior: versions.Prior
+    ) -> FileEntry:
         """Bytes of an earlier version of this path are back: they become the next version,
         reading that version's rows (in bronze already) instead of loading them twice."""
-        entry = self._entry(f, data, sha, REINSTATED,
-                            error=f"same bytes as an earlier version of {f.rel_path}; "
+        entry = self._entry(landed, data, sha, REINSTATED,
+                            error=f"same bytes as an earlier version of {landed.rel_path}; "
                             "its rows are read again")  # fmt: skip
-        assert f.source is not None  # only a source's file has versions
-        self._version(entry, source(f.source), prior)
+        assert landed.source is not None  # only a source's file has versions
+        self._version(entry, source(landed.source), prior)
         manifest.record(self.con, entry)
         return entry
 
@@ -239,8 +245,8 @@ class PartitionLoader:
         started = datetime.now(UTC)
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for f in files:
-                entry = self.load_file(f)
+            for landed in files:
+                entry = self.load_file(landed)
                 if entry is None:
                     report.already_processed += 1
                 else:
@@ -254,8 +260,8 @@ class PartitionLoader:
                 self.con.unregister(LINES_VIEW)
             self.leaving.clear()
             raise
-        for f in self.leaving:  # the manifest says where they went: now they may leave landing
-            remove_from_landing(f)
+        for landed in self.leaving:  # the manifest says where they went: now they may leave landing
+            remove_from_landing(landed)
         self.leaving.clear()
         return report
 

@@ -16,22 +16,27 @@ from ingestion.landing import STRAY, LandedFile
 from plants.home import Home
 
 
-def quarantine_target(home: Path, f: LandedFile, sha256: str) -> Path:
+def quarantine_target(home: Path, landed: LandedFile, sha256: str) -> Path:
     """Where the file goes; a different file already there keeps its place."""
-    folder = Home(home).quarantine / f.delivery.isoformat() / (f.source or STRAY) / f.keep_folder
-    target = folder / f.name
-    if target.exists() and target.stat().st_size != f.path.stat().st_size:
-        target = folder / f"{f.name}.{sha256[:12]}"
+    folder = (
+        Home(home).quarantine
+        / landed.delivery.isoformat()
+        / (landed.source or STRAY)
+        / landed.keep_folder
+    )
+    target = folder / landed.name
+    if target.exists() and target.stat().st_size != landed.path.stat().st_size:
+        target = folder / f"{landed.name}.{sha256[:12]}"
     return target
 
 
-def stage_copy(f: LandedFile, target: Path) -> None:
+def stage_copy(landed: LandedFile, target: Path) -> None:
     """Copy first: the landing file is removed only after the manifest entry is committed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.part")
-    shutil.copyfile(f.path, tmp)
+    shutil.copyfile(landed.path, tmp)
     os.replace(tmp, target)
 
 
-def remove_from_landing(f: LandedFile) -> None:
-    f.path.unlink(missing_ok=True)
+def remove_from_landing(landed: LandedFile) -> None:
+    landed.path.unlink(missing_ok=True)

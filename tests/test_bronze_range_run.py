@@ -10,13 +10,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cli.run import run_partitions
+from cli.run import _day_checks, run_partitions
 from ingestion.accounting import accounting_breaks, delivery_of, stuck_files
 from ingestion.contracts import SOURCES
 from ingestion.landing import delivery_dates
 from ingestion.versions import current_view
 from ingestion.warehouse import connect
-from orchestration import validation
+from orchestration.check_dates import FAILED_DATES, WARNING_DATES, dates_metadata
+from orchestration.defs.validation import checks as validation
 from orchestration.defs.validation.suites import SUITES
 from tests import bronze_fixtures
 from tests.bronze_fixtures import copy_home, load_all, query
@@ -139,3 +140,36 @@ def test_bronze_checks_judge_only_the_dates_they_are_given(fresh_home: Path) -> 
         assert accounting_breaks(con, "qc_checks") == [broken]  # no dates: the whole history
     finally:
         con.close()
+
+
+def test_a_range_result_counts_against_the_dates_it_names() -> None:
+    """A range run's failed check names its dates as a JSON list: a critical date fails, a
+    warned date passes with a warning less, the other dates pass; a failure naming no date
+    counts against every date."""
+    from dagster import AssetCheckEvaluation, AssetCheckSeverity, AssetKey
+
+    days = [date(2026, 1, 1) + timedelta(days=i) for i in range(3)]
+
+    def evaluation(name: str, metadata: dict) -> AssetCheckEvaluation:
+        return AssetCheckEvaluation(
+            asset_key=AssetKey(["bronze", "qc_checks"]),
+            check_name=name,
+            passed=False,
+            severity=AssetCheckSeverity.ERROR,
+            metadata=metadata,
+            description=f"{name} failed",
+        )
+
+    named = evaluation(
+        "expectations",
+        {FAILED_DATES: dates_metadata([days[0]]), WARNING_DATES: dates_metadata([days[1]])},
+    )
+    assert _day_checks([named], days[0]) == (
+        0,
+        1,
+        ["check bronze/qc_checks:expectations failed: expectations failed"],
+    )
+    assert _day_checks([named], days[1]) == (0, 1, [])  # warned: not passed, not an error
+    assert _day_checks([named], days[2]) == (1, 1, [])
+    unnamed = evaluation("row_accounting", {FAILED_DATES: dates_metadata([])})
+    assert [_day_checks([unnamed], day)[2] != [] for day in days] == [True, True, True]

@@ -10,10 +10,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ground_truth.gate import AWAITING, HAS_TRUTH, run_gate
+from ground_truth.gate import run_gate
+from ground_truth.outcome import AWAITING, HAS_TRUTH
 from ground_truth.recall import chaos_recall
 from ground_truth.truth import load_truth
+from ingestion.warehouse import connect
 from orchestration.defs.serving.publish import connect_serving, publish, serving_path
+from orchestration.defs.validation.suites import SUITES
+from plants.home import Home
 
 # Chaos types whose recall may fall short of 100 % because of a known, reported gold defect.
 # None at present (clock skew and misread+double-scan counting were fixed in data_quality_daily).
@@ -21,13 +25,11 @@ KNOWN_GOLD_RECALL_GAPS: set[str] = set()
 
 
 def _warehouse(home: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(home / "warehouse" / "shopfloor.duckdb"), read_only=read_only)
-    con.execute("set TimeZone = 'UTC'")
-    return con
+    return connect(home, read_only=read_only)
 
 
 def _dates(home: Path) -> list[date]:
-    return sorted(date.fromisoformat(p.name) for p in (home / "ground_truth").iterdir())
+    return sorted(date.fromisoformat(p.name) for p in Home(home).ground_truth.iterdir())
 
 
 def _copy(home: Path, dst: Path) -> Path:
@@ -83,9 +85,9 @@ def test_pipeline_run_validated_and_published(pipeline_home: Path) -> None:
     assert status == "passed"
     assert sorted(dates) == _dates(pipeline_home)
     assert checked > 2000 and failed == 0
-    assert gx[1] == 6  # 3 bronze + 3 silver suites
+    assert gx[1] == len(SUITES)
     assert kpis == 4 * len(_dates(pipeline_home))
-    assert (pipeline_home / "reports" / "validation_latest.md").read_text().count("PASSED") == 1
+    assert Home(pipeline_home).latest_validation_report.read_text().count("PASSED") == 1
 
 
 def test_gate_passes_seed_21(pipeline_home: Path) -> None:
@@ -164,7 +166,7 @@ def test_dates_awaiting_a_landed_delivery_are_not_compared_yet(
     passed; older dates are compared as usual."""
     home = _copy(pipeline_home, tmp_path / "home")
     days = _dates(home)
-    (home / "landing" / (days[0] + timedelta(days=5)).isoformat()).mkdir()
+    Home(home).delivery(days[0] + timedelta(days=5)).mkdir()
     con = _warehouse(home, read_only=False)
     try:
         outcome = run_gate(con, home, days, "awaiting-run")

@@ -14,10 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cli.run import PartitionOutcome, _figures
+from cli.run import PartitionOutcome, _delivery_counts
 from cli.summary import summary_lines
 from ground_truth.compare import MetricResult
-from ground_truth.gate import HAS_TRUTH, NO_TRUTH, DateVerdict, GateOutcome, record
+from ground_truth.gate import record
+from ground_truth.outcome import HAS_TRUTH, NO_TRUTH, DateVerdict, GateOutcome
 from ground_truth.report import report_paths, write_report
 from ingestion import manifest
 from ingestion.loader import load_partition
@@ -46,9 +47,9 @@ def _land(home: Path, source: str, name: str, data: bytes) -> None:
 
 
 def _outcome(home: Path, load_id: str, success: bool = True) -> PartitionOutcome:
-    """The progress line's outcome for DAY, its figures read from the manifest."""
-    figures, _ = _figures(home, load_id)
-    return PartitionOutcome(DAY, success, 0.1, *figures[DAY], 24, 24, [])
+    """The progress line's outcome for DAY, its counts read from the manifest."""
+    counts, _ = _delivery_counts(home, load_id)
+    return PartitionOutcome(DAY, success, 0.1, *counts[DAY], 24, 24, [])
 
 
 def _load(home: Path, load_id: str) -> None:

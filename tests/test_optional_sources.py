@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ground_truth.gate import GateOutcome
+from ground_truth.outcome import GateOutcome
 from ground_truth.report import render
 from plants.absent import Absence, read_absence
-from plants.home import HOME_ENV
+from plants.home import HOME_ENV, Home
 from tests.bronze_fixtures import load_all, query
 from tests.test_bronze_bad_input import QC_HEADER, QC_ROW, assert_accounted, land, manifest
 
@@ -130,7 +130,7 @@ def test_prairie_publishes_with_empty_process_marts_and_says_why(prairie_home) -
     )
     assert f"  {expected}" in lines
     assert any(line.startswith("Published ") and "(passed)" in line for line in lines), lines
-    assert expected in (home / "reports" / "validation_latest.md").read_text(encoding="utf-8")
+    assert expected in Home(home).latest_validation_report.read_text(encoding="utf-8")
     con = duckdb.connect(str(home / "warehouse" / "serving.duckdb"), read_only=True)
     try:
         for mart in PROCESS_MARTS:

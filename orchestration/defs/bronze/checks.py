@@ -25,6 +25,7 @@ from dagster import (
 from ingestion.accounting import accounting_breaks, delivery_of, rejects_that_block, stuck_files
 from ingestion.contracts import SOURCES
 from ingestion.landing import STRAY
+from orchestration.check_dates import FAILED_DATES, dates_metadata
 from orchestration.defs.bronze.assets import STRAY_ASSET, bronze_key
 from orchestration.partitions import run_dates
 from orchestration.resources import WarehouseResource
@@ -48,7 +49,7 @@ def _result(
         metadata={
             "count": len(problems),
             "examples": "\n".join(problems[:MAX_LISTED]) or "none",
-            "failed_dates": ", ".join(map(str, days)) or "none",
+            FAILED_DATES: dates_metadata(days),
         },
     )
 

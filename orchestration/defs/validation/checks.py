@@ -22,8 +22,10 @@ from dagster import (
 from dagster._utils.warnings import disable_dagster_warnings
 
 from ground_truth import audit
-from ground_truth.gate import NO_TRUTH, GateOutcome, run_gate
+from ground_truth.gate import run_gate
 from ground_truth.marts import MARTS
+from ground_truth.outcome import NO_TRUTH, GateOutcome
+from orchestration.check_dates import FAILED_DATES, NO_TRUTH_DATES, WARNING_DATES, dates_metadata
 from orchestration.defs.bronze.assets import bronze_key
 from orchestration.defs.dbt.run_window import run_window, scope_staging_views
 from orchestration.defs.validation.suites import (
@@ -61,12 +63,12 @@ def _truth_metadata(outcome: GateOutcome, table: str, day: date | None) -> dict:
         f"{r.production_date} {r.key} {r.metric}: expected {r.expected}, got {r.actual}"
         for r in failures[:MAX_LISTED]
     ]
-    no_truth = [str(d.production_date) for d in dates if d.truth_status == NO_TRUTH]
+    no_truth = [d.production_date for d in dates if d.truth_status == NO_TRUTH]
     return {
         "metrics_checked": len(results),
         "metrics_failed": len(failures),
         "failures": "\n".join(lines) or "none",
-        "no_truth_dates": ", ".join(no_truth) or "none",
+        NO_TRUTH_DATES: dates_metadata(no_truth),
         "report": str(outcome.report),
     }
 
@@ -209,14 +211,14 @@ def _record(con, run_id: str, suite: Suite, partition: str | None, outcomes: lis
 
 
 def _gx_specs(layer: str) -> list[AssetCheckSpec]:
-    pdef = delivery_date_partitions if layer == "bronze" else None
+    partitions = delivery_date_partitions if layer == "bronze" else None
     with disable_dagster_warnings():
         return [
             AssetCheckSpec(
                 GX_CHECK,
                 asset=suite_asset(s),
                 blocking=True,
-                partitions_def=pdef,
+                partitions_def=partitions,
                 description=f"Great Expectations suite `{s.name}` (critical blocks, "
                 "warning does not)",
             )
@@ -273,14 +275,16 @@ def _validate_bronze(con, suite: Suite, days: list[date]) -> list[Batch]:
     """Validate the run's dates batch by batch. A batch with a critical failure is validated
     again date by date, so the failure names its delivery dates (critical expectations hold for
     every row, so a batch that passes passes for each of its dates)."""
-    out: list[Batch] = []
+    validated: list[Batch] = []
     for first, last in _bronze_batches(con, suite, days):
         outcomes = validate_suite(con, suite, first, last)
         if first < last and any(not o.success and o.severity == CRITICAL for o in outcomes):
-            out += [(d, d, validate_suite(con, suite, d)) for d in days if first <= d <= last]
+            validated += [
+                (day, day, validate_suite(con, suite, day)) for day in days if first <= day <= last
+            ]
         else:
-            out.append((first, last, outcomes))
-    return out
+            validated.append((first, last, outcomes))
+    return validated
 
 
 def _batch_key(first: date, last: date) -> str:
@@ -289,20 +293,28 @@ def _batch_key(first: date, last: date) -> str:
 
 def _gx_range_result(suite: Suite, batches: list[Batch]) -> AssetCheckResult:
     """One verdict for a run over a range of delivery dates; failures name their dates."""
-    failed = [(f, la, o) for f, la, outcomes in batches for o in outcomes if not o.success]
-    critical = [(f, la, o) for f, la, o in failed if o.severity == CRITICAL]
-    lines = [
-        f"{_batch_key(f, la)} [{o.severity}] {o.expectation}({o.column_name}): "
-        f"observed {o.observed}"
-        for f, la, o in failed[:MAX_LISTED]
+    failed = [
+        (first, last, outcome)
+        for first, last, outcomes in batches
+        for outcome in outcomes
+        if not outcome.success
     ]
-    failed_dates = sorted({f for f, la, _ in critical if f == la})
-    warned = {(f, la) for f, la, o in failed if o.severity != CRITICAL} - {
-        (f, la) for f, la, _ in critical
+    critical = [failure for failure in failed if failure[2].severity == CRITICAL]
+    lines = [
+        f"{_batch_key(first, last)} [{outcome.severity}] {outcome.expectation}"
+        f"({outcome.column_name}): observed {outcome.observed}"
+        for first, last, outcome in failed[:MAX_LISTED]
+    ]
+    # a critical failure is re-validated date by date (_validate_bronze): it names its date
+    failed_dates = {first for first, last, _ in critical if first == last}
+    warned = {(first, last) for first, last, _ in failed} - {
+        (first, last) for first, last, _ in critical
     }
-    warning_dates = sorted(
-        f + timedelta(days=i) for f, la in warned for i in range((la - f).days + 1)
-    )
+    warning_dates = [
+        first + timedelta(days=offset)
+        for first, last in warned
+        for offset in range((last - first).days + 1)
+    ]
     return AssetCheckResult(
         asset_key=suite_asset(suite),
         check_name=GX_CHECK,
@@ -319,8 +331,8 @@ def _gx_range_result(suite: Suite, batches: list[Batch]) -> AssetCheckResult:
             "failed_critical": len(critical),
             "failed_warning": len(failed) - len(critical),
             "failures": "\n".join(lines) or "none",
-            "failed_dates": ", ".join(map(str, failed_dates)) or "none",
-            "warning_dates": ", ".join(map(str, warning_dates)) or "none",
+            FAILED_DATES: dates_metadata(failed_dates),
+            WARNING_DATES: dates_metadata(warning_dates),
         },
     )
 
