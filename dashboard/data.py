@@ -128,6 +128,14 @@ SQL_SHIFT_CODES = (
     "select shift_code from gold.dim_shift group by shift_code order by min(shift_index)"
 )
 
+# Publications older than gold.kpi_selection (dbt: macros/kpi.sql) lack the KPI function.
+SQL_HAS_KPI_SELECTION = """
+select count(*) > 0 as present
+from duckdb_functions()
+where database_name = current_database() and schema_name = 'gold'
+  and function_name = 'kpi_selection'
+"""
+
 SQL_DATES = "select distinct production_date from gold.kpi_machine_daily order by 1"
 
 SQL_MACHINES = """
