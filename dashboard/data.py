@@ -128,6 +128,14 @@ SQL_SHIFT_CODES = (
     "select shift_code from gold.dim_shift group by shift_code order by min(shift_index)"
 )
 
+# Publications older than gold.kpi_selection (dbt: macros/kpi.sql) lack the KPI function.
+SQL_HAS_KPI_SELECTION = """
+select count(*) > 0 as present
+from duckdb_functions()
+where database_name = current_database() and schema_name = 'gold'
+  and function_name = 'kpi_selection'
+"""
+
 SQL_DATES = "select distinct production_date from gold.kpi_machine_daily order by 1"
 
 SQL_MACHINES = """
@@ -139,62 +147,44 @@ order by line_id, machine_id
 """
 
 # --------------------------------------------------------------------------------------------
-# Plant overview: ratios of sums over machine × shift rows (never averages of percentages)
+# KPIs of the selection: gold.kpi_selection (dbt, macros/kpi.sql) sums the filtered machine ×
+# shift rows and computes every ratio from the sums; here only columns are picked and seconds
+# shown as hours or minutes. No row when nothing is selected.
 # --------------------------------------------------------------------------------------------
 
-_KPI_SUMS = """
-    sum(planned_busy_time_s) as planned_busy_time_s,
-    sum(actual_production_time_s) as actual_production_time_s,
-    sum(ideal_production_time_s) as ideal_production_time_s,
-    sum(fully_productive_time_s) as fully_productive_time_s,
-    sum(down_time_s) as down_time_s,
-    sum(produced_qty) as produced_qty,
-    sum(good_qty) as good_qty,
-    sum(scrap_qty) as scrap_qty,
-    sum(rework_qty) as rework_qty,
-    sum(energy_kwh)::double as energy_kwh,
-    sum(failure_count) as failure_count,
-    count(*) as row_count
+_KPI_COLUMNS = """
+    oee, availability, performance, quality, produced_qty, good_qty, scrap_qty, rework_qty,
+    scrap_ratio as scrap_rate, down_time_s / 3600 as downtime_h, energy_per_good_unit_kwh,
+    failure_count, mtbf_s / 3600 as mtbf_h, mttr_s / 60 as mttr_min
 """
 
-# The filtered machine × shift rows every overview query aggregates (parameters only).
-_FILTERED_SHIFT_ROWS = """
-from gold.kpi_machine_shift
-where production_date between $start and $end
-  and (len($shifts) = 0 or list_contains($shifts, shift_code))
-  and list_contains($machines, machine_id)
-"""
 
-SQL_PERIOD_SUMS = "select" + _KPI_SUMS + _FILTERED_SHIFT_ROWS
+# gold.kpi_selection(start, end, shifts, machines, by_date, by_machine)
+SQL_PERIOD_KPIS = (
+    "select"
+    + _KPI_COLUMNS
+    + "from gold.kpi_selection($start, $end, $shifts, $machines, false, false)"
+)
 
-SQL_DAILY_SUMS = (
+SQL_DAILY_KPIS = (
     "select production_date,"
-    + _KPI_SUMS
-    + _FILTERED_SHIFT_ROWS
-    + """
-group by production_date
-order by production_date
-"""
+    + _KPI_COLUMNS
+    + "from gold.kpi_selection($start, $end, $shifts, $machines, true, false)"
+    + " order by production_date"
 )
 
-SQL_MACHINE_DAILY_SUMS = (
+SQL_MACHINE_DAILY_KPIS = (
     "select production_date, machine_id,"
-    + _KPI_SUMS
-    + _FILTERED_SHIFT_ROWS
-    + """
-group by production_date, machine_id
-order by machine_id, production_date
-"""
+    + _KPI_COLUMNS
+    + "from gold.kpi_selection($start, $end, $shifts, $machines, true, true)"
+    + " order by machine_id, production_date"
 )
 
-SQL_MACHINE_PERIOD_SUMS = (
+SQL_MACHINE_PERIOD_KPIS = (
     "select machine_id,"
-    + _KPI_SUMS
-    + _FILTERED_SHIFT_ROWS
-    + """
-group by machine_id
-order by machine_id
-"""
+    + _KPI_COLUMNS
+    + "from gold.kpi_selection($start, $end, $shifts, $machines, false, true)"
+    + " order by machine_id"
 )
 
 # --------------------------------------------------------------------------------------------

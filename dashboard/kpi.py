@@ -1,9 +1,12 @@
-"""KPI arithmetic for the dashboard: ratios of sums, with None (never 0 %) when undefined."""
+"""KPIs as the dashboard shows them: gold's ratios read into one record, formatting, health.
+
+Why no KPI arithmetic here: dbt owns every formula (macros/kpi.sql); gold.kpi_selection applies
+it to whatever the sidebar selects, so a number on screen is the number in gold.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,24 +25,27 @@ def ratio(num, den) -> float | None:
     return num / den
 
 
-def _num(x) -> float | None:
+def _value(x) -> float | None:
+    """A number from a query row, or None for SQL null (NaN in pandas)."""
     if x is None:
         return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else v
+    value = float(x)
+    return None if math.isnan(value) else value
 
 
 @dataclass(frozen=True)
 class Kpis:
+    """One row of the data.SQL_*_KPIS queries: ratios as gold.kpi_selection computed them (dbt,
+    macros/kpi.sql), None where undefined (never 0 %). Nothing here computes a KPI."""
+
     availability: float | None
     performance: float | None
     quality: float | None
     oee: float | None
     produced_qty: float | None
     good_qty: float | None
+    scrap_qty: float | None
+    rework_qty: float | None
     scrap_rate: float | None
     downtime_h: float | None
     energy_per_good_unit_kwh: float | None
@@ -49,60 +55,19 @@ class Kpis:
 
     @property
     def empty(self) -> bool:
+        """Nothing was selected (a selection that produced nothing still has its 0 units)."""
         return self.produced_qty is None and self.availability is None
 
-
-EMPTY = Kpis(*([None] * 12))
-
-
-def from_sums(row: Mapping) -> Kpis:
-    """KPIs of a period from summed ISO 22400 times and quantities (one row of *_SUMS).
-
-    Quality is weighted by ideal cycle time (fully productive / ideal production time), as in
-    gold, so OEE = fully productive time / planned busy time for any selection of machines,
-    shifts and days; units of different products are never added as if alike."""
-    if not row or not _num(row.get("row_count")):
-        return EMPTY
-    pbt = _num(row.get("planned_busy_time_s"))
-    apt = _num(row.get("actual_production_time_s"))
-    ideal = _num(row.get("ideal_production_time_s"))
-    produced = _num(row.get("produced_qty"))
-    good = _num(row.get("good_qty"))
-    a = ratio(apt, pbt)
-    p = ratio(ideal, apt)
-    q = ratio(row.get("fully_productive_time_s"), ideal)
-    oee = a * p * q if None not in (a, p, q) else None
-    down = _num(row.get("down_time_s"))
-    failures = _num(row.get("failure_count"))
-    mtbf = ratio(apt, failures)
-    mttr = ratio(down, failures)
-    return Kpis(
-        availability=a,
-        performance=p,
-        quality=q,
-        oee=oee,
-        produced_qty=produced,
-        good_qty=good,
-        scrap_rate=ratio(row.get("scrap_qty"), produced),
-        downtime_h=None if down is None else down / 3600,
-        energy_per_good_unit_kwh=ratio(row.get("energy_kwh"), good),
-        failure_count=failures,
-        mtbf_h=None if mtbf is None else mtbf / 3600,
-        mttr_min=None if mttr is None else mttr / 60,
-    )
+    @classmethod
+    def of(cls, rows: pd.DataFrame) -> Kpis:
+        """The KPIs of a one-row result, or EMPTY when nothing was selected (no row)."""
+        if rows.empty:
+            return EMPTY
+        row = rows.iloc[0]
+        return cls(**{name: _value(row[name]) for name in cls.__dataclass_fields__})
 
 
-def add_ratios(df: pd.DataFrame) -> pd.DataFrame:
-    """Per-row ratios for a frame of *_SUMS rows (e.g. one row per day or machine)."""
-    out = df.copy()
-    rows = [from_sums(r) for r in df.to_dict("records")]
-    for name in ("availability", "performance", "quality", "oee", "scrap_rate"):
-        out[name] = [getattr(k, name) for k in rows]
-    out["downtime_h"] = [k.downtime_h for k in rows]
-    out["mtbf_h"] = [k.mtbf_h for k in rows]
-    out["mttr_min"] = [k.mttr_min for k in rows]
-    out["energy_per_good_unit_kwh"] = [k.energy_per_good_unit_kwh for k in rows]
-    return out
+EMPTY = Kpis(*([None] * len(Kpis.__dataclass_fields__)))
 
 
 # ----------------------------------------------------------------------------- formatting

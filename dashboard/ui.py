@@ -182,6 +182,13 @@ def sidebar() -> Filters | None:
             icon=":material/error:",
         )
         return None
+    if not q(data.SQL_HAS_KPI_SELECTION)["present"].iloc[0]:
+        st.error(
+            f"The serving copy {data.serving_path()} predates gold.kpi_selection, the KPI "
+            "function this dashboard reads. Run the pipeline to publish again.",
+            icon=":material/error:",
+        )
+        return None
     dates = [d.date() if hasattr(d, "date") else d for d in q(data.SQL_DATES)["production_date"]]
     machines = q(data.SQL_MACHINES)
     sb = st.sidebar

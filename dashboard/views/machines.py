@@ -11,11 +11,10 @@ from dashboard import charts, data, kpi, ui
 
 
 def status_cards(f: data.Filters, daily: pd.DataFrame) -> pd.DataFrame:
-    period = ui.q(data.SQL_MACHINE_PERIOD_SUMS, f.params())
+    period = ui.q(data.SQL_MACHINE_PERIOD_KPIS, f.params())
     rows = []
     for m in f.machines:
-        sums = period[period["machine_id"] == m]
-        k = kpi.from_sums(sums.iloc[0].to_dict()) if not sums.empty else kpi.EMPTY
+        k = kpi.Kpis.of(period[period["machine_id"] == m])
         trend_rows = daily[daily["machine_id"] == m]
         slope = kpi.performance_trend(trend_rows)
         h = kpi.health(k, slope)
@@ -149,7 +148,7 @@ def render() -> None:
     if not f.machines:
         ui.no_data("machines match the line / machine filter", f)
         return
-    daily = kpi.add_ratios(ui.q(data.SQL_MACHINE_DAILY_SUMS, f.trend_params()))
+    daily = ui.q(data.SQL_MACHINE_DAILY_KPIS, f.trend_params())
     if daily[daily["production_date"].dt.date >= f.start].empty:
         ui.no_data("production data", f)
         return

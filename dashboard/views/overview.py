@@ -8,10 +8,9 @@ from dashboard import charts, data, kpi, ui
 
 
 def kpi_cards(f: data.Filters) -> tuple[kpi.Kpis, kpi.Kpis]:
-    cur_row = ui.q(data.SQL_PERIOD_SUMS, f.params()).iloc[0].to_dict()
-    prev_f = f.previous()
-    prev_row = ui.q(data.SQL_PERIOD_SUMS, prev_f.params()).iloc[0].to_dict()
-    return kpi.from_sums(cur_row), kpi.from_sums(prev_row)
+    cur = kpi.Kpis.of(ui.q(data.SQL_PERIOD_KPIS, f.params()))
+    prev = kpi.Kpis.of(ui.q(data.SQL_PERIOD_KPIS, f.previous().params()))
+    return cur, prev
 
 
 def render() -> None:
@@ -21,7 +20,7 @@ def render() -> None:
     if cur.empty:
         ui.no_data("production data", f)
         return
-    daily = kpi.add_ratios(ui.q(data.SQL_DAILY_SUMS, f.trend_params()))
+    daily = ui.q(data.SQL_DAILY_KPIS, f.trend_params())
     prev_label = ui.period_label(f.previous())
     if prev.empty:
         st.caption(f"No data for the previous period ({prev_label}): no change shown.")
@@ -116,7 +115,7 @@ def render() -> None:
     with left:
         st.plotly_chart(charts.oee_trend(daily), key="oee_trend")
     with right:
-        per_machine = ui.q(data.SQL_MACHINE_DAILY_SUMS, f.trend_params())
+        per_machine = ui.q(data.SQL_MACHINE_DAILY_KPIS, f.trend_params())
         st.plotly_chart(charts.units_by_machine(per_machine), key="units_by_machine")
 
     st.subheader("Daily KPIs")
@@ -148,7 +147,7 @@ def render() -> None:
     )
     st.caption(
         "Ratios over days, shifts and machines are computed from summed times and quantities "
-        "(ISO 22400), never by averaging daily percentages."
+        "(ISO 22400, gold.kpi_selection), never by averaging daily percentages."
     )
 
 

@@ -11,8 +11,7 @@ def render() -> None:
     f = ui.current_filters()
     ui.page_header("Quality", f, "defective units found by QC, by disposition")
     defects = ui.q(data.SQL_DEFECTS, f.params())
-    sums = ui.q(data.SQL_PERIOD_SUMS, f.params()).iloc[0].to_dict()
-    k = kpi.from_sums(sums)
+    k = kpi.Kpis.of(ui.q(data.SQL_PERIOD_KPIS, f.params()))
     if defects.empty:
         if k.empty:
             ui.no_data("production data", f)
@@ -29,8 +28,8 @@ def render() -> None:
     if pick in ("Scrap", "Rework"):
         shown = defects[defects["disposition"] == pick.upper()]
     c = st.columns(4)
-    c[0].metric("Scrapped units", kpi.fmt_int(sums.get("scrap_qty")), border=True)
-    c[1].metric("Reworked units", kpi.fmt_int(sums.get("rework_qty")), border=True)
+    c[0].metric("Scrapped units", kpi.fmt_int(k.scrap_qty), border=True)
+    c[1].metric("Reworked units", kpi.fmt_int(k.rework_qty), border=True)
     c[2].metric("Scrap rate", kpi.fmt_pct(k.scrap_rate), border=True)
     c[3].metric("Quality ratio", kpi.fmt_pct(k.quality), border=True)
     if shown.empty:

@@ -8,10 +8,15 @@
     every level, and units of different products are never added as if alike; the plain
     unit-count ratio is good_unit_ratio. -#}
 {% macro safe_ratio(numerator, denominator, digits=6) -%}
-    round(cast({{ numerator }} as double) / nullif(cast({{ denominator }} as double), 0), {{ digits }})
+    {{ rounded('cast(' ~ numerator ~ ' as double) / nullif(cast(' ~ denominator ~ ' as double), 0)', digits) }}
 {%- endmacro %}
 
-{% macro iso22400_kpi_columns() -%}
+{#- An expression rounded to `digits` decimals, or left at full precision when digits is none. -#}
+{% macro rounded(expression, digits) -%}
+    {%- if digits is none -%}{{ expression }}{%- else -%}round({{ expression }}, {{ digits }}){%- endif -%}
+{%- endmacro %}
+
+{% macro iso22400_kpi_columns(digits=6) -%}
         cast(shift_time_s as bigint) as shift_time_s,
         cast(planned_stop_time_s as bigint) as planned_stop_time_s,
         cast(shift_time_s - planned_stop_time_s as bigint) as planned_busy_time_s,
@@ -25,26 +30,26 @@
         cast(rework_qty as bigint) as rework_qty,
         round(cast(ideal_production_time_s as double), 3) as ideal_production_time_s,
         round(cast(fully_productive_time_s as double), 3) as fully_productive_time_s,
-        {{ safe_ratio('running_s', 'shift_time_s - planned_stop_time_s') }} as availability,
-        {{ safe_ratio('ideal_production_time_s', 'running_s') }} as performance,
-        {{ safe_ratio('fully_productive_time_s', 'ideal_production_time_s') }} as quality,
-        {{ safe_ratio('good_qty', 'produced_qty') }} as good_unit_ratio,
-        round(
-            (cast(running_s as double) / nullif(shift_time_s - planned_stop_time_s, 0))
+        {{ safe_ratio('running_s', 'shift_time_s - planned_stop_time_s', digits) }} as availability,
+        {{ safe_ratio('ideal_production_time_s', 'running_s', digits) }} as performance,
+        {{ safe_ratio('fully_productive_time_s', 'ideal_production_time_s', digits) }} as quality,
+        {{ safe_ratio('good_qty', 'produced_qty', digits) }} as good_unit_ratio,
+        {{ rounded(
+            '(cast(running_s as double) / nullif(shift_time_s - planned_stop_time_s, 0))
             * (cast(ideal_production_time_s as double) / nullif(running_s, 0))
-            * (cast(fully_productive_time_s as double) / nullif(ideal_production_time_s, 0)),
-            6
-        ) as oee,
-        {{ safe_ratio('scrap_qty', 'produced_qty') }} as scrap_ratio,
-        {{ safe_ratio('rework_qty', 'produced_qty') }} as rework_ratio,
-        {{ safe_ratio('good_qty', 'produced_qty') }} as first_pass_yield,
+            * (cast(fully_productive_time_s as double) / nullif(ideal_production_time_s, 0))',
+            digits
+        ) }} as oee,
+        {{ safe_ratio('scrap_qty', 'produced_qty', digits) }} as scrap_ratio,
+        {{ safe_ratio('rework_qty', 'produced_qty', digits) }} as rework_ratio,
+        {{ safe_ratio('good_qty', 'produced_qty', digits) }} as first_pass_yield,
         cast(failure_count as bigint) as failure_count,
         cast(small_stop_count as bigint) as small_stop_count,
-        {{ safe_ratio('running_s', 'failure_count') }} as mtbf_s,
-        {{ safe_ratio('down_s', 'failure_count') }} as mttr_s,
-        {{ safe_ratio('produced_qty * 3600', 'running_s') }} as throughput_per_h,
+        {{ safe_ratio('running_s', 'failure_count', digits) }} as mtbf_s,
+        {{ safe_ratio('down_s', 'failure_count', digits) }} as mttr_s,
+        {{ safe_ratio('produced_qty * 3600', 'running_s', digits) }} as throughput_per_h,
         cast(round(energy_kwh, 3) as decimal(18, 3)) as energy_kwh,
-        {{ safe_ratio('energy_kwh', 'good_qty') }} as energy_per_good_unit_kwh,
+        {{ safe_ratio('energy_kwh', 'good_qty', digits) }} as energy_per_good_unit_kwh,
         cast(batch_count as bigint) as batch_count
 {%- endmacro %}
 
@@ -64,4 +69,73 @@
     {%- for column in base_quantity_columns() %}
         sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+
+{#- Creates gold.kpi_selection(start_date, end_date, shift_codes, machine_ids, by_date, by_machine),
+    a table function over `machine_shift` (kpi_machine_shift; its post-hook calls this): the
+    ISO 22400-2 KPIs of any selection of machine-shift rows, for readers whose filters no mart's
+    grain can hold (the dashboard: any date range, set of shifts and of machines).
+    Rows: production_date between start_date and end_date, shift_code in shift_codes (an empty
+    list means every shift), machine_id in machine_ids. Grouped by production date when by_date,
+    by machine when by_machine (either key is null when not grouped by it); no row when nothing
+    is selected. The rows' times and quantities are summed first and the ratios computed from the
+    sums with iso22400_kpi_columns, the mart formulas, at full precision (digits=none) so that a
+    selection's ratio is exactly its ratio of sums; machine_shift_count counts the rows summed.
+    Why a table macro, not a view: a view cannot take the filters, and a ratio over a filtered set
+    must divide after the filter. The table is named without its catalog so that the function
+    reads the gold of the database it is called in (publish copies it into the serving copy). -#}
+{% macro create_kpi_selection(machine_shift) -%}
+create or replace macro {{ machine_shift.schema }}.kpi_selection(
+    start_date, end_date, shift_codes, machine_ids, by_date, by_machine
+) as table
+with
+
+machine_shifts as (
+    select * from {{ machine_shift.include(database=false) }}
+),
+
+selected as (
+    select * from machine_shifts
+    where
+        production_date between start_date and end_date
+        and (len(shift_codes) = 0 or list_contains(shift_codes, shift_code))
+        and list_contains(machine_ids, machine_id)
+),
+
+summed as (
+    -- back to the base-quantity names iso22400_kpi_columns reads
+    select
+        case when by_date then production_date end as production_date,
+        case when by_machine then machine_id end as machine_id,
+        count(*) as machine_shift_count,
+        sum(shift_time_s) as shift_time_s,
+        sum(planned_stop_time_s) as planned_stop_time_s,
+        sum(actual_production_time_s) as running_s,
+        sum(idle_time_s) as idle_s,
+        sum(setup_time_s) as setup_s,
+        sum(down_time_s) as down_s,
+        sum(produced_qty) as produced_qty,
+        sum(good_qty) as good_qty,
+        sum(scrap_qty) as scrap_qty,
+        sum(rework_qty) as rework_qty,
+        sum(ideal_production_time_s) as ideal_production_time_s,
+        sum(fully_productive_time_s) as fully_productive_time_s,
+        sum(failure_count) as failure_count,
+        sum(small_stop_count) as small_stop_count,
+        sum(energy_kwh) as energy_kwh,
+        sum(batch_count) as batch_count
+    from selected
+    group by all
+),
+
+final as (
+    select
+        production_date,
+        machine_id,
+        cast(machine_shift_count as bigint) as machine_shift_count,
+        {{ iso22400_kpi_columns(digits=none) }}
+    from summed
+)
+
+select * from final
 {%- endmacro %}

@@ -328,8 +328,7 @@ def test_filters_cannot_inject_sql(serving_home, monkeypatch):
         machines=("x'); drop table gold.kpi_machine_shift; --",),
     )
     path = serving_home / "warehouse" / "serving.duckdb"
-    out = data.query(path, data.SQL_PERIOD_SUMS, f.params())
-    assert out["row_count"].iloc[0] == 0
+    assert data.query(path, data.SQL_PERIOD_KPIS, f.params()).empty  # the id matched no row
     assert not data.query(path, "select * from gold.kpi_machine_shift limit 1").empty
 
 
@@ -372,3 +371,19 @@ def test_refused_rows_are_listed_with_file_line_and_reason(serving_home, monkeyp
     assert len(rows) == min(expected, 500)
     assert rows["source_file"].str.startswith("landing/").all()
     assert rows["reason"].str.len().gt(0).all()
+
+
+def test_a_publication_without_the_kpi_function_asks_for_a_new_one(
+    serving_home, tmp_path, monkeypatch
+):
+    home = tmp_path / "home"
+    (home / "warehouse").mkdir(parents=True)
+    path = home / "warehouse" / "serving.duckdb"
+    shutil.copy2(serving_home / "warehouse" / "serving.duckdb", path)
+    con = duckdb.connect(str(path))
+    con.execute("drop macro table gold.kpi_selection")  # as published before the function existed
+    con.close()
+    at = _app(home, monkeypatch)
+    _no_exception(at)
+    assert "Run the pipeline to publish again" in _texts(at)
+    assert not at.metric

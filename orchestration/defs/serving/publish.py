@@ -53,6 +53,16 @@ def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def _table_macros(con: duckdb.DuckDBPyConnection, schema: str) -> list[tuple[str, list, str]]:
+    """The schema's table macros (name, parameters, query), e.g. gold.kpi_selection."""
+    return con.execute(
+        "select function_name, parameters, macro_definition from duckdb_functions() "
+        "where database_name = current_database() and schema_name = ? "
+        "and function_type = 'table_macro' order by function_name",
+        [schema],
+    ).fetchall()
+
+
 def temp_copies(home: Path) -> list[Path]:
     """Half-written serving copies (and their WAL files) in the warehouse folder."""
     return sorted(serving_path(home).parent.glob(f".{serving_path(home).name}.*.tmp*"))
@@ -109,6 +119,11 @@ def publish(
                 name = f"{schema}.{_ident(table)}"
                 con.execute(f"create table serving_new.{name} as select * from {name}")  # noqa: S608
                 tables += 1
+            for name, parameters, query in _table_macros(con, schema):
+                con.execute(
+                    f"create macro serving_new.{schema}.{_ident(name)}"
+                    f"({', '.join(map(_ident, parameters))}) as table {query}"
+                )
         con.execute("create schema serving_new.meta")
         con.execute(
             "create table serving_new.meta.publication as "

@@ -1,6 +1,11 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(
+    materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date',
+    on_schema_change='fail', post_hook="{{ create_kpi_selection(this) }}"
+) }}
 -- ISO 22400-2 KPIs per production date × machine × shift (data contract §8.2), from the shift's
 -- summed base quantities; ratios are ratios of sums rounded to 6 decimals, null on a 0 denominator.
+-- The post-hook creates gold.kpi_selection(...), the same KPIs for any selection of these rows
+-- (macros/kpi.sql: create_kpi_selection).
 with
 
 base_quantities as (
