@@ -130,14 +130,11 @@ def _tiny_dbt_project(folder: Path):
     return DbtProject(project_dir=folder, profiles_dir=folder)
 
 
-def test_the_manifest_is_prepared_when_missing_or_stale(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_manifest_is_prepared_when_missing_or_stale(tmp_path: Path) -> None:
     """A fresh clone and an edited model get a new manifest from dagster-dbt's preparer; a
-    current one costs no parse (outside `dagster dev`, where prepare_if_dev parses every load)."""
+    current one costs no parse."""
     from orchestration.defs.dbt.project import ensure_manifest
 
-    monkeypatch.delenv("DAGSTER_IS_DEV_CLI", raising=False)  # as in `shopfloor run` and pytest
     project = _tiny_dbt_project(tmp_path / "tiny")
 
     def models() -> set[str]:

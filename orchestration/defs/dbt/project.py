@@ -1,14 +1,15 @@
 """The dbt project as Dagster sees it: created once, its manifest prepared by dagster-dbt.
 
-Why: `@dbt_assets` needs `target/manifest.json` when the code location is imported. dagster-dbt
-prepares it (`dbt parse`, ≈10 s) with `DbtProject.prepare_if_dev()` under `dagster dev`
-(`shopfloor ui`: every load picks up edits), and `dagster-dbt project prepare-and-package --file
-orchestration/defs/dbt/project.py` prepares it ahead of a deployment. `shopfloor run`, the tests
-and a fresh clone start no `dagster dev`, so ensure_manifest also has the same preparer parse
-when the manifest is missing or older than a file of the dbt project; otherwise importing the
-definitions costs no dbt start-up at all. Its file lock (`run_with_concurrent_update_guard`)
-makes one of several importers at once (pytest workers, a run next to the UI) parse while the
-others wait and then skip the parse.
+Why: `@dbt_assets` needs `target/manifest.json` when the code location is imported. dagster-dbt's
+preparer makes it (`dbt parse`, ≈12 CPU-s): `dagster-dbt project prepare-and-package --file
+orchestration/defs/dbt/project.py` ahead of a deployment, and ensure_manifest at import when the
+manifest is missing (a fresh clone) or older than a file of the dbt project (an edit); otherwise
+importing the definitions costs no dbt start-up at all. The preparer's file lock
+(`run_with_concurrent_update_guard`) makes one of several importers at once (pytest workers, a
+run next to the UI) parse while the others wait, then skip the parse. Not `prepare_if_dev()`: under
+`dagster dev` (`shopfloor ui`) it parses on every import, and every run the UI launches imports the
+definitions in a new process, so each would pay a parse (+10 CPU-s measured) for edits the age
+check above already picks up.
 
 Each dbt invocation of a run writes its artefacts (manifest, compiled SQL, run results, dbt.log;
 ≈12 MB) into a folder of its own under target/, as dagster-dbt does by default so that runs never
@@ -107,11 +108,10 @@ def _newest_source_mtime(project: DbtProject) -> float:
 
 
 def ensure_manifest(project: DbtProject = shopfloor_dbt) -> Path:
-    """The manifest path, prepared first by dagster-dbt under `dagster dev` (always) and
-    elsewhere when it is missing or older than a file of the dbt project."""
-    _dbt_on_path()
-    project.prepare_if_dev()
+    """The manifest path, prepared first by dagster-dbt's preparer when it is missing or older
+    than a file of the dbt project."""
     if not _is_fresh(project):
+        _dbt_on_path()
         project.preparer.prepare(project)
     return project.manifest_path
 
