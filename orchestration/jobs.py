@@ -1,7 +1,7 @@
 """The bronze job: every bronze asset (and its checks) for a delivery-date partition or a range.
 
-Why: the sensor, the schedule and `shopfloor run` all launch this one job, and its runs carry a
-writer tag that the instance's run queue limits to one at a time (DuckDB has a single writer).
+Why: the sensor, the schedule and `shopfloor run` all launch this one job. DuckDB's one writer is
+kept by the pool every warehouse step joins (orchestration/instance.py), not by the jobs.
 """
 
 from __future__ import annotations
@@ -10,13 +10,10 @@ from dagster import AssetSelection, define_asset_job, in_process_executor
 
 from orchestration.defs.bronze.assets import BRONZE_GROUP
 
-WRITER_TAG = "shopfloor/duckdb_writer"
-
 bronze_job = define_asset_job(
     "bronze_job",
     selection=AssetSelection.groups(BRONZE_GROUP),
-    executor_def=in_process_executor,  # steps share one process: never two writers in a run
-    tags={WRITER_TAG: "warehouse"},
+    executor_def=in_process_executor,  # one step at a time, in the run's process
     description="Load delivery dates of landing into bronze (one date or a range in one run), "
     "then run the bronze checks.",
 )
@@ -30,7 +27,6 @@ transform_job = define_asset_job(
     "transform_job",
     selection=AssetSelection.groups(*TRANSFORM_GROUPS),
     executor_def=in_process_executor,
-    tags={WRITER_TAG: "warehouse"},
     description="dbt build: seeds, silver, dimensions, facts and KPI marts; truth gate; publish.",
 )
 
@@ -39,6 +35,5 @@ daily_job = define_asset_job(
     "daily_job",
     selection=AssetSelection.groups(BRONZE_GROUP, *TRANSFORM_GROUPS),
     executor_def=in_process_executor,
-    tags={WRITER_TAG: "warehouse"},
     description="Bronze for one delivery date, then silver and gold for that production date.",
 )

@@ -28,5 +28,5 @@ class WarehouseResource(ConfigurableResource):
         return db_path(self.home_path)
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-        """A new connection (one writer at a time: runs are queued one by one)."""
+        """A new connection (one writer at a time: steps that open it join WRITER_POOL)."""
         return connect(self.home_path, read_only=read_only)

@@ -90,46 +90,6 @@ def test_python_and_dbt_scope_staging_views_to_the_same_deliveries(tmp_path):
     assert by_python.execute(bounds).fetchone() == window.deliveries()
 
 
-def test_concurrent_manifest_preparation_parses_once_and_never_exposes_a_partial_file(
-    tmp_path, monkeypatch
-):
-    """Two importers of the definitions at once (the pytest workers in CI) must not both parse:
-    one would read the manifest while the other is still writing it (a JSONDecodeError)."""
-    import threading
-    import time
-    from types import SimpleNamespace
-
-    from orchestration import dbt_project
-
-    manifest = tmp_path / "target" / "manifest.json"
-    parses: list[int] = []
-
-    def slow_parse(target: Path) -> None:
-        parses.append(1)
-        # written in two halves, like a large dbt write
-        with (target / "manifest.json").open("w") as f:
-            f.write('{"nodes": ')
-            f.flush()
-            time.sleep(0.5)
-            f.write("{}}")
-
-    monkeypatch.setattr(dbt_project, "shopfloor_dbt", SimpleNamespace(manifest_path=manifest))
-    monkeypatch.setattr(dbt_project, "_newest_source_mtime", lambda: 0.0)
-    monkeypatch.setattr(dbt_project, "_parse", slow_parse)
-    seen: list[str] = []
-
-    def importer() -> None:
-        seen.append(dbt_project.ensure_manifest().read_text())
-
-    threads = [threading.Thread(target=importer) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert parses == [1]
-    assert seen == ['{"nodes": {}}'] * 2
-
-
 def test_the_plant_facts_shape_the_compiled_sql(tmp_path):
     """dbt compiles with the plant's vars: the second plant's time zone and shifts, and a plant's
     own log rule, end up in the SQL; without the vars a build refuses to compile."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import sqlalchemy as db
 from dagster import AssetKey, AssetMaterialization, DagsterEvent, DagsterInstance
 from dagster._core.events import DagsterEventType, StepMaterializationData
 from dagster._core.events.log import EventLogEntry
@@ -92,3 +93,67 @@ def test_schema_lookups_are_asked_once_and_only_a_yes_is_remembered(tmp_path: Pa
     assert len(looked_up) == len(set(looked_up))  # each present table asked once
     assert asked.count("no_such_table") == 2  # a missing table is asked again
     assert storage.get_materialized_partitions(ASSET) == {f"2026-04-{i:02d}" for i in range(1, 11)}
+
+
+# What PooledSqliteEventLogStorage takes from Dagster's private SqliteEventLogStorage: the methods
+# it overrides or calls, with their parameters. pyproject.toml pins the Dagster minor version this
+# was written against; a Dagster upgrade that changes any of these fails here, before a run does.
+BASE_SHAPE = {
+    "__init__": ["self", "base_dir", "inst_data"],
+    "from_config_value": ["inst_data", "config_value"],
+    "conn_string_for_shard": ["self", "shard_name"],
+    "_initdb": ["self", "engine", "for_index_shard"],
+    "_connect": ["self", "shard"],
+    "has_table": ["self", "table_name"],
+    "_has_asset_key_col_on_connection": ["self", "conn", "column_name"],
+    "wipe": ["self"],
+    "dispose": ["self"],
+}
+
+
+def test_the_private_base_class_keeps_the_shape_the_pooled_storage_relies_on(
+    tmp_path: Path,
+) -> None:
+    import inspect
+
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    shape = {
+        name: list(inspect.signature(getattr(SqliteEventLogStorage, name)).parameters)
+        for name in BASE_SHAPE
+    }
+    assert shape == BASE_SHAPE
+    assert isinstance(sqlite_event_log.SQLITE_BUSY_TIMEOUT_SECONDS, int | float)
+    stock = SqliteEventLogStorage(str(tmp_path / "stock"))
+    assert isinstance(stock._initialized_dbs, set)
+    assert hasattr(stock._db_lock, "acquire")
+    stock.dispose()
+
+
+def test_every_write_goes_through_the_kept_connections(tmp_path: Path) -> None:
+    """The stock class opens its databases only in `_connect` and `has_table`, which the pooled
+    one overrides: once warm, writing events creates no new engine."""
+    from unittest import mock
+
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    instance = instance_for(tmp_path)
+    _materialize(instance, "run-a", "2026-05-01")  # warm: the run's and the index's engines
+    created: list[str] = []
+    stock_create = sqlite_event_log.create_engine
+
+    def counting(*args, **kwargs):
+        created.append(str(args[0]) if args else "")
+        return stock_create(*args, **kwargs)
+
+    with (
+        mock.patch.object(sqlite_event_log, "create_engine", counting),
+        mock.patch.object(db, "create_engine", counting),
+    ):
+        for i in range(2, 12):
+            _materialize(instance, "run-a", f"2026-05-{i:02d}")
+    assert created == []
+    assert instance.event_log_storage.get_materialized_partitions(ASSET) == {
+        f"2026-05-{i:02d}" for i in range(1, 12)
+    }
+    instance.event_log_storage.dispose()

@@ -16,8 +16,11 @@ from dagster import AssetKey, SkipReason, build_schedule_context, build_sensor_c
 from cli.run import run_partitions
 from ingestion.contracts import SOURCES
 from orchestration.definitions import defs
+from orchestration.defs.dbt.project import shopfloor_dbt
+from orchestration.defs.dbt.translator import ShopfloorTranslator
 from orchestration.defs.landing.schedules import daily_schedule
 from orchestration.defs.landing.sensors import landing_sensor
+from orchestration.instance import WRITER_POOL
 from orchestration.partitions import PLANT_TZ
 from plants.home import resolve_plant_path, set_home_plant
 from plants.model import load_plant
@@ -87,10 +90,71 @@ def test_asset_graph_is_connected_end_to_end() -> None:
             assert any(k.startswith("bronze/") for k in reached), key
 
 
+def test_every_dbt_source_names_an_asset_of_the_code_location() -> None:
+    """A dbt source says in its meta which asset writes its table (dagster-dbt reads
+    `meta.dagster.asset_key`): a source without one, or naming no asset, would cut the lineage."""
+    manifest = json.loads(shopfloor_dbt.manifest_path.read_text(encoding="utf-8"))
+    defined = defs.get_repository_def().asset_graph.get_all_asset_keys()
+    for source in manifest["sources"].values():
+        named = source["config"]["meta"].get("dagster", {}).get("asset_key")
+        assert named, f"{source['unique_id']} names no asset in meta.dagster.asset_key"
+        key = ShopfloorTranslator().get_asset_key(source)
+        assert key == AssetKey(named)
+        assert key in defined, f"{source['unique_id']} names {key}, which no asset defines"
+
+
+def test_every_step_that_opens_the_warehouse_is_in_the_writer_pool() -> None:
+    """DuckDB allows one writer process: the pool (limit 1, orchestration/instance.py) is what
+    keeps two steps, of one run or of two, from opening the warehouse at once."""
+    repo = defs.get_repository_def()
+    steps = [*repo.assets_defs_by_key.values(), *repo.asset_checks_defs_by_key.values()]
+    opening = {d.node_def.name: d.node_def.pool for d in steps
+               if d.is_executable and "warehouse" in d.required_resource_keys}  # fmt: skip
+    assert {"plant_reference", "silver_and_dimensions", "truth_gate"} <= set(opening)
+    assert set(opening.values()) == {WRITER_POOL}
+
+
+def _tiny_dbt_project(folder: Path):
+    from dagster_dbt import DbtProject
+
+    (folder / "models").mkdir(parents=True)
+    (folder / "dbt_project.yml").write_text(
+        "name: tiny\nversion: '1.0'\nprofile: tiny\nmodel-paths: [models]\n", encoding="utf-8"
+    )
+    (folder / "profiles.yml").write_text(
+        "tiny:\n  target: local\n  outputs:\n    local:\n      type: duckdb\n"
+        f"      path: {folder / 'tiny.duckdb'}\n",
+        encoding="utf-8",
+    )
+    (folder / "models" / "one.sql").write_text("select 1 as one\n", encoding="utf-8")
+    return DbtProject(project_dir=folder, profiles_dir=folder)
+
+
+def test_the_manifest_is_prepared_when_missing_or_stale(tmp_path: Path) -> None:
+    """A fresh clone and an edited model get a new manifest from dagster-dbt's preparer; a
+    current one costs no parse."""
+    from orchestration.defs.dbt.project import ensure_manifest
+
+    project = _tiny_dbt_project(tmp_path / "tiny")
+
+    def models() -> set[str]:
+        nodes = json.loads(project.manifest_path.read_text(encoding="utf-8"))["nodes"]
+        return {node["name"] for node in nodes.values() if node["resource_type"] == "model"}
+
+    assert ensure_manifest(project) == project.manifest_path
+    assert models() == {"one"}
+    parsed_at = project.manifest_path.stat().st_mtime_ns
+    ensure_manifest(project)
+    assert project.manifest_path.stat().st_mtime_ns == parsed_at  # current: not parsed again
+
+    (project.project_dir / "models" / "two.sql").write_text("select 2 as two\n")
+    ensure_manifest(project)
+    assert models() == {"one", "two"}
+
+
 def test_job_schedule_and_sensor_are_registered() -> None:
     job = defs.resolve_job_def("bronze_job")
     assert job.partitions_def is not None
-    assert job.tags["shopfloor/duckdb_writer"] == "warehouse"
     schedule = defs.resolve_schedule_def("daily_schedule")
     # the zone the code location read from its home's plant file when it was loaded
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", PLANT_TZ)

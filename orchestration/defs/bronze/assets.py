@@ -28,6 +28,7 @@ from ingestion.contracts import SOURCES, SourceSpec
 from ingestion.landing import STRAY
 from ingestion.loader import PartitionReport, load_partition, sweep_strays
 from ingestion.manifest import DUPLICATE, QUARANTINED
+from orchestration.instance import WRITER_POOL
 from orchestration.partitions import delivery_date_partitions, run_dates
 from orchestration.resources import WarehouseResource
 from plants.home import home_plant
@@ -35,7 +36,6 @@ from plants.model import NOT_DELIVERED
 
 BRONZE_GROUP = "bronze"
 LANDING_GROUP = "landing"
-WRITER_POOL = "duckdb_writer"
 STRAY_ASSET = "stray_files"
 
 

@@ -27,6 +27,7 @@ from ingestion.contracts import SOURCES
 from ingestion.landing import STRAY
 from orchestration.check_dates import FAILED_DATES, dates_metadata
 from orchestration.defs.bronze.assets import STRAY_ASSET, bronze_key
+from orchestration.instance import WRITER_POOL
 from orchestration.partitions import run_dates
 from orchestration.resources import WarehouseResource
 from plants.home import home_plant
@@ -82,7 +83,7 @@ def _check_specs() -> list[AssetCheckSpec]:
     return specs
 
 
-@multi_asset_check(specs=_check_specs(), can_subset=True, name="bronze_checks")
+@multi_asset_check(specs=_check_specs(), can_subset=True, name="bronze_checks", pool=WRITER_POOL)
 def bronze_checks_op(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[AssetCheckResult]:

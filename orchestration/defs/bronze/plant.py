@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
-from orchestration.defs.bronze.assets import WRITER_POOL
+from orchestration.instance import WRITER_POOL
 from orchestration.resources import WarehouseResource
 from plants.home import home_plant
 from plants.reference import SCHEMA, TABLES, write_reference

@@ -9,15 +9,12 @@ bronze → silver → gold without gaps. dbt unit tests run in CI (tests/), not 
 as dbt recommends: they test the SQL, not the data.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster import AssetExecutionContext, BackfillPolicy
+from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.defs.bronze.assets import WRITER_POOL, bronze_key
-from orchestration.defs.bronze.plant import plant_table_key
 from orchestration.defs.dbt.build_inputs import (
     FORCE_TAG,
     build_fingerprint,
@@ -32,6 +29,8 @@ from orchestration.defs.dbt.project import (
     shopfloor_dbt,
 )
 from orchestration.defs.dbt.run_window import RunWindow, run_window, window_environment
+from orchestration.defs.dbt.translator import ShopfloorTranslator
+from orchestration.instance import WRITER_POOL
 from orchestration.partitions import production_date_partitions
 from orchestration.resources import WarehouseResource
 from plants.dbt_vars import dbt_vars_arg
@@ -39,23 +38,6 @@ from plants.home import home_plant
 
 INCREMENTAL = "config.materialized:incremental"
 BUILD = ["build", "--exclude", "resource_type:unit_test"]
-
-
-class ShopfloorTranslator(DagsterDbtTranslator):
-    """dbt sources are the bronze assets; models group by layer (silver, gold, reference)."""
-
-    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
-        if dbt_resource_props["resource_type"] == "source":
-            if dbt_resource_props["source_name"] == "plant":
-                return plant_table_key(dbt_resource_props["name"])
-            if dbt_resource_props["source_name"] == "bronze":  # manifest and rejects tables
-                return AssetKey(["bronze", "bookkeeping", dbt_resource_props["name"]])
-            return bronze_key(dbt_resource_props["name"])
-        schema = dbt_resource_props.get("config", {}).get("schema") or "reference"
-        return AssetKey([schema, dbt_resource_props["name"]])
-
-    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return dbt_resource_props.get("config", {}).get("schema") or "reference"
 
 
 def _build_args(warehouse: WarehouseResource) -> list[str]:

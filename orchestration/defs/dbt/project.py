@@ -1,11 +1,15 @@
-"""The dbt project as Dagster sees it: created once, its manifest prepared on demand.
+"""The dbt project as Dagster sees it: created once, its manifest prepared by dagster-dbt.
 
-Why: `@dbt_assets` needs `target/manifest.json` when the code location is imported. A fresh clone
-has none, so it is parsed here (≈10 s) when missing or older than any file of the dbt project;
-otherwise importing the definitions costs no dbt start-up at all. Several processes may import the
-definitions at once (pytest workers, the UI's code server and a run): an exclusive file lock makes
-one of them parse while the others wait, and the manifest is parsed into a scratch folder and
-renamed into place, so no process ever reads one that is still being written.
+Why: `@dbt_assets` needs `target/manifest.json` when the code location is imported. dagster-dbt's
+preparer makes it (`dbt parse`, ≈12 CPU-s): `dagster-dbt project prepare-and-package --file
+orchestration/defs/dbt/project.py` ahead of a deployment, and ensure_manifest at import when the
+manifest is missing (a fresh clone) or older than a file of the dbt project (an edit); otherwise
+importing the definitions costs no dbt start-up at all. The preparer's file lock
+(`run_with_concurrent_update_guard`) makes one of several importers at once (pytest workers, a
+run next to the UI) parse while the others wait, then skip the parse. Not `prepare_if_dev()`: under
+`dagster dev` (`shopfloor ui`) it parses on every import, and every run the UI launches imports the
+definitions in a new process, so each would pay a parse (+10 CPU-s measured) for edits the age
+check above already picks up.
 
 Each dbt invocation of a run writes its artefacts (manifest, compiled SQL, run results, dbt.log;
 ≈12 MB) into a folder of its own under target/, as dagster-dbt does by default so that runs never
@@ -24,9 +28,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -98,30 +100,33 @@ def prune_invocation_targets(step: str, root: Path | None = None) -> list[Path]:
     return removed
 
 
-def _newest_source_mtime() -> float:
-    paths = [DBT_DIR / "dbt_project.yml"]
+def _newest_source_mtime(project: DbtProject) -> float:
+    paths = [project.project_dir / "dbt_project.yml"]
     for folder in SOURCE_DIRS:
-        paths.extend(p for p in (DBT_DIR / folder).rglob("*") if p.is_file())
+        paths.extend(p for p in (project.project_dir / folder).rglob("*") if p.is_file())
     return max(p.stat().st_mtime for p in paths)
 
 
-def ensure_manifest() -> Path:
-    """Parse the dbt project if its manifest is missing or stale; return the manifest path."""
-    manifest = shopfloor_dbt.manifest_path
-    if _is_fresh(manifest):
-        return manifest
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    with (manifest.parent / ".parse.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not _is_fresh(manifest):  # another process may have parsed while this one waited
-            scratch = Path(tempfile.mkdtemp(prefix=".parse-", dir=manifest.parent))
-            try:
-                _parse(scratch)
-                keep_partial_parse(scratch)
-                os.replace(scratch / "manifest.json", manifest)
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
-    return manifest
+def ensure_manifest(project: DbtProject = shopfloor_dbt) -> Path:
+    """The manifest path, prepared first by dagster-dbt's preparer when it is missing or older
+    than a file of the dbt project."""
+    if not _is_fresh(project):
+        _dbt_on_path()
+        project.preparer.prepare(project)
+    return project.manifest_path
+
+
+def _is_fresh(project: DbtProject) -> bool:
+    manifest = project.manifest_path
+    return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project)
+
+
+def _dbt_on_path() -> None:
+    """dagster-dbt's preparer runs `dbt` from PATH: put this environment's first, so that
+    `.venv/bin/shopfloor` started without the venv on PATH (not through `uv run`) finds it."""
+    folder = str(_VENV_DBT.parent)
+    if _VENV_DBT.exists() and shutil.which("dbt") != str(_VENV_DBT):
+        os.environ["PATH"] = os.pathsep.join([folder, os.environ.get("PATH", "")])
 
 
 def keep_partial_parse(target: Path) -> None:
@@ -139,23 +144,3 @@ def keep_partial_parse(target: Path) -> None:
     scratch = kept.with_name(f".{PARTIAL_PARSE}.{os.getpid()}.{uuid.uuid4().hex}")
     shutil.copyfile(state, scratch)
     os.replace(scratch, kept)  # atomic: a concurrent invocation copies the old or the new state
-
-
-def _is_fresh(manifest: Path) -> bool:
-    return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime()
-
-
-def _parse(target: Path) -> None:
-    """`dbt parse` writing its artefacts into `target`."""
-    env = os.environ | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_TARGET_PATH": str(target)}
-    env.setdefault("SHOPFLOOR_HOME", str(DBT_DIR.parent / "data"))
-    proc = subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", "parse", "--quiet"],
-        cwd=DBT_DIR,
-        env=env | {"DBT_PROFILES_DIR": str(DBT_DIR)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"dbt parse failed:\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")

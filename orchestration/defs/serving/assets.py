@@ -9,9 +9,9 @@ from datetime import date
 
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, asset
 
-from orchestration.defs.bronze.assets import WRITER_POOL
 from orchestration.defs.dbt.assets import gold_by_production_date, silver_and_dimensions
 from orchestration.defs.serving.publish import publish
+from orchestration.instance import WRITER_POOL
 from orchestration.partitions import production_date_partitions
 from orchestration.resources import WarehouseResource
 

@@ -7,9 +7,10 @@ consistent snapshot (the old inode) and sees the new data on its next connect.
 
 A run killed while it writes the new file leaves `.serving.duckdb.<uuid>.tmp` (and its `.wal`)
 behind. The next publish removes every such file before it writes its own: it holds the warehouse
-open for writing, which DuckDB allows one process at a time, and runs are queued one by one in a
-process (the writer pool), so no live run can be writing one. Once the new copy is in place the
-run's validation report says PASSED (ground_truth/report.py: mark_published), never before.
+open for writing, which DuckDB allows one process at a time, and the steps that open it run one
+at a time (the writer pool, orchestration/instance.py), so no live run can be writing one. Once
+the new copy is in place the run's validation report says PASSED (ground_truth/report.py:
+mark_published), never before.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from orchestration.defs.validation.suites import (
     bronze_rows_by_date,
     validate_suite,
 )
+from orchestration.instance import WRITER_POOL
 from orchestration.partitions import delivery_date_partitions, production_date_partitions, run_dates
 from orchestration.resources import WarehouseResource
 from plants.home import home_plant
@@ -95,7 +96,7 @@ with disable_dagster_warnings():
     ]
 
 
-@multi_asset_check(specs=TRUTH_SPECS, name="truth_gate", can_subset=False)
+@multi_asset_check(specs=TRUTH_SPECS, name="truth_gate", can_subset=False, pool=WRITER_POOL)
 def truth_gate(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[AssetCheckResult]:
@@ -369,7 +370,9 @@ def _run_bronze_suites(
         con.close()
 
 
-@multi_asset_check(specs=_gx_specs("bronze"), name="bronze_expectations", can_subset=True)
+@multi_asset_check(
+    specs=_gx_specs("bronze"), name="bronze_expectations", can_subset=True, pool=WRITER_POOL
+)
 def bronze_expectations(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[AssetCheckResult]:
@@ -377,7 +380,9 @@ def bronze_expectations(
     yield from _run_bronze_suites(context, warehouse)
 
 
-@multi_asset_check(specs=_gx_specs("silver"), name="silver_expectations", can_subset=True)
+@multi_asset_check(
+    specs=_gx_specs("silver"), name="silver_expectations", can_subset=True, pool=WRITER_POOL
+)
 def silver_expectations(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[AssetCheckResult]:
