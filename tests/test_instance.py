@@ -79,4 +79,7 @@ def test_the_file_shopfloor_used_to_rewrite_is_replaced_once(tmp_path: Path) -> 
     dagster_home(tmp_path)
     renewed = config.read_text(encoding="utf-8")
     assert REWRITTEN_HEADER not in renewed
-    assert yaml.safe_load(renewed)["concurrency"] == {"pools": {"default_limit": WRITER_POOL_LIMIT}}
+    assert yaml.safe_load(renewed)["concurrency"] == {
+        "runs": {"max_concurrent_runs": 1},
+        "pools": {"default_limit": WRITER_POOL_LIMIT},
+    }
