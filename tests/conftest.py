@@ -22,15 +22,27 @@ START = date(2026, 10, 23)  # four days from here include the 25 Oct DST change
 # Session homes built through the pipeline (a minute or more each), wherever they are defined:
 # the tests on one of them form an xdist group of that name, so one worker builds it, once.
 PIPELINE_HOMES = ("pipeline_home", "prairie_week", "restated", "corpus_run")
+# A pipeline home per parameter, each read by one test: no group, but scheduled before the
+# cheap tests so that no worker starts one of them while the other has nothing left to do.
+HOME_PER_TEST = ("gate_home",)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its hook is registered later)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Group the tests of each pipeline home on one xdist worker."""
+    """Group the tests of each pipeline home on one xdist worker; the costliest tests first.
+
+    Why: `--dist loadgroup` hands a worker a whole group, the largest groups first (by count of
+    tests), then single tests in collection order; building homes early balances the workers.
+    """
     for item in items:
         used = [name for name in PIPELINE_HOMES if name in getattr(item, "fixturenames", ())]
         if used:
             item.add_marker(pytest.mark.xdist_group(used[0]))
+    items.sort(
+        key=lambda item: (
+            not set(getattr(item, "fixturenames", ())) & {*PIPELINE_HOMES, *HOME_PER_TEST}
+        )
+    )
 
 
 @pytest.fixture(scope="session")
