@@ -1,69 +1,65 @@
-"""Shared fixtures: small generated plants, built once per test session."""
+"""Homes shared by several areas, each generated (and built) once per test session.
+
+Why here: a home costs seconds to generate and a minute or more to take through the pipeline;
+one definition per home lets every area read the same one, and shows in one file what the
+suite builds. Each area's own homes are in its folder's conftest.py; the helpers that build,
+copy and read homes are in tests/homes.py, landing and bronze ones in tests/bronze_fixtures.py.
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from generators.run import generate
+from tests.homes import build_pipeline
+
+pytest_plugins = ["tests.bronze_fixtures"]  # bronze_loaded, fresh_home: bronze and orchestration
 
 START = date(2026, 10, 23)  # four days from here include the 25 Oct DST change
+# Session homes built through the pipeline (a minute or more each), wherever they are defined:
+# the tests on one of them form an xdist group of that name, so one worker builds it, once.
+PIPELINE_HOMES = ("pipeline_home", "prairie_week", "restated", "corpus_run")
+# A pipeline home per parameter, each read by one test: no group, but scheduled before the
+# cheap tests so that no worker starts one of them while the other has nothing left to do.
+HOME_PER_TEST = ("gate_home",)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its hook is registered later)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests on the built pipeline share one xdist worker, so the pipeline is built only once."""
+    """Group the tests of each pipeline home on one xdist worker; the costliest tests first.
+
+    Why: `--dist loadgroup` hands a worker a whole group, the largest groups first (by count of
+    tests), then single tests in collection order; building homes early balances the workers.
+    """
     for item in items:
-        if "pipeline_home" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("pipeline"))
-
-
-def load_truths(home: Path) -> dict[str, dict]:
-    return {
-        p.parent.name: json.loads(p.read_text(encoding="utf-8"))
-        for p in sorted((home / "ground_truth").glob("*/truth.json"))
-    }
+        used = [name for name in PIPELINE_HOMES if name in getattr(item, "fixturenames", ())]
+        if used:
+            item.add_marker(pytest.mark.xdist_group(used[0]))
+    items.sort(
+        key=lambda item: (
+            not set(getattr(item, "fixturenames", ())) & {*PIPELINE_HOMES, *HOME_PER_TEST}
+        )
+    )
 
 
 @pytest.fixture(scope="session")
 def default_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Four days at default chaos (seed 7)."""
+    """Four generated days at default chaos (seed 7), never loaded: read it, or copy it first
+    (`fresh_home`, `copy_home`), since loading moves quarantined files out of landing."""
     home = tmp_path_factory.mktemp("default_home")
     generate(home, START, 4, seed=7, chaos_level="default")
     return home
 
 
 @pytest.fixture(scope="session")
-def clean_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three days without chaos (seed 7)."""
-    home = tmp_path_factory.mktemp("clean_home")
-    generate(home, START, 3, seed=7, chaos_level="none")
-    return home
-
-
-@pytest.fixture(scope="session")
 def pipeline_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Four days at default chaos taken through bronze, silver and gold by the Dagster jobs."""
-    from cli.run import run_partitions, run_transform
-
+    """Four days at default chaos (seed 21) taken through bronze, silver, gold, the truth gate
+    and publish by the Dagster jobs, as `shopfloor run` does. Read it, or copy it first
+    (`tests.homes.copy_built`)."""
     home = tmp_path_factory.mktemp("pipeline")
     generate(home, START, 4, seed=21, chaos_level="default")
-    days = sorted(date.fromisoformat(p.name) for p in (home / "landing").iterdir())
-    bronze = run_partitions(home, days, echo=lambda _: None)
-    assert all(o.success for o in bronze), [o.failures for o in bronze]
-    transform = run_transform(home, days[0], days[-1], echo=lambda _: None)
-    assert transform.success, transform.failures
+    build_pipeline(home)
     return home
-
-
-@pytest.fixture(scope="session")
-def default_truths(default_home: Path) -> dict[str, dict]:
-    return load_truths(default_home)
-
-
-@pytest.fixture(scope="session")
-def clean_truths(clean_home: Path) -> dict[str, dict]:
-    return load_truths(clean_home)

@@ -27,8 +27,6 @@ from ingestion.accounting import accounting_breaks
 from ingestion.contracts import SOURCES
 from tests.bad_delivery.case import BRONZE, LOADED, QUARANTINE, SILVER, Case, Landed
 
-pytestmark = pytest.mark.xdist_group("bad_delivery")  # one home, built once, on one worker
-
 START = date(2026, 10, 22)
 DAYS = 2
 SILVER_QUARANTINE = "gold.fct_row_rejects"  # every refused row, bronze and silver, for analysts

@@ -8,10 +8,7 @@ phase lines found by permissive mode must equal the injected chaos 14 items per 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import duckdb
+from tests.homes import query, read_truths
 
 TIME_FIELDS = {
     "RUNNING": "actual_production_time_s",
@@ -22,27 +19,14 @@ TIME_FIELDS = {
 }
 
 
-def _connect(home: Path):
-    con = duckdb.connect(str(home / "warehouse" / "shopfloor.duckdb"), read_only=True)
-    con.execute("set TimeZone='UTC'")
-    return con
-
-
-def _truths(home: Path) -> dict[str, dict]:
-    return {
-        p.parent.name: json.loads(p.read_text(encoding="utf-8"))
-        for p in sorted((home / "ground_truth").glob("*/truth.json"))
-    }
-
-
 def test_machine_shift_times_and_counts_equal_truth(pipeline_home):
-    con = _connect(pipeline_home)
     gold: dict[tuple[str, str, str], dict[str, int]] = {}
-    for d, m, s, state, secs, failures, small_stops in con.execute(
+    for d, m, s, state, secs, failures, small_stops in query(
+        pipeline_home,
         "select production_date, machine_id, shift_code, state, sum(duration_s),"
         " count(*) filter (where is_failure_start), count(*) filter (where is_small_stop_start)"
-        " from gold.fct_machine_state group by all"
-    ).fetchall():
+        " from gold.fct_machine_state group by all",
+    ):
         row = gold.setdefault((str(d), m, s), {"failure_count": 0, "small_stop_count": 0})
         row[TIME_FIELDS[state]] = int(secs)
         row["shift_time_s"] = row.get("shift_time_s", 0) + int(secs)
@@ -50,7 +34,7 @@ def test_machine_shift_times_and_counts_equal_truth(pipeline_home):
         row["small_stop_count"] += small_stops
     mismatches = []
     compared = 0
-    for truth in _truths(pipeline_home).values():
+    for truth in read_truths(pipeline_home).values():
         for row in truth["machine_shift"]:
             key = (row["production_date"], row["machine_id"], row["shift_code"])
             got = gold.get(key, {})
@@ -68,21 +52,22 @@ def test_machine_shift_times_and_counts_equal_truth(pipeline_home):
 
 
 def test_skipped_phase_lines_equal_injected_chaos(pipeline_home):
-    con = _connect(pipeline_home)
     found = {
         (str(d), m): n
-        for d, m, n in con.execute(
-            "select production_date, machine_id, skipped_states from silver.int_log_skipped_states"
-        ).fetchall()
+        for d, m, n in query(
+            pipeline_home,
+            "select production_date, machine_id, skipped_states from silver.int_log_skipped_states",
+        )
     }
     stations = {
         s: m
-        for s, m in con.execute(
-            "select distinct station_id, machine_id from silver.int_machine_log_events_parsed"
-        ).fetchall()
+        for s, m in query(
+            pipeline_home,
+            "select distinct station_id, machine_id from silver.int_machine_log_events_parsed",
+        )
     }
     injected: dict[tuple[str, str], int] = {}
-    for date_s, truth in _truths(pipeline_home).items():
+    for date_s, truth in read_truths(pipeline_home).items():
         for item in truth["chaos"]:
             if item["name"] == "skipped_log_states":
                 key = (date_s, stations[item["key"].split("@")[0]])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -12,13 +12,18 @@ from ground_truth.outcome import GateOutcome
 from ground_truth.report import render
 from plants.absent import Absence, read_absence
 from plants.home import HOME_ENV, Home
-from tests.bronze_fixtures import load_all, query
-from tests.test_bronze_bad_input import QC_HEADER, QC_ROW, assert_accounted, land, manifest
+from tests.bronze_fixtures import (
+    LANDED_DAY,
+    QC_HEADER,
+    QC_ROW,
+    assert_accounted,
+    land,
+    load_all,
+    manifest,
+)
+from tests.homes import REPO, query
 
-pytestmark = pytest.mark.xdist_group("prairie_pipeline")  # its pipeline fixture runs once
-
-DAY = date(2026, 10, 20)
-NEXT = DAY + timedelta(days=1)
+NEXT = LANDED_DAY + timedelta(days=1)
 PROCESS_MARTS = ["fct_process_cycle", "kpi_process_daily", "kpi_process_operator_daily"]
 DISPENSING = ["conveyor_requests", "product_scans", "equipment_records"]
 
@@ -28,7 +33,7 @@ DISPENSING = ["conveyor_requests", "product_scans", "equipment_records"]
 
 def test_header_only_files_of_consecutive_days_are_not_duplicates(tmp_path: Path) -> None:
     # a plant without production on two days sends the same header-only bytes twice
-    first = land(tmp_path, "qc_checks", "qc_checks__2026-10-20.csv", QC_HEADER + b"\n", DAY)
+    first = land(tmp_path, "qc_checks", "qc_checks__2026-10-20.csv", QC_HEADER + b"\n", LANDED_DAY)
     second = land(tmp_path, "qc_checks", "qc_checks__2026-10-21.csv", QC_HEADER + b"\n", NEXT)
     load_all(tmp_path)
     for rel in (first, second):
@@ -43,7 +48,7 @@ def test_header_only_files_of_consecutive_days_are_not_duplicates(tmp_path: Path
 
 
 def test_a_resent_header_only_file_is_read_again_not_skipped(tmp_path: Path) -> None:
-    land(tmp_path, "qc_checks", "qc_checks__2026-10-20.csv", QC_HEADER + b"\n", DAY)
+    land(tmp_path, "qc_checks", "qc_checks__2026-10-20.csv", QC_HEADER + b"\n", LANDED_DAY)
     load_all(tmp_path)
     copy = land(tmp_path, "qc_checks", "qc_checks__2026-10-20 (1).csv", QC_HEADER + b"\n", NEXT)
     load_all(tmp_path)
@@ -55,7 +60,7 @@ def test_a_resent_header_only_file_is_read_again_not_skipped(tmp_path: Path) -> 
 
 def test_a_copy_of_a_file_with_rows_is_still_a_duplicate(tmp_path: Path) -> None:
     data = QC_HEADER + b"\n" + QC_ROW + b"\n"
-    original = land(tmp_path, "qc_checks", "qc_checks__2026-10-20.csv", data, DAY)
+    original = land(tmp_path, "qc_checks", "qc_checks__2026-10-20.csv", data, LANDED_DAY)
     copy = land(tmp_path, "qc_checks", "qc_checks__2026-10-20_copy.csv", data, NEXT)
     load_all(tmp_path)
     rows = query(tmp_path, "SELECT outcome, duplicate_of FROM bronze._files WHERE path = ?", [copy])
@@ -98,32 +103,14 @@ def test_no_dim_source_yet_means_no_claim(tmp_path: Path) -> None:
     assert read_absence(duckdb.connect(str(tmp_path / "w.duckdb"))) is None
 
 
-# --------------------------------------------------------------------------- a prairie home
-
-
-@pytest.fixture(scope="session")  # built once per worker, however tests interleave
-def prairie_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """Three days of the plant without a dispensing cell, through `shopfloor run`'s functions."""
-    from cli.run import run_partitions, run_transform
-    from cli.summary import summary_lines
-    from generators.run import generate
-    from plants.home import resolve_plant_path
-
-    home = tmp_path_factory.mktemp("prairie")
-    generate(home, date(2026, 11, 16), 3, seed=42, chaos_level="default",
-             plant_path=resolve_plant_path("prairie"))  # fmt: skip
-    days = sorted(date.fromisoformat(p.name) for p in (home / "landing").iterdir())
-    bronze = run_partitions(home, days, echo=lambda _: None)
-    assert all(o.success for o in bronze), [o.failures for o in bronze]
-    assert all(o.checks_passed == o.checks_total for o in bronze)
-    transform = run_transform(home, days[0], days[-1], echo=lambda _: None)
-    assert transform.success, transform.failures
-    return home, summary_lines(home)
+# --------------------------------------------------------------------------- the prairie week
 
 
 @pytest.mark.slow
-def test_prairie_publishes_with_empty_process_marts_and_says_why(prairie_home) -> None:
-    home, lines = prairie_home
+def test_prairie_publishes_with_empty_process_marts_and_says_why(prairie_week: Path) -> None:
+    from cli.summary import summary_lines
+
+    home, lines = prairie_week, summary_lines(prairie_week)
     expected = (
         "absent sources (plant file): conveyor_requests, product_scans, equipment_records "
         "→ empty by design: fct_process_cycle, kpi_process_daily, kpi_process_operator_daily"
@@ -148,8 +135,8 @@ def test_prairie_publishes_with_empty_process_marts_and_says_why(prairie_home) -
 
 
 @pytest.mark.slow
-def test_prairie_expectations_call_absent_sources_not_delivered(prairie_home) -> None:
-    home, _ = prairie_home
+def test_prairie_expectations_call_absent_sources_not_delivered(prairie_week: Path) -> None:
+    home = prairie_week
     con = duckdb.connect(str(home / "warehouse" / "shopfloor.duckdb"), read_only=True)
     try:  # the dispensing sources have no suite; those with one were validated and passed
         failed = con.execute("select count(*) from audit.expectation_results "
@@ -163,15 +150,15 @@ def test_prairie_expectations_call_absent_sources_not_delivered(prairie_home) ->
 
 
 @pytest.mark.slow
-def test_process_page_on_prairie_says_the_plant_lacks_the_source(prairie_home, monkeypatch):
+def test_process_page_on_prairie_says_the_plant_lacks_the_source(prairie_week: Path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     from dashboard import data
 
-    home, _ = prairie_home
+    home = prairie_week
     monkeypatch.setenv(HOME_ENV, str(home))
     monkeypatch.delenv(data.SERVING_ENV, raising=False)
-    app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+    app = REPO / "dashboard" / "app.py"
     at = AppTest.from_file(str(app), default_timeout=120)
     at.run()
     at.switch_page("views/process.py").run()

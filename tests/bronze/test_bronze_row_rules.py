@@ -14,7 +14,6 @@ import json
 from datetime import date
 from pathlib import Path
 
-import pytest
 import yaml
 
 from generators.run import generate
@@ -25,9 +24,9 @@ from ingestion.warehouse import REJECT_RULE_COLUMNS, connect, ensure_schema
 from plants.check import check_and_load
 from plants.model import DEFAULT_MAX_REJECTED_SHARE, DEFAULT_PLANT, load_plant
 from tests.bad_delivery import cases_edge
-from tests.bronze_fixtures import load_all, malformed_locations, query
+from tests.bronze_fixtures import LANDED_DAY, copy_home, land, load_all, malformed_locations
+from tests.homes import query
 
-DAY = date(2026, 10, 20)
 BATCH = {
     "batch_id": "B1", "machine_id": "SMELTER-01", "product": "IRON_PLATE", "operator_id": "OP-001",
     "start_time": "2026-10-20T06:00:00Z", "end_time": "2026-10-20T07:00:00Z",
@@ -69,13 +68,6 @@ GOOD_BATCH_VALUES = [
 ]  # fmt: skip
 
 
-def land(home: Path, source: str, name: str, data: bytes) -> str:
-    path = home / "landing" / DAY.isoformat() / source / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path.relative_to(home).as_posix()
-
-
 def csv_line(values: dict[str, str]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow(values.values())
@@ -85,7 +77,7 @@ def csv_line(values: dict[str, str]) -> str:
 def load(home: Path, source: str) -> None:
     con = connect(home)
     try:
-        load_partition(con, home, source, DAY)
+        load_partition(con, home, source, LANDED_DAY)
         assert accounting_breaks(con, source) == []
     finally:
         con.close()
@@ -105,7 +97,7 @@ def test_each_bad_value_is_one_reject_with_field_value_and_reason(tmp_path: Path
     rows = [csv_line(BATCH | {f: v}) for f, v in GOOD_BATCH_VALUES]
     rows += [csv_line(BATCH | {f: v}) for f, v, _ in BAD_BATCH_VALUES]
     rows.append(csv_line(BATCH | {"units_produced": ""}))  # a required value missing
-    land(tmp_path, "production_batches", f"production_batches__{DAY}.csv",
+    land(tmp_path, "production_batches", f"production_batches__{LANDED_DAY}.csv",
          ("\n".join([",".join(BATCH), *rows]) + "\n").encode())  # fmt: skip
     load(tmp_path, "production_batches")
 
@@ -136,7 +128,7 @@ def test_json_values_obey_the_rules_and_may_be_absent_when_optional(tmp_path: Pa
         good | {"received_at": "2029-10-20T04:00:00Z"},
         good | {"power_kw": 1e-05},
     ]
-    land(tmp_path, "sensor_logs", f"sensor_logs__{DAY}.jsonl",
+    land(tmp_path, "sensor_logs", f"sensor_logs__{LANDED_DAY}.jsonl",
          "".join(json.dumps(x) + "\n" for x in lines).encode())  # fmt: skip
     load(tmp_path, "sensor_logs")
     assert rejects(tmp_path, "sensor_logs") == [
@@ -159,7 +151,9 @@ def test_a_bad_node_read_rejects_its_snapshot_line(tmp_path: Path) -> None:
 
     ok = "2026-10-20T04:00:00Z"
     data = snapshot(ok, ok) + snapshot("20", ok) + snapshot(ok, "2029-10-20T04:00:00Z")
-    land(tmp_path, "controller_snapshots", f"controller_snapshots__{DAY}.jsonl", data.encode())
+    land(
+        tmp_path, "controller_snapshots", f"controller_snapshots__{LANDED_DAY}.jsonl", data.encode()
+    )
     load(tmp_path, "controller_snapshots")
     assert rejects(tmp_path, "controller_snapshots") == [
         (2, "server_timestamp", "20", f'server_timestamp: "20" {TS_FORM}'),
@@ -176,7 +170,7 @@ def test_a_log_line_timestamp_must_be_complete_and_plausible(tmp_path: Path) -> 
         "2029-10-20T06:00:00+02:00 [INFO] SM1: Cycle started",
         "2026-10-20T06:00:00+02:00junk [INFO] SM1: Cycle started",
     ]
-    land(tmp_path, "machine_logs", f"SM1__{DAY}.log", ("\n".join(lines) + "\n").encode())
+    land(tmp_path, "machine_logs", f"SM1__{LANDED_DAY}.log", ("\n".join(lines) + "\n").encode())
     load(tmp_path, "machine_logs")
     assert rejects(tmp_path, "machine_logs") == [
         (3, "timestamp", "2029-10-20T06:00:00+02:00",
@@ -194,7 +188,7 @@ def test_a_calendar_date_must_exist(tmp_path: Path) -> None:
     }  # fmt: skip
     data = [",".join(header), csv_line(row), csv_line(row | {"effective_date": "2024-02-30"}),
             csv_line(row | {"export_date": "20261020"})]  # fmt: skip
-    land(tmp_path, "asset_registry", f"asset_registry__{DAY}.csv",
+    land(tmp_path, "asset_registry", f"asset_registry__{LANDED_DAY}.csv",
          ("\n".join(data) + "\n").encode())  # fmt: skip
     load(tmp_path, "asset_registry")
     assert rejects(tmp_path, "asset_registry") == [
@@ -213,7 +207,7 @@ def test_control_characters_and_huge_lines_are_line_rejects(tmp_path: Path) -> N
         csv_line(BATCH | {"product": "X" * (MAX_LINE_BYTES + 1)}),
         csv_line(BATCH | {"product": "X" * (MAX_LINE_BYTES - 200)}),  # under the limit
     ]
-    land(tmp_path, "production_batches", f"production_batches__{DAY}.csv",
+    land(tmp_path, "production_batches", f"production_batches__{LANDED_DAY}.csv",
          ("\n".join([header, *rows]) + "\n").encode())  # fmt: skip
     load(tmp_path, "production_batches")
     found = rejects(tmp_path, "production_batches")
@@ -234,17 +228,13 @@ def test_control_characters_and_huge_lines_are_line_rejects(tmp_path: Path) -> N
     assert loaded_lines(tmp_path, "production_batches") == [2, 7]
 
 
-@pytest.fixture(scope="session")  # built once per worker, however tests interleave
-def clean_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("edge_clean")
-    generate(home, DAY, 1, seed=7, chaos_level="none")
-    return home
-
-
-def test_edge_cases_of_the_corpus_are_rejected_where_they_enter(clean_home: Path) -> None:
-    landed = [case.apply(clean_home, DAY) for case in cases_edge.CASES]
-    load_all(clean_home, [DAY])
-    con = connect(clean_home, read_only=True)
+def test_edge_cases_of_the_corpus_are_rejected_where_they_enter(
+    clean_day: Path, tmp_path: Path
+) -> None:
+    home = copy_home(clean_day, tmp_path / "home")
+    landed = [case.apply(home, LANDED_DAY) for case in cases_edge.CASES]
+    load_all(home, [LANDED_DAY])
+    con = connect(home, read_only=True)
     try:
         for case, where in zip(cases_edge.CASES, landed, strict=True):
             source = where.path.split("/")[2]
@@ -289,12 +279,12 @@ def _batches_file(rows: list[str], header: str | None = None) -> bytes:
 
 def test_a_whole_file_rejected_blocks_until_corrected(tmp_path: Path) -> None:
     header = ",".join(c for c in BATCH if c != "units_produced")
-    rel = land(tmp_path, "production_batches", f"production_batches__{DAY}.csv",
+    rel = land(tmp_path, "production_batches", f"production_batches__{LANDED_DAY}.csv",
                _batches_file([csv_line(BATCH)], header))  # fmt: skip
     load(tmp_path, "production_batches")
     con = connect(tmp_path)
     try:
-        [problem] = rejects_that_block(con, "production_batches", 0.5, [DAY])
+        [problem] = rejects_that_block(con, "production_batches", 0.5, [LANDED_DAY])
         assert problem.startswith(f"{rel}: whole file rejected (1 rows): ")
         assert "lacks required column(s) units_produced" in problem
         assert f"first rejects: {rel}:2: file rejected: header lacks" in problem
@@ -307,7 +297,7 @@ def test_a_whole_file_rejected_blocks_until_corrected(tmp_path: Path) -> None:
     load(tmp_path, "production_batches")
     con = connect(tmp_path)
     try:
-        assert rejects_that_block(con, "production_batches", 0.5, [DAY]) == []
+        assert rejects_that_block(con, "production_batches", 0.5, [LANDED_DAY]) == []
     finally:
         con.close()
 
@@ -316,7 +306,7 @@ def test_a_share_of_rejects_blocks_only_above_the_limit_and_a_few(tmp_path: Path
     good = [csv_line(BATCH | {"batch_id": f"B{i}"}) for i in range(20)]
     bad = [csv_line(BATCH | {"batch_id": f"X{i}", "units_produced": "NaN"})
            for i in range(FEW_REJECTS)]  # fmt: skip
-    rel = land(tmp_path, "production_batches", f"production_batches__{DAY}.csv",
+    rel = land(tmp_path, "production_batches", f"production_batches__{LANDED_DAY}.csv",
                _batches_file(good + bad))  # fmt: skip
     load(tmp_path, "production_batches")
     con = connect(tmp_path)
@@ -324,13 +314,15 @@ def test_a_share_of_rejects_blocks_only_above_the_limit_and_a_few(tmp_path: Path
         share = FEW_REJECTS / (len(good) + FEW_REJECTS)
         assert rejects_that_block(con, "production_batches", share) == []  # at the limit
         [problem] = rejects_that_block(con, "production_batches", share - 0.01)
-        assert problem.startswith(f"landing/{DAY}/production_batches/: {FEW_REJECTS} of 30 rows")
+        assert problem.startswith(
+            f"landing/{LANDED_DAY}/production_batches/: {FEW_REJECTS} of 30 rows"
+        )
         assert f'first rejects: {rel}:22: units_produced: "NaN" is not a whole number' in problem
         assert f"{rel}:23: " in problem and f"{rel}:25: " not in problem  # the first three
     finally:
         con.close()
     few = tmp_path / "few"
-    land(few, "production_batches", f"production_batches__{DAY}.csv",
+    land(few, "production_batches", f"production_batches__{LANDED_DAY}.csv",
          _batches_file(bad[: FEW_REJECTS - 1]))  # fmt: skip
     load(few, "production_batches")
     con = connect(few)

@@ -19,10 +19,17 @@ from ingestion.loader import load_partition
 from ingestion.warehouse import connect
 from tests.bad_delivery.case import BRONZE, LOADED, QUARANTINE
 from tests.bad_delivery.cases_oddities import CASES
-from tests.bronze_fixtures import copy_home, load_all, query
-from tests.test_bronze_bad_input import QC_HEADER, QC_ROW, assert_accounted, land, manifest
+from tests.bronze_fixtures import (
+    LANDED_DAY,
+    QC_HEADER,
+    QC_ROW,
+    assert_accounted,
+    land,
+    load_all,
+    manifest,
+)
+from tests.homes import query
 
-DAY = date(2026, 10, 20)
 SENSOR = '{"device_id":"SENS-SM1","machine":"SMELTER-01","ts":"2026-10-20T04:00:00Z"'
 
 
@@ -70,7 +77,7 @@ def test_a_duckdb_error_on_one_file_quarantines_it_and_the_rest_loads(
     monkeypatch.setattr(ingestion.loader, "write_file", write_file)
     con = connect(tmp_path)
     try:
-        report = load_partition(con, tmp_path, "sensor_logs", DAY)
+        report = load_partition(con, tmp_path, "sensor_logs", LANDED_DAY)
     finally:
         con.close()
     assert (report.count("loaded"), report.count("quarantined")) == (1, 1)
@@ -94,7 +101,7 @@ def test_folders_that_are_no_delivery_date_are_quarantined_not_ignored(tmp_path:
     for rel in odd:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(rel.encode())
-    assert delivery_dates(tmp_path) == [DAY]
+    assert delivery_dates(tmp_path) == [LANDED_DAY]
     load_all(tmp_path)
     for rel, reason in odd.items():
         m = manifest(tmp_path, rel)
@@ -103,7 +110,7 @@ def test_folders_that_are_no_delivery_date_are_quarantined_not_ignored(tmp_path:
     assert manifest(tmp_path, "landing/not-a-date/qc_checks/qc.csv")["quarantine_path"] == (
         "quarantine/2026-10-20/_landing/not-a-date/qc_checks/qc.csv"
     )
-    assert sorted(p.name for p in (tmp_path / "landing").iterdir()) == [DAY.isoformat()]
+    assert sorted(p.name for p in (tmp_path / "landing").iterdir()) == [LANDED_DAY.isoformat()]
     assert_accounted(tmp_path)
 
 
@@ -163,7 +170,7 @@ def test_run_refuses_future_and_early_folders_with_a_reason(
     future = date.today() + timedelta(days=3)
     for day in (future, date(2023, 12, 31)):
         land(tmp_path, "qc_checks", f"qc_checks__{day}.csv", QC_HEADER + b"\n", day=day)
-    refused = refused_dates(tmp_path, [*delivery_dates(tmp_path), DAY])
+    refused = refused_dates(tmp_path, [*delivery_dates(tmp_path), LANDED_DAY])
     assert sorted(refused) == [date(2023, 12, 31), future]
     assert refused[future].startswith("dated after today (")
     assert main(["--home", str(tmp_path), "run"]) == 2  # nothing loadable: refused, no traceback
@@ -172,20 +179,9 @@ def test_run_refuses_future_and_early_folders_with_a_reason(
     assert "landing/2023-12-31/ refused: dated before the first delivery partition" in err
 
 
-@pytest.fixture(scope="session")  # built once per worker, however tests interleave
-def corpus_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
-    """A clean generated day with every oddity case applied, loaded into bronze once."""
-    clean = tmp_path_factory.mktemp("oddities_clean")
-    generate(clean, DAY, 1, seed=7, chaos_level="none")
-    home = copy_home(clean, tmp_path_factory.mktemp("oddities"))
-    landed = [(case.name, case.apply(home, DAY)) for case in CASES]
-    load_all(home)
-    return home, landed
-
-
 @pytest.mark.parametrize("index", range(len(CASES)), ids=[c.name for c in CASES])
-def test_corpus_case_ends_where_it_says(corpus_home: tuple[Path, list], index: int) -> None:
-    home, landed = corpus_home
+def test_corpus_case_ends_where_it_says(oddities_home: tuple[Path, list], index: int) -> None:
+    home, landed = oddities_home
     _, case = landed[index]
     con = duckdb.connect(str(home / "warehouse" / "shopfloor.duckdb"), read_only=True)
     try:

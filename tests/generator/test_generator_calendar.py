@@ -5,7 +5,6 @@ and dbt's int_shift_instances read it. Four 6-hour shifts tile the production da
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -19,7 +18,8 @@ from generators.calendar import day_bounds, shifts_for
 from generators.run import generate
 from plants.check import check_plant
 from plants.model import DEFAULT_PLANT, PlantConfig, load_plant
-from tests.log_replay import log_intervals
+from tests.generator.log_replay import log_intervals
+from tests.homes import read_truths
 
 FRIDAY, SATURDAY = date(2026, 10, 23), date(2026, 10, 24)  # the DST change is on Sunday 25 Oct
 SHIFTS = [
@@ -59,10 +59,6 @@ def _local(day: date, hour: int, minute: int = 0) -> int:
     return int(datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz).timestamp())
 
 
-def _truth(home: Path, day: date) -> dict:
-    return json.loads((home / "ground_truth" / day.isoformat() / "truth.json").read_text())
-
-
 def test_the_plant_file_passes_the_check(four_shift_file):
     assert check_plant(four_shift_file) == []
 
@@ -94,7 +90,7 @@ def test_the_midnight_shift_over_the_dst_change_is_7_hours(plant):
 
 def test_the_generated_days_truth_adds_up(home, plant):
     for day, hours in ((FRIDAY, 24), (SATURDAY, 25)):
-        truth = _truth(home, day)
+        truth = read_truths(home)[day.isoformat()]
         rows = truth["machine_shift"]
         assert {(r["machine_id"], r["shift_code"]) for r in rows} == {
             (m.id, code) for m in plant.machines for code in "ABCD"
@@ -114,7 +110,7 @@ def test_the_machine_logs_start_the_midnight_shift_at_midnight(home, plant):
     """Shift D starts at D+1 00:00 in every log, and each log of a machine that is not the
     dispensing cell (its running time is its cycles, not a state line) reproduces truth's state
     times per shift."""
-    truth = _truth(home, FRIDAY)
+    truth = read_truths(home)[FRIDAY.isoformat()]
     windows = {s.code: (s.start, s.end) for s in shifts_for(plant, FRIDAY)}
     stations = {m.station: m.id for m in plant.machines}
     logs = sorted((home / "landing" / FRIDAY.isoformat() / "machine_logs").glob("*.log"))

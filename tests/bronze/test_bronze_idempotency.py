@@ -8,11 +8,7 @@ from pathlib import Path
 from generators.run import generate
 from ingestion.contracts import SOURCES
 from ingestion.landing import delivery_dates
-from tests import bronze_fixtures
 from tests.bronze_fixtures import BRONZE_START, copy_home, load_all, query
-
-bronze_landing = bronze_fixtures.bronze_landing  # a fixture
-fresh_home = bronze_fixtures.fresh_home  # a fixture
 
 
 def table_counts(home: Path) -> dict[str, int]:

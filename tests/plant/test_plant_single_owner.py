@@ -12,20 +12,20 @@ import pytest
 from plants.home import home_plant
 from plants.model import PLANTS_DIR, load_plant
 from plants.spellings import all_machine_spellings, all_product_spellings
+from tests.homes import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
 # Code that must read plant facts, never spell them (dbt SQL and macros, Dagster, the gate, the
 # loaders, the dashboard). dbt YAML is left out: its unit tests carry fixture rows.
 PIPELINE_CODE = [
-    *ROOT.glob("dbt_project/models/**/*.sql"),
-    *ROOT.glob("dbt_project/macros/*.sql"),
-    *ROOT.glob("dbt_project/tests/**/*.sql"),
-    ROOT / "dbt_project" / "dbt_project.yml",
-    *ROOT.glob("orchestration/**/*.py"),
-    *ROOT.glob("cli/*.py"),
-    *ROOT.glob("ground_truth/*.py"),
-    *ROOT.glob("ingestion/*.py"),
-    *ROOT.glob("dashboard/**/*.py"),
+    *REPO.glob("dbt_project/models/**/*.sql"),
+    *REPO.glob("dbt_project/macros/*.sql"),
+    *REPO.glob("dbt_project/tests/**/*.sql"),
+    REPO / "dbt_project" / "dbt_project.yml",
+    *REPO.glob("orchestration/**/*.py"),
+    *REPO.glob("cli/*.py"),
+    *REPO.glob("ground_truth/*.py"),
+    *REPO.glob("ingestion/*.py"),
+    *REPO.glob("dashboard/**/*.py"),
 ]
 
 
@@ -54,7 +54,7 @@ def test_no_pipeline_code_spells_a_plant_fact(plant_file: Path) -> None:
             hits = [f for f in facts if re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", line)]
             if "shift" in line.lower():
                 hits += [c for c in codes if c in line]
-            found += [f"{path.relative_to(ROOT)}:{number}: {hit}" for hit in hits]
+            found += [f"{path.relative_to(REPO)}:{number}: {hit}" for hit in hits]
     assert not found, "plant facts written outside the plant file:\n" + "\n".join(found)
 
 

@@ -28,8 +28,6 @@ from ingestion.warehouse import connect
 from orchestration.defs.dbt.build_inputs import bronze_fingerprint, restatements
 from orchestration.defs.landing.pending import unloaded_files
 
-pytestmark = pytest.mark.xdist_group("file_versions")  # its pipeline fixture runs once
-
 START = date(2026, 10, 22)
 SOURCE = "production_batches"
 SPEC = source(SOURCE)

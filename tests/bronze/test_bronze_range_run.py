@@ -17,13 +17,9 @@ from ingestion.landing import delivery_dates
 from ingestion.versions import current_view
 from ingestion.warehouse import connect
 from orchestration.check_dates import FAILED_DATES, WARNING_DATES, dates_metadata
-from orchestration.defs.validation import checks as validation
+from orchestration.defs.validation import checks
 from orchestration.defs.validation.suites import SUITES
-from tests import bronze_fixtures
 from tests.bronze_fixtures import copy_home, load_all, query
-
-bronze_landing = bronze_fixtures.bronze_landing  # a fixture
-fresh_home = bronze_fixtures.fresh_home  # a fixture
 
 
 def spoil_header(path: Path) -> None:
@@ -39,9 +35,9 @@ def spoil_header(path: Path) -> None:
 
 
 def test_range_is_one_run_and_a_bad_date_fails_alone(
-    bronze_landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    default_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    home = copy_home(bronze_landing, tmp_path / "home")
+    home = copy_home(default_home, tmp_path / "home")
     monkeypatch.setenv("SHOPFLOOR_HOME", str(home))
     days = delivery_dates(home)
     bad = days[1]
@@ -102,15 +98,15 @@ def test_expectation_batches_cut_a_range_by_rows(monkeypatch: pytest.MonkeyPatch
     days = [start + timedelta(days=i) for i in range(6)]
     for day, n in zip(days, (4, 4, 0, 9, 15, 1), strict=True):  # rows per delivery date
         con.execute("INSERT INTO bronze.sensor_logs SELECT ? FROM range(?)", [day, n])
-    monkeypatch.setattr(validation, "MAX_BATCH_ROWS", 10)
+    monkeypatch.setattr(checks, "MAX_BATCH_ROWS", 10)
     suite = next(s for s in SUITES if s.table == "sensor_logs")
-    assert validation._bronze_batches(con, suite, days) == [
+    assert checks._bronze_batches(con, suite, days) == [
         (days[0], days[2]),  # 8 rows; the next date would make 17
         (days[3], days[3]),
         (days[4], days[4]),  # one date over the limit stays whole
         (days[5], days[5]),
     ]
-    assert validation._bronze_batches(con, suite, days[2:3]) == [(days[2], days[2])]
+    assert checks._bronze_batches(con, suite, days[2:3]) == [(days[2], days[2])]
 
 
 def test_bronze_checks_judge_only_the_dates_they_are_given(fresh_home: Path) -> None:

@@ -140,4 +140,4 @@ def test_code_fingerprint_covers_dbt_sources_and_python_but_not_bytecode(tmp_pat
     built_from, sql, project, python, bytecode, dashboard = prints
     assert len({built_from, sql, project, python}) == 4
     assert bytecode == python and dashboard == python
-    assert code_fingerprint() == tree_fingerprint(Path(__file__).resolve().parents[1])
+    assert code_fingerprint() == tree_fingerprint(Path(__file__).resolve().parents[2])

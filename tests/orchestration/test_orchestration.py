@@ -29,7 +29,7 @@ from tests.bronze_fixtures import BRONZE_START, copy_home, query
 
 bronze_landing = bronze_fixtures.bronze_landing  # fixtures
 bronze_loaded = bronze_fixtures.bronze_loaded
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 # The designed asset graph, reviewed and committed. A lost dependency, partitioning or check
 # makes the snapshot test fail; after an intended change, regenerate it with

@@ -19,7 +19,8 @@ from cli.main import main as cli_main
 from generators.calendar import shifts_for
 from generators.run import GenerateError, generate, operator_names
 from plants.model import PLANTS_DIR, load_plant
-from tests.log_replay import log_intervals
+from tests.generator.log_replay import log_intervals
+from tests.homes import read_truths
 
 PRAIRIE = PLANTS_DIR / "prairie.yaml"
 START = date(2026, 11, 16)  # a Monday; 14 days span two weekends and Thanksgiving (26 Nov)
@@ -29,13 +30,6 @@ DISPENSING_SOURCES = ("conveyor_requests", "product_scans", "equipment_records")
 STATIONS = {"PR1": "PRESS-01", "PR2": "PRESS-02", "MO1": "MOLDER-01", "WE1": "WELDER-01",
             "WE2": "WELDER-02"}  # fmt: skip
 CALENDAR_BREAKS_S = (30 + 20) * 60  # per shift of this plant
-
-
-def _truths(home: Path) -> dict[str, dict]:
-    return {
-        p.parent.name: json.loads(p.read_text(encoding="utf-8"))
-        for p in sorted((home / "ground_truth").glob("*/truth.json"))
-    }
 
 
 def _overlap(a: int, b: int, lo: int, hi: int) -> int:
@@ -51,7 +45,7 @@ def prairie_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def prairie_truths(prairie_home: Path) -> dict[str, dict]:
-    return _truths(prairie_home)
+    return read_truths(prairie_home)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +102,7 @@ def test_only_scheduled_shifts_produce(prairie_home, prairie_truths):
 
 def test_a_period_without_any_shift_generates(tmp_path):
     generate(tmp_path, date(2026, 11, 21), 2, seed=1, chaos_level="heavy", plant_path=PRAIRIE)
-    truths = _truths(tmp_path)
+    truths = read_truths(tmp_path)
     assert sorted(truths) == ["2026-11-21", "2026-11-22"]
     assert all(t["machine_shift"] == [] and t["plant_daily"] == [] for t in truths.values())
     assert {p.parent.name for p in tmp_path.glob("landing/*/*/*")} == {"asset_registry"}
@@ -219,7 +213,7 @@ def test_late_rows_into_days_off_are_delivered(tmp_path):
     """With chaos, rows late into a weekend or holiday still land (in a file of that date) and
     every chaos item points at a written file."""
     generate(tmp_path, START, 12, seed=3, chaos_level="heavy", plant_path=PRAIRIE)
-    truths = _truths(tmp_path)
+    truths = read_truths(tmp_path)
     expected = sum(r["batch_count"] for t in truths.values() for r in t["machine_daily"])
     ids = set()
     for path in tmp_path.glob("landing/*/production_batches/*.csv"):
@@ -247,7 +241,7 @@ def test_dst_night_shift_is_13_hours_and_the_off_day_25(tmp_path):
     generate(
         tmp_path / "off", date(2026, 10, 30), 3, seed=2, chaos_level="none", plant_path=PRAIRIE
     )
-    off = _truths(tmp_path / "off")
+    off = read_truths(tmp_path / "off")
     assert off["2026-10-31"]["day_end_utc"] - off["2026-10-31"]["day_start_utc"] == 25 * 3600
     assert off["2026-10-31"]["machine_shift"] == [] and off["2026-10-30"]["machine_shift"]
 
@@ -260,7 +254,7 @@ def test_dst_night_shift_is_13_hours_and_the_off_day_25(tmp_path):
     generate(
         tmp_path / "on", date(2026, 10, 30), 3, seed=2, chaos_level="none", plant_path=plant_path
     )
-    on = _truths(tmp_path / "on")["2026-10-31"]
+    on = read_truths(tmp_path / "on")["2026-10-31"]
     lengths = {(r["machine_id"], r["shift_code"]): r["shift_time_s"] for r in on["machine_shift"]}
     assert set(lengths.values()) == {12 * 3600, 13 * 3600}
     assert all(v == 13 * 3600 for (_, code), v in lengths.items() if code == "NIGHT")
@@ -288,7 +282,7 @@ def test_gaps_between_shifts_and_any_breaks(tmp_path):
     generate(
         home, START, 1, seed=4, chaos_level="none", plant_path=_variant(tmp_path, two_short_shifts)
     )
-    truth = _truths(home)[START.isoformat()]
+    truth = read_truths(home)[START.isoformat()]
     folder = home / "landing" / START.isoformat()
     for path in folder.glob("machine_logs/*.log"):
         text = path.read_text()
@@ -309,7 +303,7 @@ def test_cli_picks_the_plant(tmp_path):
     args = ["--home", str(tmp_path), "generate", "--plant", "prairie", "--start", "2026-11-20",
             "--days", "1", "--chaos", "none"]  # fmt: skip
     assert cli_main(args) == 0
-    truth = _truths(tmp_path)["2026-11-20"]
+    truth = read_truths(tmp_path)["2026-11-20"]
     assert truth["plant_id"] == "PLANT-02" and truth["timezone"] == "America/Chicago"
     assert "prairie.yaml" in (tmp_path / "shopfloor.yaml").read_text()
 
@@ -329,7 +323,7 @@ def test_operator_names_stay_unique_beyond_the_pool():
 @pytest.mark.parametrize("scale", [16, 26])
 def test_default_plant_generates_at_large_scale(tmp_path, scale):
     result = generate(tmp_path, date(2026, 10, 19), 1, seed=42, chaos_level="default", scale=scale)
-    truth = _truths(tmp_path)["2026-10-19"]
+    truth = read_truths(tmp_path)["2026-10-19"]
     assert len(truth["machine_daily"]) == 4 * scale
     assert len(list(tmp_path.glob("landing/*/machine_logs/*.log"))) >= 4 * scale
     names = {}

@@ -6,52 +6,24 @@ import json
 from datetime import date
 from pathlib import Path
 
-from ingestion.accounting import accounting_breaks, stuck_files
 from ingestion.contracts import SOURCES
-from ingestion.landing import STRAY
-from ingestion.warehouse import connect
-from tests.bronze_fixtures import load_all, query
-
-DAY = date(2026, 10, 20)
-QC_HEADER = (
-    b"check_id,batch_id,machine_id,product,checked_at,inspector_id,sample_size,defects_found,"
-    b"reason_category,disposition"
+from tests.bronze_fixtures import (
+    LANDED_DAY,
+    QC_HEADER,
+    QC_ROW,
+    QC_ROW2,
+    assert_accounted,
+    land,
+    load_all,
+    manifest,
 )
-QC_ROW = b"QC1,B1,SMELTER-01,IRON_PLATE,2026-10-20T06:01:44Z,QC-02,172,2,MATERIAL,SCRAP"
-QC_ROW2 = b"QC2,B1,SMELTER-01,IRON_PLATE,2026-10-20T06:02:44Z,QC-02,172,0,,PASS"
-
-
-def land(home: Path, source: str, name: str, data: bytes, day: date = DAY) -> str:
-    path = home / "landing" / day.isoformat() / source / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path.relative_to(home).as_posix()
-
-
-def manifest(home: Path, rel: str) -> dict:
-    cols = ("outcome", "rows_read", "rows_loaded", "rows_rejected", "error", "added_columns",
-            "quarantine_path")  # fmt: skip
-    rows = query(home, f"SELECT {', '.join(cols)} FROM bronze._files WHERE path = ?", [rel])
-    assert len(rows) == 1, rows
-    return dict(zip(cols, rows[0], strict=True))
+from tests.homes import query
 
 
 def rejects(home: Path, source: str, rel: str) -> list[tuple[int, str]]:
     table = SOURCES[source].rejects_table
     return query(home, f"SELECT _row_number, reason FROM {table} WHERE _source_file = ? "
                  "ORDER BY 1", [rel])  # fmt: skip
-
-
-def assert_accounted(home: Path) -> None:
-    """Row accounting holds for every source and no landed file is without an entry."""
-    con = connect(home, read_only=True)
-    try:
-        for source in (*SOURCES, STRAY):
-            if source != STRAY:
-                assert accounting_breaks(con, source) == []
-            assert stuck_files(con, home, source) == []
-    finally:
-        con.close()
 
 
 def test_truncated_csv_rows(tmp_path: Path) -> None:
@@ -167,7 +139,7 @@ def test_unexpected_file_names_are_quarantined(tmp_path: Path) -> None:
     good = land(tmp_path, "qc_checks", "qc_checks__2026-10-20.csv", QC_HEADER + b"\n" + QC_ROW)
     misnamed = land(tmp_path, "qc_checks", "notes.txt", b"call maintenance\n")
     unknown = land(tmp_path, "scrap_reports", "scrap__2026-10-20.csv", b"a,b\n1,2\n")
-    stray = tmp_path / "landing" / DAY.isoformat() / "README"
+    stray = tmp_path / "landing" / LANDED_DAY.isoformat() / "README"
     stray.write_bytes(b"delivered by hand\n")
     load_all(tmp_path)
     assert manifest(tmp_path, good)["rows_loaded"] == 1

@@ -10,11 +10,7 @@ import pytest
 
 from ingestion.accounting import accounting_breaks, stuck_files
 from ingestion.contracts import SOURCES, Format
-from tests import bronze_fixtures
 from tests.bronze_fixtures import malformed_locations, query
-
-bronze_landing = bronze_fixtures.bronze_landing  # a fixture
-bronze_loaded = bronze_fixtures.bronze_loaded  # a fixture
 
 LINEAGE = (
     "_source_file",

@@ -8,7 +8,6 @@ temp copies of dead runs; dbt's target folder keeps one invocation per step, not
 from __future__ import annotations
 
 import fcntl
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -26,24 +25,15 @@ from ingestion.manifest import LOADED, REJECTED, FileEntry
 from ingestion.warehouse import connect
 from orchestration.defs.dbt.project import LOCK_SUFFIX, invocation_target, prune_invocation_targets
 from orchestration.defs.serving.publish import publish, serving_path, temp_copies
+from tests.bronze_fixtures import LANDED_DAY as DAY
+from tests.bronze_fixtures import QC_HEADER, QC_ROW, land
 
-DAY = date(2026, 10, 20)
-QC = (
-    b"check_id,batch_id,machine_id,product,checked_at,inspector_id,sample_size,defects_found,"
-    b"reason_category,disposition\n"
-    b"QC1,B1,SMELTER-01,IRON_PLATE,2026-10-20T06:01:44Z,QC-02,172,2,MATERIAL,SCRAP\n"
-)
+QC = QC_HEADER + b"\n" + QC_ROW + b"\n"
 # No units_produced, no energy_kwh: every row is rejected, the file's outcome is `rejected`.
 BATCHES_WITHOUT_REQUIRED_COLUMNS = (
     b"batch_id,machine_id,product,operator_id,start_time,end_time,units_defective\n"
     + b"B1,SM1,IRON_PLATE,OP-1,2026-10-20T04:00:00Z,2026-10-20T05:00:00Z,3\n" * 2
 )
-
-
-def _land(home: Path, source: str, name: str, data: bytes) -> None:
-    path = home / "landing" / DAY.isoformat() / source / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
 
 
 def _outcome(home: Path, load_id: str, success: bool = True) -> PartitionOutcome:
@@ -62,8 +52,8 @@ def _load(home: Path, load_id: str) -> None:
 
 
 def test_a_wholly_rejected_file_is_named_and_the_date_is_not_ok(tmp_path: Path) -> None:
-    _land(tmp_path, "qc_checks", "qc_checks__2026-10-20.csv", QC)
-    _land(tmp_path, "production_batches", "production_batches__2026-10-20.csv",
+    land(tmp_path, "qc_checks", "qc_checks__2026-10-20.csv", QC)
+    land(tmp_path, "production_batches", "production_batches__2026-10-20.csv",
           BATCHES_WITHOUT_REQUIRED_COLUMNS)  # fmt: skip
     _load(tmp_path, "load-1")
     outcome = _outcome(tmp_path, "load-1")  # every check passed: the line must not trust them
@@ -78,7 +68,7 @@ def test_a_wholly_rejected_file_is_named_and_the_date_is_not_ok(tmp_path: Path) 
 def test_a_rerun_still_names_the_rejected_file_until_a_new_version_replaces_it(
     tmp_path: Path,
 ) -> None:
-    _land(tmp_path, "production_batches", "production_batches__2026-10-20.csv",
+    land(tmp_path, "production_batches", "production_batches__2026-10-20.csv",
           BATCHES_WITHOUT_REQUIRED_COLUMNS)  # fmt: skip
     _load(tmp_path, "load-1")
     _load(tmp_path, "load-2")  # nothing new: the date still holds a wholly rejected file
@@ -100,7 +90,7 @@ def test_a_rerun_still_names_the_rejected_file_until_a_new_version_replaces_it(
 
 
 def test_a_clean_date_is_ok_and_names_no_rejected_file(tmp_path: Path) -> None:
-    _land(tmp_path, "qc_checks", "qc_checks__2026-10-20.csv", QC)
+    land(tmp_path, "qc_checks", "qc_checks__2026-10-20.csv", QC)
     _load(tmp_path, "load-1")
     outcome = _outcome(tmp_path, "load-1")
     assert outcome.files_rejected == 0

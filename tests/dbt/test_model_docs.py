@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.warehouse import DB_RELATIVE
-from orchestration.dbt_project import ensure_manifest
+from orchestration.defs.dbt.project import ensure_manifest
+from plants.home import Home
 
 DOCUMENTED_LAYERS = ("models/staging/", "models/intermediate/", "models/marts/")
 
@@ -53,7 +53,7 @@ def test_every_model_and_listed_column_has_a_description() -> None:
 
 
 def test_every_built_column_is_documented(pipeline_home: Path) -> None:
-    con = duckdb.connect(str(pipeline_home / DB_RELATIVE), read_only=True)
+    con = duckdb.connect(str(Home(pipeline_home).warehouse), read_only=True)
     try:
         rows = con.execute(
             "select table_schema, table_name, column_name from information_schema.columns "

@@ -1,0 +1,79 @@
+"""Helpers over a test home: build it through the pipeline, copy it, read its truth and tables.
+
+Why one module: the session fixtures of every area build, copy and read homes the same way;
+written once here, a test says what it checks and not how a home is opened.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cli.run import PartitionOutcome, run_partitions, run_transform
+from ingestion.landing import delivery_dates
+from ingestion.warehouse import connect
+from orchestration.defs.serving.publish import connect_serving
+from plants.home import Home
+
+REPO = Path(__file__).resolve().parents[1]  # the repository root
+
+
+def build_pipeline(home: Path, bulk_days: int | None = None) -> list[PartitionOutcome]:
+    """Every landed date through bronze, then silver and gold in one transform run, as
+    `shopfloor run` does; with `bulk_days`, only the first dates in that run and each later date
+    in a run of its own (the incremental path of a plant running daily). Bronze's outcomes."""
+    days = delivery_dates(home)
+    bronze = run_partitions(home, days, echo=lambda _: None)
+    assert all(o.success for o in bronze), [o.failures for o in bronze]
+    bulk = days[: bulk_days or len(days)]
+    outcome = run_transform(home, bulk[0], bulk[-1], echo=lambda _: None)
+    assert outcome.success, outcome.failures
+    for day in days[len(bulk) :]:
+        outcome = run_transform(home, day, day, echo=lambda _: None)
+        assert outcome.success, (day, outcome.failures)
+    return bronze
+
+
+def copy_built(src: Path, dst: Path) -> Path:
+    """A private copy of a built home (landing, truth, warehouse, reports), without Dagster's
+    run history: a test that runs or changes it never touches the shared fixture."""
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("dagster"))
+    return dst
+
+
+def _truth_files(home: Path) -> list[Path]:
+    return sorted(Home(home).ground_truth.glob("*/truth.json"))
+
+
+def read_truths(home: Path) -> dict[str, dict[str, Any]]:
+    """Every truth.json of a generated home, by production date (ISO text)."""
+    return {p.parent.name: json.loads(p.read_text(encoding="utf-8")) for p in _truth_files(home)}
+
+
+def truth_dates(home: Path) -> list[date]:
+    """The production dates a generated home has truth for."""
+    return [date.fromisoformat(p.parent.name) for p in _truth_files(home)]
+
+
+def query(home: Path, sql: str, params: list | None = None, serving: bool = False) -> list[tuple]:
+    """Rows of one query on the warehouse (or the published serving copy), opened read-only in
+    UTC the way the product opens it."""
+    con = connect_serving(home) if serving else connect(home, read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def query_dicts(home: Path, sql: str, params: list | None = None) -> list[dict[str, Any]]:
+    """`query` on the warehouse, each row a dict by column name."""
+    con = connect(home, read_only=True)
+    try:
+        cursor = con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
