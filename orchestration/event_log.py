@@ -15,10 +15,10 @@ other.
 The choice, and how it stays safe across upgrades: the stock class would add about 9 ms per event,
 ≈4 minutes to a plant-year rebuild, so Shopfloor keeps this subclass of a private Dagster class.
 `pyproject.toml` pins Dagster to the minor version it was written against (1.13), and
-`tests/test_event_log.py` fails when the base class changes what this one relies on (the members
-it overrides or calls, and that every write goes through `_connect`). To upgrade Dagster, move the
-pin and run that test; to give the subclass up, delete `event_log_storage` from the home's
-dagster.yaml (orchestration/instance.py writes it only when the file is missing).
+`tests/orchestration/test_event_log.py` fails when the base class changes what this one relies
+on (the members it overrides or calls, and that every write goes through `_connect`). To upgrade
+Dagster, move the pin and run that test; to give the subclass up, delete `event_log_storage` from
+the home's dagster.yaml (orchestration/instance.py writes it only when the file is missing).
 """
 
 from __future__ import annotations

@@ -102,10 +102,3 @@ def bronze_loaded(default_home: Path, tmp_path_factory: pytest.TempPathFactory) 
 def fresh_home(default_home: Path, tmp_path: Path) -> Path:
     """A private copy of the generated landing, for tests that load or mutate it."""
     return copy_home(default_home, tmp_path / "home")
-
-
-@pytest.fixture(scope="session")
-def bronze_landing(default_home: Path) -> Path:
-    """`default_home` under its former name, for tests/orchestration/test_orchestration.py only
-    (edited in parallel): remove once that file asks for `default_home`."""
-    return default_home

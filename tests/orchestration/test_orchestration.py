@@ -24,17 +24,14 @@ from orchestration.instance import WRITER_POOL
 from orchestration.partitions import PLANT_TZ
 from plants.home import resolve_plant_path, set_home_plant
 from plants.model import load_plant
-from tests import bronze_fixtures
 from tests.bronze_fixtures import BRONZE_START, copy_home, query
 
-bronze_landing = bronze_fixtures.bronze_landing  # fixtures
-bronze_loaded = bronze_fixtures.bronze_loaded
 REPO = Path(__file__).resolve().parents[2]
 
 # The designed asset graph, reviewed and committed. A lost dependency, partitioning or check
 # makes the snapshot test fail; after an intended change, regenerate it with
-#   SHOPFLOOR_UPDATE_SNAPSHOTS=1 uv run pytest tests/test_orchestration.py -k snapshot
-# and review the diff of tests/snapshots/asset_graph.json like any other code change.
+#   SHOPFLOOR_UPDATE_SNAPSHOTS=1 uv run pytest tests/orchestration/test_orchestration.py -k snapshot
+# and review the diff of tests/orchestration/snapshots/asset_graph.json like any other code change.
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
 
 
@@ -185,9 +182,9 @@ def _at_0630_berlin_after(day) -> datetime:
 
 
 def test_schedule_runs_the_previous_plant_day_when_a_file_is_not_loaded(
-    bronze_landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    default_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    home = copy_home(bronze_landing, tmp_path / "home")  # landed, never loaded
+    home = copy_home(default_home, tmp_path / "home")  # landed, never loaded
     monkeypatch.setenv("SHOPFLOOR_HOME", str(home))
     day = BRONZE_START + timedelta(days=1)
     ctx = build_schedule_context(scheduled_execution_time=_at_0630_berlin_after(day))
@@ -214,9 +211,9 @@ def test_schedule_skips_when_nothing_new_landed_and_runs_for_a_new_file(
 
 
 def test_sensor_requests_new_and_changed_folders(
-    bronze_landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    default_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    home = copy_home(bronze_landing, tmp_path / "home")
+    home = copy_home(default_home, tmp_path / "home")
     monkeypatch.setenv("SHOPFLOOR_HOME", str(home))
     ctx = build_sensor_context()
     first = landing_sensor(ctx)
@@ -242,9 +239,9 @@ def test_definitions_validate_passes(tmp_path: Path) -> None:
 
 
 def test_materialize_one_partition_in_process(
-    bronze_landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    default_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    home = copy_home(bronze_landing, tmp_path / "home")
+    home = copy_home(default_home, tmp_path / "home")
     monkeypatch.setenv("SHOPFLOOR_HOME", str(home))
     day = sorted(p.name for p in (home / "landing").iterdir())[0]
     lines: list[str] = []
