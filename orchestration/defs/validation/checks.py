@@ -25,7 +25,6 @@ from ground_truth import audit
 from ground_truth.gate import NO_TRUTH, GateOutcome, run_gate
 from ground_truth.marts import MARTS
 from orchestration.defs.bronze.assets import bronze_key
-from orchestration.defs.dbt.run_window import run_window, scope_staging_views
 from orchestration.defs.validation.suites import (
     CRITICAL,
     SUITES,
@@ -233,8 +232,6 @@ def _run_suites(
     delivered = _delivered(warehouse)
     con = warehouse.connect()
     try:
-        if layer == "silver":  # the staging views of a windowed run: its deliveries only
-            scope_staging_views(con, run_window(context.op_execution_context.run.tags))
         for suite in SUITES:
             if suite.layer != layer or suite_asset(suite) not in selected:
                 continue
