@@ -76,7 +76,7 @@ def test_the_partition_window_reaches_dbt_as_vars_and_dbt_derives_the_dates(tmp_
     import yaml
     from dagster import TimeWindow
 
-    from orchestration.defs.dbt.assets import partition_window_vars
+    from orchestration.defs.dbt.assets import partition_dates, window_vars
 
     lookback = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text())["vars"]["lookback_days"]
     window = TimeWindow(datetime(2026, 3, 10, tzinfo=UTC), datetime(2026, 3, 13, tzinfo=UTC))
@@ -84,7 +84,7 @@ def test_the_partition_window_reaches_dbt_as_vars_and_dbt_derives_the_dates(tmp_
         tmp_path,
         "{{ in_run_window('day') }}|{{ in_context_window('day') }}"
         "|{{ delivered_in_context_window('day') }}",
-        partition_window_vars(window),
+        window_vars(partition_dates(window)),
     ).split("|")
     days = (
         "select min(day), max(day) "

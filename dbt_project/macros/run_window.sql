@@ -81,21 +81,29 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Generic tests on an incremental model in a windowed run look at the production dates the run
-    rebuilt (older dates were tested by the runs that built them). Overrides dbt's
-    get_where_subquery; a test's own `where` config still applies. Self-contained: dbt calls it
-    where the project's other macros are not in scope. -#}
+{#- Generic tests in a windowed run test what the run read or rebuilt (older rows were tested by
+    the runs that read them), so a daily run's tests cost the same whatever the history: on an
+    incremental model the production dates it rebuilt; on a staging view the rows of the
+    context window, through the column its `meta.window_filter` names (dbt_project.yml):
+    a timestamp of its de-duplication key (at_in_context_window) or its delivery date
+    (delivered_in_context_window), the ones DuckDB pushes through the view to the bronze scan.
+    Tables rebuilt whole are tested whole. Overrides dbt's get_where_subquery; a test's own
+    `where` config still applies. -#}
 {% macro duckdb__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
-    {%- set window_start = var('min_production_date') -%}
-    {%- set window_end = var('max_production_date') -%}
-    {%- set windowed = window_start != '1900-01-01' or window_end != '2999-12-31' -%}
     {%- set tested = graph.nodes.get(model.attached_node) if execute and model.attached_node else none -%}
-    {%- if windowed and tested and tested.config.materialized == 'incremental' -%}
-        {%- set window -%}
-            production_date between cast('{{ window_start }}' as date) - {{ var('lookback_days') | int }}
-                and cast('{{ window_end }}' as date)
-        {%- endset -%}
+    {%- set window = none -%}
+    {%- if is_windowed_run() and tested -%}
+        {%- set window_filter = tested.config.meta.get('window_filter', {}) -%}
+        {%- if tested.config.materialized == 'incremental' -%}
+            {%- set window = in_run_window('production_date') -%}
+        {%- elif window_filter.get('timestamp') -%}
+            {%- set window = at_in_context_window(window_filter['timestamp']) -%}
+        {%- elif window_filter.get('delivery') -%}
+            {%- set window = delivered_in_context_window(window_filter['delivery']) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if window -%}
         {%- set where = '(' ~ where ~ ') and ' ~ window if where else window -%}
     {%- endif -%}
     {%- if where -%}

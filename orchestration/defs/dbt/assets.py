@@ -70,13 +70,20 @@ class ShopfloorTranslator(DagsterDbtTranslator):
         return dbt_resource_props.get("config", {}).get("schema") or "reference"
 
 
-def partition_window_vars(time_window: TimeWindow) -> dict[str, str]:
-    """The dbt vars of a partitioned invocation: the production dates of the run's partitions
-    (the time window's end is exclusive). dbt derives from them what it rebuilds and reads."""
+def window_vars(dates: tuple[date, date] | None) -> dict[str, str]:
+    """The dbt vars of a run's first and last production date (none: all history). dbt derives
+    from them what it rebuilds, reads and tests (dbt_project/macros/run_window.sql)."""
+    if dates is None:
+        return {}
     return {
-        "min_production_date": time_window.start.date().isoformat(),
-        "max_production_date": (time_window.end - timedelta(days=1)).date().isoformat(),
+        "min_production_date": dates[0].isoformat(),
+        "max_production_date": dates[1].isoformat(),
     }
+
+
+def partition_dates(time_window: TimeWindow) -> tuple[date, date]:
+    """The first and last production date of a partition time window (its end is exclusive)."""
+    return time_window.start.date(), (time_window.end - timedelta(days=1)).date()
 
 
 def _dbt_build(
@@ -90,9 +97,10 @@ def _dbt_build(
     (orchestration/defs/dbt/project.py: target/ must not grow with every run).
 
     dbt parses the whole project again (≈10 s) whenever the vars differ from those of the parse
-    state it starts from. The unpartitioned step's vars never change, so it keeps the shared
-    state; a windowed invocation keeps its state under its own vars (a run repeated for the same
-    dates parses nothing) and never replaces the shared one."""
+    state it starts from. A windowed invocation keeps its state under its own vars: both steps
+    of a run pass the same vars, so the second starts from the first's state, and a run
+    repeated for the same dates parses nothing. Only invocations without a window replace the
+    shared state."""
     build_vars = json.dumps(
         {**dbt_vars(home_plant(warehouse.home_path)), **window_vars}, sort_keys=True
     )
@@ -168,13 +176,14 @@ def silver_and_dimensions(
 ) -> Iterator:
     """Seeds, staging views, intermediate tables and dimensions, rebuilt whole.
 
-    The models here read all history and their tests test all of it, so dbt gets no window:
-    its vars stay the same from run to run and dbt's partial parsing survives. This first step
-    of a build also decides whether there is anything to build (_start_build).
+    The models here read all history, but in a run for a partition window the staging views'
+    tests check only the window's rows (macros/run_window.sql), so dbt gets the window of the
+    run's partition tags. This first step of a build also decides whether there is anything to
+    build (_start_build).
     """
     if not _start_build(context, warehouse):
         return
-    yield from _dbt_build(context, dbt, warehouse, window_vars={})
+    yield from _dbt_build(context, dbt, warehouse, window_vars(tagged_dates(context.run.tags)))
 
 
 @dbt_assets(
@@ -197,6 +206,5 @@ def gold_by_production_date(
         record_gold_only_build(con, context.run.run_id, warehouse.home_path)
     finally:
         con.close()
-    yield from _dbt_build(
-        context, dbt, warehouse, partition_window_vars(context.partition_time_window)
-    )
+    dates = partition_dates(context.partition_time_window)
+    yield from _dbt_build(context, dbt, warehouse, window_vars(dates))
