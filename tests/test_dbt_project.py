@@ -115,7 +115,7 @@ def test_concurrent_manifest_preparation_parses_once_and_never_exposes_a_partial
     import time
     from types import SimpleNamespace
 
-    from orchestration import dbt_project
+    from orchestration.defs.dbt import project as dbt_project
 
     manifest = tmp_path / "target" / "manifest.json"
     parses: list[int] = []
