@@ -25,7 +25,6 @@ from plants.home import HOME_ENV
 # (the full event log stays in the instance, visible in `shopfloor ui`).
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 PLANNED_SUBSET_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
-FIRST_BUILD_STEP = "silver_and_dimensions"  # decides whether anything is new (build_inputs.py)
 PLANT_REFERENCE_STEP = "plant_reference"  # orchestration/defs/bronze/plant.py, rewritten every run
 
 
@@ -347,10 +346,16 @@ def _built(result) -> list:
     ]
 
 
-def _built_nothing(result) -> bool:
-    """The first build step succeeded and decided that nothing is new (nothing built)."""
-    succeeded = {e.step_key for e in result.all_events if e.is_step_success}
-    return FIRST_BUILD_STEP in succeeded and not _built(result)
+def _kept_as_published(result) -> bool:
+    """The build step reported that nothing is new: it observed its assets as kept from a
+    published build (orchestration/defs/dbt/assets.py) instead of building them."""
+    from orchestration.defs.dbt.assets import KEPT_AS_PUBLISHED
+
+    return any(
+        KEPT_AS_PUBLISHED in event.asset_observation_data.asset_observation.metadata
+        for event in result.all_events
+        if event.is_asset_observation
+    )
 
 
 def _with_restated(
@@ -428,7 +433,7 @@ def run_transform(
     materialized = len(_built(result))
     outcome = TransformOutcome(
         result.success and not failures, time.perf_counter() - t0, materialized,
-        sum(c.passed for c in checks), len(checks), failures, _built_nothing(result),
+        sum(c.passed for c in checks), len(checks), failures, _kept_as_published(result),
     )  # fmt: skip
     if outcome.success and outcome.up_to_date:
         echo(

@@ -1,22 +1,37 @@
-{#- The run window. Each Dagster run passes its production-date window in the environment
-    variables SHOPFLOOR_MIN_PRODUCTION_DATE / SHOPFLOOR_MAX_PRODUCTION_DATE; from the command line
-    the vars min/max_production_date do the same. Without either (the defaults), a build sees all
-    history. An incremental model rebuilds the production dates [min - lookback_days, max], so
-    that late rows restate the dates they belong to (rows land at most lookback_days after their
-    date, data contract §3.4). Its inputs reach one date further on either side, so that state
-    carried across midnight (the state a machine is in, the previous counter read) is known.
-    Why environment variables: dbt re-parses the whole project whenever --vars change (about
-    10 s per invocation); read only at execution time, they leave partial parsing intact. -#}
+{#- The run window: which production dates an incremental model rebuilds and which dates and
+    deliveries it reads for context. The one owner of that rule; Python only passes the bounds.
+
+    A run passes its production-date window as the vars min_production_date / max_production_date
+    (Dagster: the run's partition range, orchestration/defs/dbt/assets.py; by hand: --vars). With
+    the defaults a build sees all history. An incremental model rebuilds the production dates
+    [min - lookback_days, max], so that late rows restate the dates they belong to (rows land at
+    most lookback_days after their date, data contract §3.4). Its inputs reach one date further
+    on either side, so that state carried across midnight (the state a machine is in, the
+    previous counter read) is known.
+
+    Why filters in the models and not in the staging views: a view is shared (analysts, the
+    expectation suites, tables rebuilt whole), so its rows must not depend on the last run; and
+    a filter read from the session (a DuckDB variable) does not carry to other engines. -#}
 {% macro window_first() -%}
-    {{ return(env_var('SHOPFLOOR_MIN_PRODUCTION_DATE', var('min_production_date')) if execute else var('min_production_date')) }}
+    {{ return(var('min_production_date')) }}
 {%- endmacro %}
 
 {% macro window_last() -%}
-    {{ return(env_var('SHOPFLOOR_MAX_PRODUCTION_DATE', var('max_production_date')) if execute else var('max_production_date')) }}
+    {{ return(var('max_production_date')) }}
 {%- endmacro %}
 
 {% macro is_windowed_run() -%}
     {{ return(window_first() != '1900-01-01' or window_last() != '2999-12-31') }}
+{%- endmacro %}
+
+{% macro lookback_days() -%}
+    {{ return(var('lookback_days') | int) }}
+{%- endmacro %}
+
+{#- The production dates a windowed run rebuilds: the partition window minus the lookback. -#}
+{% macro in_partition_window(date_column) -%}
+    {{ date_column }} between cast('{{ window_first() }}' as date) - {{ lookback_days() }}
+        and cast('{{ window_last() }}' as date)
 {%- endmacro %}
 
 {#- Output filter of an incremental model: the production dates this run rebuilds. -#}
@@ -28,73 +43,67 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Input filter on an upstream model's production date: the run window plus one date of context
-    on either side. -#}
+{#- Input filter on an upstream production date: the rebuilt dates plus one date of context on
+    either side. -#}
 {% macro in_context_window(date_column) -%}
     {%- if is_windowed_run() -%}
-        {{ date_column }} between cast('{{ window_first() }}' as date) - {{ (var('lookback_days') | int) + 1 }}
+        {{ date_column }} between cast('{{ window_first() }}' as date) - {{ lookback_days() + 1 }}
             and cast('{{ window_last() }}' as date) + 1
     {%- else -%}
         true
     {%- endif -%}
 {%- endmacro %}
 
-{#- Staging views are read by incremental models of a windowed run and by analysts. A session
-    variable, set by the incremental model's pre-hook and cleared by its post-hook, narrows the
-    bronze rows a view reads to the deliveries that can hold the window's rows (its first context
-    date up to lookback_days after its last date). Without the variable (analysts, full builds,
-    tables rebuilt whole) a view shows all history. Why a session variable and not a filter
-    compiled into the view: the view is shared, its filter must not depend on the last run; and
-    filtering above the view's de-duplication would scan all of bronze. The bound is a constant, so
-    DuckDB skips the row groups of other deliveries. -#}
-{% macro delivered_in_run_window(delivery_column) -%}
-    {{ delivery_column }} between coalesce(getvariable('shopfloor_delivered_from'), date '1900-01-01')
-        and coalesce(getvariable('shopfloor_delivered_to'), date '2999-12-31')
-{%- endmacro %}
-
-{#- Pre-hook: scope staging views to this run's deliveries (incremental models of windowed runs). -#}
-{% macro set_delivery_window() -%}
-    {%- if is_windowed_run() and config.get('materialized') == 'incremental' -%}
-        {{ scope_views_to_run_window() }}
+{#- Input filter on a staging timestamp (a view without a production date): the context dates
+    with one more day on either side, which covers any plant time zone and day start (the
+    model's own production-date filters are exact). DuckDB pushes it through a staging view's
+    de-duplication when the timestamp is part of the de-duplication key (node reads, sensor
+    readings), so only the window's rows are typed and de-duplicated. -#}
+{% macro at_in_context_window(timestamp_column) -%}
+    {%- if is_windowed_run() -%}
+        {{ timestamp_column }} >= cast(cast('{{ window_first() }}' as date) - {{ lookback_days() + 2 }} as timestamptz)
+            and {{ timestamp_column }} < cast(cast('{{ window_last() }}' as date) + 3 as timestamptz)
     {%- else -%}
-        {{ clear_delivery_window() }}
+        true
     {%- endif -%}
 {%- endmacro %}
 
-{% macro scope_views_to_run_window() -%}
-    set variable shopfloor_delivered_from = cast('{{ window_first() }}' as date) - {{ (var('lookback_days') | int) + 1 }};
-    set variable shopfloor_delivered_to = cast('{{ window_last() }}' as date) + {{ (var('lookback_days') | int) + 1 }}
+{#- Input filter on a staging view's delivery date: the deliveries that can hold rows of the
+    context dates (the first context date up to lookback_days after the last). Under the
+    contract every copy of a row of those dates lands there, so filtering above a view's
+    de-duplication keeps exactly the rows a full build keeps for them. -#}
+{% macro delivered_in_context_window(delivery_column) -%}
+    {%- if is_windowed_run() -%}
+        {{ delivery_column }} between cast('{{ window_first() }}' as date) - {{ lookback_days() + 1 }}
+            and cast('{{ window_last() }}' as date) + {{ lookback_days() + 1 }}
+    {%- else -%}
+        true
+    {%- endif -%}
 {%- endmacro %}
 
-{#- Post-hook: the connection is reused by the next node, which must see whole views again. -#}
-{% macro clear_delivery_window() -%}
-    set variable shopfloor_delivered_from = null;
-    set variable shopfloor_delivered_to = null
-{%- endmacro %}
-
-{#- Data tests of a windowed run test the run's deliveries: staging views are scoped as for the
-    incremental models above, so a daily run's tests cost the same whatever the history (tables
-    are unaffected). Builds without a window test all history. Overrides dbt's get_test_sql. -#}
-{% macro duckdb__get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) -%}
-    {% if is_windowed_run() %}{{ scope_views_to_run_window() }}{% else %}{{ clear_delivery_window() }}{% endif %};
-    {{ dbt.default__get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) }}
-{%- endmacro %}
-
-{#- Generic tests on an incremental model in a windowed run look at the production dates the run
-    rebuilt (older dates were tested by the runs that built them). Overrides dbt's
-    get_where_subquery; a test's own `where` config still applies. Self-contained: dbt calls it
-    where the project's other macros are not in scope. -#}
+{#- Generic tests in a windowed run test what the run read or rebuilt (older rows were tested by
+    the runs that read them), so a daily run's tests cost the same whatever the history: on an
+    incremental model the production dates it rebuilt; on a staging view the rows of the
+    context window, through the column its `meta.window_filter` names (dbt_project.yml):
+    a timestamp of its de-duplication key (at_in_context_window) or its delivery date
+    (delivered_in_context_window), the ones DuckDB pushes through the view to the bronze scan.
+    Tables rebuilt whole are tested whole. Overrides dbt's get_where_subquery; a test's own
+    `where` config still applies. -#}
 {% macro duckdb__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
-    {%- set window_start = env_var('SHOPFLOOR_MIN_PRODUCTION_DATE', var('min_production_date')) if execute else var('min_production_date') -%}
-    {%- set window_end = env_var('SHOPFLOOR_MAX_PRODUCTION_DATE', var('max_production_date')) if execute else var('max_production_date') -%}
-    {%- set windowed = window_start != '1900-01-01' or window_end != '2999-12-31' -%}
     {%- set tested = graph.nodes.get(model.attached_node) if execute and model.attached_node else none -%}
-    {%- if windowed and tested and tested.config.materialized == 'incremental' -%}
-        {%- set window -%}
-            production_date between cast('{{ window_start }}' as date) - {{ var('lookback_days') | int }}
-                and cast('{{ window_end }}' as date)
-        {%- endset -%}
+    {%- set window = none -%}
+    {%- if is_windowed_run() and tested -%}
+        {%- set window_filter = tested.config.meta.get('window_filter', {}) -%}
+        {%- if tested.config.materialized == 'incremental' -%}
+            {%- set window = in_run_window('production_date') -%}
+        {%- elif window_filter.get('timestamp') -%}
+            {%- set window = at_in_context_window(window_filter['timestamp']) -%}
+        {%- elif window_filter.get('delivery') -%}
+            {%- set window = delivered_in_context_window(window_filter['delivery']) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if window -%}
         {%- set where = '(' ~ where ~ ') and ' ~ window if where else window -%}
     {%- endif -%}
     {%- if where -%}
@@ -108,5 +117,5 @@
     date or up to lookback_days later (data contract §3.4). One rule for the silver quarantine
     of a batch and for the dates the date dimension spans. -#}
 {% macro delivery_can_hold(date_column, delivery_column) -%}
-    ({{ date_column }} between {{ delivery_column }} - {{ var('lookback_days') | int }} and {{ delivery_column }})
+    ({{ date_column }} between {{ delivery_column }} - {{ lookback_days() }} and {{ delivery_column }})
 {%- endmacro %}

@@ -45,12 +45,6 @@
     end
 {%- endmacro %}
 
-{#- Production-date window of an incremental run: the partition window minus the lookback. -#}
-{% macro in_partition_window(date_column) -%}
-    {{ date_column }} between cast('{{ window_first() }}' as date) - interval '{{ var("lookback_days") }} days'
-        and cast('{{ window_last() }}' as date)
-{%- endmacro %}
-
 {#- Plant-local wall-clock start of a shift on a production date: a shift whose clock time is
     before the plant's day start (00:00 when the day starts at 06:00) begins the next calendar day. -#}
 {% macro shift_start_local(production_date, start_local) -%}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,39 +56,54 @@ def test_sqlfluff_lints_models_and_tests_clean():
     assert proc.returncode == 0, proc.stdout[-6000:]
 
 
-def test_python_and_dbt_agree_on_the_lookback():
-    """The silver suites scope staging views with the same delivery bounds as dbt's macros."""
-    import yaml
-
-    from orchestration.defs.dbt.run_window import LOOKBACK_DAYS
-
-    project = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    assert project["vars"]["lookback_days"] == LOOKBACK_DAYS
-
-
-def test_python_and_dbt_scope_staging_views_to_the_same_deliveries(tmp_path):
-    """The silver suites (Python) and dbt's incremental models read the same deliveries for a
-    window: both set the staging views' session variables, and here both are run and compared."""
-    import duckdb
-
-    from orchestration.defs.dbt.run_window import RunWindow, scope_staging_views
-
-    window = RunWindow(date(2026, 3, 10), date(2026, 3, 12))
-    (tmp_path / "warehouse").mkdir()
+def _compile_inline(tmp_path: Path, sql: str, dbt_vars: dict[str, str]) -> str:
+    """`sql` compiled by dbt with `dbt_vars`."""
+    (tmp_path / "warehouse").mkdir(exist_ok=True)
     proc = subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", "--quiet", "compile", "--inline",
-         "{{ scope_views_to_run_window() }}"],
-        cwd=DBT_DIR, env=_dbt_env(tmp_path) | window.environment(),
-        capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "dbt.cli.main", "--quiet", "compile", "--inline", sql,
+         "--vars", json.dumps(dbt_vars)],
+        cwd=DBT_DIR, env=_dbt_env(tmp_path), capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    bounds = "select getvariable('shopfloor_delivered_from'), getvariable('shopfloor_delivered_to')"
-    by_dbt = duckdb.connect()
-    by_dbt.execute(proc.stdout.strip())
-    by_python = duckdb.connect()
-    scope_staging_views(by_python, window)
-    assert by_dbt.execute(bounds).fetchone() == by_python.execute(bounds).fetchone()
-    assert by_python.execute(bounds).fetchone() == window.deliveries()
+    return proc.stdout.strip()
+
+
+def test_the_partition_window_reaches_dbt_as_vars_and_dbt_derives_the_dates(tmp_path):
+    """The vars Dagster passes for a partition range are the ones dbt's window macros read: a
+    run for 10..12 March rebuilds from lookback_days before the 10th to the 12th, reads one
+    more date of context on either side, and the deliveries that can hold those dates."""
+    import duckdb
+    import yaml
+    from dagster import TimeWindow
+
+    from orchestration.defs.dbt.assets import partition_dates, window_vars
+
+    lookback = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text())["vars"]["lookback_days"]
+    window = TimeWindow(datetime(2026, 3, 10, tzinfo=UTC), datetime(2026, 3, 13, tzinfo=UTC))
+    filters = _compile_inline(
+        tmp_path,
+        "{{ in_run_window('day') }}|{{ in_context_window('day') }}"
+        "|{{ delivered_in_context_window('day') }}",
+        window_vars(partition_dates(window)),
+    ).split("|")
+    days = (
+        "select min(day), max(day) "
+        "from range(date '2026-01-01', date '2026-06-01', interval 1 day) t(day)"
+    )
+    bounds = [duckdb.execute(f"{days} where {where}").fetchone() for where in filters]
+    first, last = date(2026, 3, 10), date(2026, 3, 12)
+    rebuilt = (first - timedelta(days=lookback), last)
+    context = (rebuilt[0] - timedelta(days=1), last + timedelta(days=1))
+    delivered = (context[0], context[1] + timedelta(days=lookback))
+    assert [tuple(d.date() for d in b) for b in bounds] == [rebuilt, context, delivered]
+
+
+def test_a_build_without_window_vars_reads_and_rebuilds_all_history(tmp_path):
+    """Without window vars (the unpartitioned step, a full build by hand) no filter applies."""
+    sql = (
+        "{{ in_run_window('day') }}|{{ in_context_window('day') }}|{{ at_in_context_window('at') }}"
+    )
+    assert _compile_inline(tmp_path, sql, {}).split("|") == ["true", "true", "true"]
 
 
 def test_the_plant_facts_shape_the_compiled_sql(tmp_path):

@@ -4,15 +4,23 @@ Why two sets: the incremental models (silver's event-level intermediates, the fa
 marts) are partitioned by production date and rebuilt for the run's partition window (passed to
 dbt as vars, plus the lookback for late rows), so a daily run costs the same whatever the
 history; seeds, staging views, the small reference-like intermediate tables and dimensions are
-unpartitioned and rebuilt whole. Sources map onto the bronze assets, so the graph runs landing →
+unpartitioned and rebuilt whole. dbt owns the window rule (dbt_project/macros/run_window.sql):
+this module only passes the partition bounds, as dagster-open-platform's `_partitioned_dbt_vars`
+does. Sources map onto the bronze assets, so the graph runs landing →
 bronze → silver → gold without gaps. dbt unit tests run in CI (tests/), not in production runs,
 as dbt recommends: they test the SQL, not the data.
 """
 
-from collections.abc import Iterator
-from datetime import timedelta
+import json
+from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
 
-from dagster import AssetExecutionContext, BackfillPolicy
+from dagster import AssetExecutionContext, AssetObservation, BackfillPolicy, TimeWindow
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
+)
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.defs.dbt.build_inputs import (
@@ -26,59 +34,93 @@ from orchestration.defs.dbt.project import (
     ensure_manifest,
     invocation_target,
     keep_partial_parse,
+    reuse_partial_parse,
     shopfloor_dbt,
+    vars_key,
 )
-from orchestration.defs.dbt.run_window import RunWindow, run_window, window_environment
 from orchestration.defs.dbt.translator import ShopfloorTranslator
 from orchestration.instance import WRITER_POOL
 from orchestration.partitions import production_date_partitions
 from orchestration.resources import WarehouseResource
-from plants.dbt_vars import dbt_vars_arg
+from plants.dbt_vars import dbt_vars
 from plants.home import home_plant
 
 INCREMENTAL = "config.materialized:incremental"
 BUILD = ["build", "--exclude", "resource_type:unit_test"]
+# Metadata key of the observation the first build step logs on each of its assets when it builds
+# nothing (a published build already holds these inputs): the run summary reads it (cli/run.py).
+KEPT_AS_PUBLISHED = "kept_as_published_by_run"
 
 
-def _build_args(warehouse: WarehouseResource) -> list[str]:
-    """`dbt build` with the home's plant facts as vars (macros/plant.sql)."""
-    return [*BUILD, *dbt_vars_arg(home_plant(warehouse.home_path))]
+def window_vars(dates: tuple[date, date] | None) -> dict[str, str]:
+    """The dbt vars of a run's first and last production date (none: all history). dbt derives
+    from them what it rebuilds, reads and tests (dbt_project/macros/run_window.sql)."""
+    if dates is None:
+        return {}
+    return {
+        "min_production_date": dates[0].isoformat(),
+        "max_production_date": dates[1].isoformat(),
+    }
+
+
+def partition_dates(time_window: TimeWindow) -> tuple[date, date]:
+    """The first and last production date of a partition time window (its end is exclusive)."""
+    return time_window.start.date(), (time_window.end - timedelta(days=1)).date()
 
 
 def _dbt_build(
     context: AssetExecutionContext,
     dbt: DbtCliResource,
     warehouse: WarehouseResource,
-    window: RunWindow | None,
+    window_vars: Mapping[str, str],
 ) -> Iterator:
-    """One `dbt build` for the step, in a target folder of its own that replaces the step's
-    previous one (orchestration/defs/dbt/project.py: target/ must not grow with every run)."""
+    """One `dbt build` for the step with the home's plant facts (macros/plant.sql) and the
+    window as vars, in a target folder of its own that replaces the step's previous one
+    (orchestration/defs/dbt/project.py: target/ must not grow with every run).
+
+    dbt parses the whole project again (≈10 s) whenever the vars differ from those of the parse
+    state it starts from. A windowed invocation keeps its state under its own vars: both steps
+    of a run pass the same vars, so the second starts from the first's state, and a run
+    repeated for the same dates parses nothing. Only invocations without a window replace the
+    shared state."""
+    build_vars = json.dumps(
+        {**dbt_vars(home_plant(warehouse.home_path)), **window_vars}, sort_keys=True
+    )
+    state_key = vars_key(build_vars, warehouse.home_path) if window_vars else None
     with invocation_target(context.op_execution_context.op.name) as target:
-        with window_environment(window):
-            invocation = dbt.cli(_build_args(warehouse), context=context, target_path=target)
+        if state_key:
+            reuse_partial_parse(target, state_key)
+        invocation = dbt.cli([*BUILD, "--vars", build_vars], context=context, target_path=target)
         yield from invocation.stream()
-        keep_partial_parse(invocation.target_path)
+        keep_partial_parse(invocation.target_path, state_key)
 
 
 MANIFEST = ensure_manifest()
 TRANSLATOR = ShopfloorTranslator()
 
 
-def _start_build(
-    context: AssetExecutionContext, warehouse: WarehouseResource, window: RunWindow | None
-) -> bool:
+def tagged_dates(tags: Mapping[str, str]) -> tuple[date, date] | None:
+    """The first and last production date of a run launched for a partition or a partition
+    range, from its tags (an unpartitioned step sees no partition of its own); None without."""
+    first = tags.get(ASSET_PARTITION_RANGE_START_TAG) or tags.get(PARTITION_NAME_TAG)
+    last = tags.get(ASSET_PARTITION_RANGE_END_TAG) or tags.get(PARTITION_NAME_TAG)
+    if not (first and last):
+        return None
+    return date.fromisoformat(first), date.fromisoformat(last)
+
+
+def _start_build(context: AssetExecutionContext, warehouse: WarehouseResource) -> bool:
     """Record what this run builds from; False when a published build already holds exactly
-    these inputs for the run's window (nothing new landed, same code): the run then builds
-    nothing, and Dagster skips every step downstream (expectations, truth gate, publish)."""
+    these inputs for the run's production dates (nothing new landed, same code): the run then
+    builds nothing, says so on each of the step's assets (an observation with
+    KEPT_AS_PUBLISHED), and Dagster skips every step downstream (expectations, truth gate,
+    publish)."""
+    dates = tagged_dates(context.run.tags)
     con = warehouse.connect()
     try:
         fingerprint = build_fingerprint(con, warehouse.home_path)
         forced = context.run.tags.get(FORCE_TAG) == "true"
-        done = (
-            None
-            if forced or window is None
-            else published_build(con, fingerprint, window.first, window.last)
-        )
+        done = None if forced or not dates else published_build(con, fingerprint, *dates)
         if done is None:
             record_build(con, context.run.run_id, fingerprint)
     finally:
@@ -89,6 +131,17 @@ def _start_build(
             f"{done.first} .. {done.last}): same bronze files, truth and code. Silver and gold "
             f"are kept as published; tag the run {FORCE_TAG}=true to rebuild anyway."
         )
+        for asset_key in sorted(context.selected_asset_keys):
+            context.log_event(
+                AssetObservation(
+                    asset_key=asset_key,
+                    metadata={
+                        KEPT_AS_PUBLISHED: done.run_id,
+                        "published_at": str(done.published_at),
+                        "production_dates": f"{done.first} .. {done.last}",
+                    },
+                )
+            )
     return done is None
 
 
@@ -106,13 +159,13 @@ def silver_and_dimensions(
     """Seeds, staging views, intermediate tables and dimensions, rebuilt whole.
 
     The models here read all history, but in a run for a partition window the staging views'
-    tests check only that window's deliveries (macros/run_window.sql), so dbt gets the window.
-    This first step of a build also decides whether there is anything to build (_start_build).
+    tests check only the window's rows (macros/run_window.sql), so dbt gets the window of the
+    run's partition tags. This first step of a build also decides whether there is anything to
+    build (_start_build).
     """
-    window = run_window(context.run.tags)
-    if not _start_build(context, warehouse, window):
+    if not _start_build(context, warehouse):
         return
-    yield from _dbt_build(context, dbt, warehouse, window)
+    yield from _dbt_build(context, dbt, warehouse, window_vars(tagged_dates(context.run.tags)))
 
 
 @dbt_assets(
@@ -130,11 +183,10 @@ def gold_by_production_date(
 ) -> Iterator:
     """Incremental silver, facts and KPI marts for the run's production-date window (one run for
     a whole range)."""
-    time_window = context.partition_time_window
-    window = RunWindow(time_window.start.date(), (time_window.end - timedelta(days=1)).date())
     con = warehouse.connect()
     try:
         record_gold_only_build(con, context.run.run_id, warehouse.home_path)
     finally:
         con.close()
-    yield from _dbt_build(context, dbt, warehouse, window)
+    dates = partition_dates(context.partition_time_window)
+    yield from _dbt_build(context, dbt, warehouse, window_vars(dates))

@@ -26,6 +26,7 @@ run next to the UI), so age or a single "current" folder could not tell.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import sys
@@ -39,6 +40,10 @@ from dagster_dbt import DbtProject
 DBT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 SOURCE_DIRS = ("models", "macros", "seeds", "tests")
 PARTIAL_PARSE = "partial_parse.msgpack"
+# Parse states kept per set of vars (a run's window): a run repeated for the same dates (forced,
+# retried) parses nothing; a few are kept, the oldest removed.
+PARTIAL_PARSE_KEYED = "partial_parse.vars"
+KEYED_STATES_KEPT = 4
 LOCK_SUFFIX = ".lock"
 
 shopfloor_dbt = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
@@ -129,18 +134,52 @@ def _dbt_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([folder, os.environ.get("PATH", "")])
 
 
-def keep_partial_parse(target: Path) -> None:
-    """Make the parse state a dbt invocation left in `target` the one the next invocation starts
-    from (dagster-dbt copies `target/partial_parse.msgpack` into each invocation's own folder).
+def _kept_state(key: str | None) -> Path:
+    """Where a parse state is kept: the shared one, or one per set of dbt vars (vars_key)."""
+    name = PARTIAL_PARSE if key is None else f"{PARTIAL_PARSE_KEYED}.{key}.msgpack"
+    return shopfloor_dbt.manifest_path.parent / name
 
-    Why: dbt re-parses the whole project (≈10 s) when the profile differs from the saved state,
-    and the profile holds the warehouse path, so without this every invocation in a home other
-    than the one last parsed for paid a full parse, twice per run.
+
+def keep_partial_parse(target: Path, key: str | None = None) -> None:
+    """Make the parse state a dbt invocation left in `target` the one the next invocation starts
+    from (dagster-dbt copies `target/partial_parse.msgpack` into each invocation's own folder);
+    with a `key` (vars_key), the one the next invocation with the same vars starts from.
+
+    Why: dbt re-parses the whole project (≈10 s) when the profile or the vars differ from the
+    saved state, and the profile holds the warehouse path, so without this every invocation in a
+    home other than the one last parsed for paid a full parse, twice per run.
     """
     state = target / PARTIAL_PARSE
     if not state.exists():
         return
-    kept = shopfloor_dbt.manifest_path.parent / PARTIAL_PARSE
+    kept = _kept_state(key)
     scratch = kept.with_name(f".{PARTIAL_PARSE}.{os.getpid()}.{uuid.uuid4().hex}")
     shutil.copyfile(state, scratch)
     os.replace(scratch, kept)  # atomic: a concurrent invocation copies the old or the new state
+    if key is not None:
+        keyed = sorted(kept.parent.glob(f"{PARTIAL_PARSE_KEYED}.*.msgpack"), key=_mtime)
+        for stale in keyed[:-KEYED_STATES_KEPT]:
+            stale.unlink(missing_ok=True)
+
+
+def reuse_partial_parse(target: Path, key: str) -> None:
+    """Start the invocation in `target` from the state kept for its vars (vars_key), if any:
+    dagster-dbt copies the shared state only into a folder that has none."""
+    kept = _kept_state(key)
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copyfile(kept, target / PARTIAL_PARSE)
+    except FileNotFoundError:
+        return
+
+
+def vars_key(dbt_vars: str, home: Path) -> str:
+    """A short name for one set of dbt vars (as passed, JSON) in one home (the profile)."""
+    return hashlib.sha256(f"{home}\0{dbt_vars}".encode()).hexdigest()[:16]
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0

@@ -27,7 +27,6 @@ from ground_truth.marts import MARTS
 from ground_truth.outcome import NO_TRUTH, GateOutcome
 from orchestration.check_dates import FAILED_DATES, NO_TRUTH_DATES, WARNING_DATES, dates_metadata
 from orchestration.defs.bronze.assets import bronze_key
-from orchestration.defs.dbt.run_window import run_window, scope_staging_views
 from orchestration.defs.validation.suites import (
     CRITICAL,
     SUITES,
@@ -236,8 +235,6 @@ def _run_suites(
     delivered = _delivered(warehouse)
     con = warehouse.connect()
     try:
-        if layer == "silver":  # the staging views of a windowed run: its deliveries only
-            scope_staging_views(con, run_window(context.op_execution_context.run.tags))
         for suite in SUITES:
             if suite.layer != layer or suite_asset(suite) not in selected:
                 continue

@@ -11,6 +11,7 @@ with
 
 log_lines as (
     select * from {{ ref('stg_machine_logs__log_lines') }}
+    where {{ delivered_in_context_window('delivery_date') }}
 ),
 
 log_rules as (

@@ -8,6 +8,7 @@ with
 
 node_reads as (
     select * from {{ ref('stg_plc__node_reads') }}
+    where {{ at_in_context_window('polled_at') }}
 ),
 
 state_intervals as (

@@ -16,6 +16,7 @@ node_reads as (
     where
         node_name = 'TotalCount'
         and machine_id is not null
+        and {{ at_in_context_window('polled_at') }}
 ),
 
 classified as (

@@ -7,7 +7,7 @@ with
 
 node_reads as (
     select * from {{ ref('stg_plc__node_reads') }}
-    where machine_id is not null
+    where machine_id is not null and {{ at_in_context_window('polled_at') }}
 ),
 
 counter_deltas as (

@@ -12,6 +12,7 @@ node_reads as (
         and status_code = 'Good'
         and value is not null
         and source_ts >= polled_at
+        and {{ at_in_context_window('polled_at') }}
 ),
 
 final as (

@@ -10,6 +10,7 @@ equipment_records as (
         machine_id is not null
         and recorded_at is not null
         and status_word is not null
+        and {{ delivered_in_context_window('delivery_date') }}
 ),
 
 numbered as (

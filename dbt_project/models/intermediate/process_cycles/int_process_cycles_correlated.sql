@@ -18,6 +18,7 @@ conveyor_requests as (
     where
         machine_id is not null
         and requested_at is not null
+        and {{ delivered_in_context_window('delivery_date') }}
 ),
 
 cycle_scans as (

@@ -13,7 +13,7 @@ with
 
 product_scans as (
     select * from {{ ref('stg_dispensing_cell__product_scans') }}
-    where scanned_at_scanner_clock is not null
+    where scanned_at_scanner_clock is not null and {{ delivered_in_context_window('delivery_date') }}
 ),
 
 machine_aliases as (

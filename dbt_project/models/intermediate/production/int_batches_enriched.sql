@@ -5,10 +5,12 @@ with
 
 batches as (
     select * from {{ ref('stg_mes__production_batches') }}
+    where {{ delivered_in_context_window('delivery_date') }}
 ),
 
 qc_checks as (
     select * from {{ ref('stg_mes__qc_checks') }}
+    where {{ delivered_in_context_window('delivery_date') }}
 ),
 
 ideal_cycle_times as (

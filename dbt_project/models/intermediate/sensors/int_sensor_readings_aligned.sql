@@ -13,6 +13,7 @@ sensor_readings as (
     where
         received_at is not null
         and machine_id is not null
+        and {{ at_in_context_window('received_at') }}
 ),
 
 aligned as (

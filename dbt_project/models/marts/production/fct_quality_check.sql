@@ -5,6 +5,7 @@ with
 
 qc_checks as (
     select * from {{ ref('stg_mes__qc_checks') }}
+    where {{ delivered_in_context_window('delivery_date') }}
 ),
 
 batches as (

@@ -19,30 +19,37 @@ with
 
 batches as (
     select * from {{ ref('stg_mes__production_batches') }}
+    where {{ delivered_in_context_window('delivery_date') }}
 ),
 
 qc_checks as (
     select * from {{ ref('stg_mes__qc_checks') }}
+    where {{ delivered_in_context_window('delivery_date') }}
 ),
 
 operator_events as (
     select * from {{ ref('stg_mes__operator_events') }}
+    where {{ delivered_in_context_window('delivery_date') }}
 ),
 
 conveyor_requests as (
     select * from {{ ref('stg_dispensing_cell__conveyor_requests') }}
+    where {{ delivered_in_context_window('delivery_date') }}
 ),
 
 equipment_records as (
     select * from {{ ref('stg_dispensing_cell__equipment_records') }}
+    where {{ delivered_in_context_window('delivery_date') }}
 ),
 
 product_scans as (
     select * from {{ ref('stg_dispensing_cell__product_scans') }}
+    where {{ delivered_in_context_window('delivery_date') }}
 ),
 
 sensor_readings as (
     select * from {{ ref('stg_sensors__sensor_readings') }}
+    where {{ at_in_context_window('received_at') }}
 ),
 
 sensors_aligned as (

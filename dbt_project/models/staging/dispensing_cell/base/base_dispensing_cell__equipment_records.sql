@@ -4,7 +4,6 @@ with
 
 source as (
     select * from {{ source('dispensing_cell', 'equipment_records') }}
-    where {{ delivered_in_run_window('_delivery_date') }}
 ),
 
 machine_aliases as (

@@ -5,7 +5,6 @@ with
 
 source as (
     select * from {{ source('dispensing_cell', 'product_scans') }}
-    where {{ delivered_in_run_window('_delivery_date') }}
 ),
 
 products as (

@@ -9,7 +9,6 @@ with
 
 source as (
     select * from {{ source('machine_logs', 'machine_logs') }}
-    where {{ delivered_in_run_window('_delivery_date') }}
 ),
 
 machine_aliases as (
@@ -27,9 +26,11 @@ split as (
         {{ to_utc("regexp_extract(line, '^(\\S+) \\[', 1)") }} as logged_at,
         regexp_extract(line, '^\S+ \[([A-Z]+)\]', 1) as log_level,
         regexp_extract(line, '^\S+ \[[A-Z]+\] (.*)$', 1) as message,
+        -- _delivery_date changes no partition (a file belongs to one delivery); it lets an
+        -- incremental model's delivery filter reach the bronze scan through this window
         coalesce(
-            starts_with(lead(line) over (partition by _source_file order by _row_number), line)
-            and lead(line) over (partition by _source_file order by _row_number) != line,
+            starts_with(lead(line) over (partition by _delivery_date, _source_file order by _row_number), line)
+            and lead(line) over (partition by _delivery_date, _source_file order by _row_number) != line,
             false
         ) as is_partial_write,
         _source_file as source_file,

@@ -13,7 +13,6 @@ with
 
 source as (
     select * from {{ source('mes', 'production_batches') }}
-    where {{ delivered_in_run_window('_delivery_date') }}
 ),
 
 machine_aliases as (

@@ -4,7 +4,6 @@ with
 
 source as (
     select * from {{ source('mes', 'qc_checks') }}
-    where {{ delivered_in_run_window('_delivery_date') }}
 ),
 
 machine_aliases as (
