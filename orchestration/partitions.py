@@ -11,9 +11,18 @@ every bronze step loops over `run_dates`, so a year of history is one run, not 3
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from dagster import DailyPartitionsDefinition, OpExecutionContext
+
+# Dagster's tags naming a run's partition or partition range. Private module: Dagster has no
+# public accessor for the partition of a run as seen from a step that is not partitioned itself.
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
+)
 
 from plants.home import Home, home_plant
 
@@ -63,3 +72,13 @@ def run_dates(context: OpExecutionContext) -> list[date] | None:
     if not context.has_partitions:
         return None
     return [date.fromisoformat(key) for key in context.partition_keys]
+
+
+def run_partition_dates(tags: Mapping[str, str]) -> tuple[date, date] | None:
+    """The first and last date of a run launched for a partition or a partition range, from its
+    tags, as an unpartitioned step sees them (it has no partition of its own); None without."""
+    first = tags.get(ASSET_PARTITION_RANGE_START_TAG) or tags.get(PARTITION_NAME_TAG)
+    last = tags.get(ASSET_PARTITION_RANGE_END_TAG) or tags.get(PARTITION_NAME_TAG)
+    if not (first and last):
+        return None
+    return date.fromisoformat(first), date.fromisoformat(last)

@@ -16,11 +16,6 @@ from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 
 from dagster import AssetExecutionContext, AssetObservation, BackfillPolicy, TimeWindow
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-    PARTITION_NAME_TAG,
-)
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.defs.dbt.build_inputs import (
@@ -40,7 +35,7 @@ from orchestration.defs.dbt.project import (
 )
 from orchestration.defs.dbt.translator import ShopfloorTranslator
 from orchestration.instance import WRITER_POOL
-from orchestration.partitions import production_date_partitions
+from orchestration.partitions import production_date_partitions, run_partition_dates
 from orchestration.resources import WarehouseResource
 from plants.dbt_vars import dbt_vars
 from plants.home import home_plant
@@ -99,23 +94,13 @@ MANIFEST = ensure_manifest()
 TRANSLATOR = ShopfloorTranslator()
 
 
-def tagged_dates(tags: Mapping[str, str]) -> tuple[date, date] | None:
-    """The first and last production date of a run launched for a partition or a partition
-    range, from its tags (an unpartitioned step sees no partition of its own); None without."""
-    first = tags.get(ASSET_PARTITION_RANGE_START_TAG) or tags.get(PARTITION_NAME_TAG)
-    last = tags.get(ASSET_PARTITION_RANGE_END_TAG) or tags.get(PARTITION_NAME_TAG)
-    if not (first and last):
-        return None
-    return date.fromisoformat(first), date.fromisoformat(last)
-
-
 def _start_build(context: AssetExecutionContext, warehouse: WarehouseResource) -> bool:
     """Record what this run builds from; False when a published build already holds exactly
     these inputs for the run's production dates (nothing new landed, same code): the run then
     builds nothing, says so on each of the step's assets (an observation with
     KEPT_AS_PUBLISHED), and Dagster skips every step downstream (expectations, truth gate,
     publish)."""
-    dates = tagged_dates(context.run.tags)
+    dates = run_partition_dates(context.run.tags)
     con = warehouse.connect()
     try:
         fingerprint = build_fingerprint(con, warehouse.home_path)
@@ -165,7 +150,9 @@ def silver_and_dimensions(
     """
     if not _start_build(context, warehouse):
         return
-    yield from _dbt_build(context, dbt, warehouse, window_vars(tagged_dates(context.run.tags)))
+    yield from _dbt_build(
+        context, dbt, warehouse, window_vars(run_partition_dates(context.run.tags))
+    )
 
 
 @dbt_assets(

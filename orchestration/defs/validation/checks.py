@@ -36,7 +36,12 @@ from orchestration.defs.validation.suites import (
     validate_suite,
 )
 from orchestration.instance import WRITER_POOL
-from orchestration.partitions import delivery_date_partitions, production_date_partitions, run_dates
+from orchestration.partitions import (
+    delivery_date_partitions,
+    production_date_partitions,
+    run_dates,
+    run_partition_dates,
+)
 from orchestration.resources import WarehouseResource
 from plants.home import home_plant
 from plants.model import NOT_DELIVERED
@@ -227,11 +232,16 @@ def _gx_specs(layer: str) -> list[AssetCheckSpec]:
         ]
 
 
+ALL_DELIVERIES = (date.min, date.max)
+
+
 def _run_suites(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource, layer: str
 ) -> Iterator[AssetCheckResult]:
     selected = {k.asset_key for k in context.selected_asset_check_keys}
     partition = context.op_execution_context.partition_key if layer == "bronze" else None
+    # Silver suites read the rows of the run's deliveries (all of them outside a partitioned run).
+    first, last = run_partition_dates(context.run.tags) or ALL_DELIVERIES
     delivered = _delivered(warehouse)
     con = warehouse.connect()
     try:
@@ -241,8 +251,10 @@ def _run_suites(
             if not delivered(suite.source):
                 yield _not_delivered_result(suite)
                 continue
-            day = date.fromisoformat(partition) if partition else None
-            outcomes = validate_suite(con, suite, day)
+            if partition:
+                outcomes = validate_suite(con, suite, date.fromisoformat(partition))
+            else:
+                outcomes = validate_suite(con, suite, first, last)
             _record(con, context.op_execution_context.run_id, suite, partition, outcomes)
             yield _gx_result(suite, outcomes)
     finally:

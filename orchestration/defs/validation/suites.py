@@ -160,6 +160,12 @@ def _bronze_query(table: str, columns: str) -> str:
     return f"select {columns} from {view} where _delivery_date between ? and ?"  # noqa: S608
 
 
+def _silver_query(view: str, columns: str) -> str:
+    """The staging view's rows of a delivery-date range: the rows a run's deliveries brought, as
+    silver resolves them (a whole-history check passes the widest range)."""
+    return f"select {columns} from silver.{view} where delivery_date between ? and ?"  # noqa: S608
+
+
 def bronze_rows_by_date(
     con: duckdb.DuckDBPyConnection, suite: Suite, first: date, last: date
 ) -> dict[date, int]:
@@ -206,17 +212,20 @@ SUITES: tuple[Suite, ...] = (
         "silver",
         "stg_mes__production_batches",
         # only the columns the expectations read (the row rules are dbt tests)
-        "select units_produced, units_defective, production_date "
-        "from silver.stg_mes__production_batches",
+        _silver_query(
+            "stg_mes__production_batches", "units_produced, units_defective, production_date"
+        ),
         _silver_batches,
+        partitioned=True,
         source="production_batches",
     ),
     Suite(
         "silver_qc_checks",
         "silver",
         "stg_mes__qc_checks",
-        "select sample_size, defects_found from silver.stg_mes__qc_checks",
+        _silver_query("stg_mes__qc_checks", "sample_size, defects_found"),
         _silver_qc,
+        partitioned=True,
         source="qc_checks",
     ),
     Suite(
@@ -225,9 +234,11 @@ SUITES: tuple[Suite, ...] = (
         "stg_sensors__sensor_readings",
         # only the columns the expectations read: a year of readings is ~2 M rows, and the
         # lineage strings would triple the frame (about 1 GB more at 365 days)
-        "select temperature_c, pressure_bar, power_kw, vibration_mm_s "
-        "from silver.stg_sensors__sensor_readings",
+        _silver_query(
+            "stg_sensors__sensor_readings", "temperature_c, pressure_bar, power_kw, vibration_mm_s"
+        ),
         _silver_sensors,
+        partitioned=True,
         source="sensor_logs",
     ),
 )
