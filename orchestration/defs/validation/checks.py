@@ -159,19 +159,26 @@ def _gx_result(suite: Suite, outcomes: list[Outcome]) -> AssetCheckResult:
         f"[{o.severity}] {o.expectation}({o.column_name}): observed {o.observed}"
         for o in failed[:MAX_LISTED]
     ]
+    return _suite_verdict(suite, len(failed), len(critical), lines, {"expectations": len(outcomes)})
+
+
+def _suite_verdict(
+    suite: Suite, failed: int, critical: int, lines: list[str], metadata: dict
+) -> AssetCheckResult:
+    """A suite's asset check: failed when any expectation failed, an ERROR when one was critical."""
     return AssetCheckResult(
         asset_key=suite_asset(suite),
         check_name=GX_CHECK,
         passed=not failed,
         severity=AssetCheckSeverity.ERROR if critical else AssetCheckSeverity.WARN,
-        description=f"{len(critical)} critical, {len(failed) - len(critical)} warning failures"
+        description=f"{critical} critical, {failed - critical} warning failures"
         if failed
         else None,
         metadata={
             "suite": suite.name,
-            "expectations": len(outcomes),
-            "failed_critical": len(critical),
-            "failed_warning": len(failed) - len(critical),
+            **metadata,
+            "failed_critical": critical,
+            "failed_warning": failed - critical,
             "failures": "\n".join(lines) or "none",
         },
     )
@@ -325,26 +332,14 @@ def _gx_range_result(suite: Suite, batches: list[Batch]) -> AssetCheckResult:
         for first, last in warned
         for offset in range((last - first).days + 1)
     ]
-    return AssetCheckResult(
-        asset_key=suite_asset(suite),
-        check_name=GX_CHECK,
-        passed=not failed,
-        severity=AssetCheckSeverity.ERROR if critical else AssetCheckSeverity.WARN,
-        description=f"{len(critical)} critical, {len(failed) - len(critical)} warning failures"
-        if failed
-        else None,
-        metadata={
-            "suite": suite.name,
-            "delivery_dates": f"{batches[0][0]} .. {batches[-1][1]}",
-            "batches": len(batches),
-            "expectations": len(batches[0][2]),
-            "failed_critical": len(critical),
-            "failed_warning": len(failed) - len(critical),
-            "failures": "\n".join(lines) or "none",
-            FAILED_DATES: dates_metadata(failed_dates),
-            WARNING_DATES: dates_metadata(warning_dates),
-        },
-    )
+    metadata = {
+        "delivery_dates": f"{batches[0][0]} .. {batches[-1][1]}",
+        "batches": len(batches),
+        "expectations": len(batches[0][2]),
+        FAILED_DATES: dates_metadata(failed_dates),
+        WARNING_DATES: dates_metadata(warning_dates),
+    }
+    return _suite_verdict(suite, len(failed), len(critical), lines, metadata)
 
 
 def _run_bronze_suites(
