@@ -14,8 +14,9 @@ from pathlib import Path
 STATE_RULES = [
     (re.compile(r"Shift \w+ started, state (\w+)"), None),
     (re.compile(r"Shift \w+ ended"), "OFF"),
+    (re.compile(r"Cycle started at"), "RUNNING"),  # a station that runs cycle by cycle
     (re.compile(r"Production running"), "RUNNING"),
-    (re.compile(r"Minor stop|: Idle -"), "IDLE"),
+    (re.compile(r"Cycle complete at|Minor stop|: Idle -"), "IDLE"),
     (re.compile(r"Changeover started"), "SETUP"),
     (re.compile(r"\[ERROR\] .*Fault"), "DOWN"),
     (re.compile(r"Planned stop \((.+)\)$"), "PLANNED_STOP"),

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import csv
-import re
 from collections import defaultdict
-from datetime import datetime
 
-STATE_RULES = [
-    (re.compile(r"Shift \w+ started, state (\w+)"), None),
-    (re.compile(r"Cycle started at"), "RUNNING"),
-    (re.compile(r"Production running"), "RUNNING"),
-    (re.compile(r"Cycle complete at|Minor stop|: Idle -"), "IDLE"),
-    (re.compile(r"Changeover started"), "SETUP"),
-    (re.compile(r"\[ERROR\] .*Fault"), "DOWN"),
-    (re.compile(r"Planned stop"), "PLANNED_STOP"),
-]
+from tests.generator.log_replay import log_intervals
+
 STATIONS = {
     "SM1": "SMELTER-01",
     "SM2": "SMELTER-02",
@@ -26,17 +17,9 @@ DAY = "2026-10-24"  # the production date whose night shift spans the DST change
 
 
 def _state_seconds(path, day_end: int) -> dict[str, int]:
-    events = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        stamp, rest = line.split(" ", 1)
-        for pattern, state in STATE_RULES:
-            m = pattern.search(rest)
-            if m:
-                events.append((int(datetime.fromisoformat(stamp).timestamp()), state or m[1]))
-                break
     totals: dict[str, int] = defaultdict(int)
-    for (t, state), (t_next, _) in zip(events, [*events[1:], (day_end, None)], strict=True):
-        totals[state] += t_next - t
+    for start, end, state, _ in log_intervals(path, day_end):
+        totals[state] += end - start
     return totals
 
 

@@ -55,11 +55,6 @@ def gold_key(table: str) -> AssetKey:
     return AssetKey(["gold", table])
 
 
-def _partition_dates(context: AssetCheckExecutionContext) -> list[date]:
-    keys = context.op_execution_context.partition_keys
-    return [date.fromisoformat(k) for k in keys]
-
-
 def _truth_metadata(outcome: GateOutcome, table: str, day: date | None) -> dict:
     dates = [d for d in outcome.dates if day is None or d.production_date == day]
     results = [r for d in dates for r in d.results if r.mart == table]
@@ -105,7 +100,7 @@ def truth_gate(
     context: AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[AssetCheckResult]:
     """Compare the run's production dates with truth; one verdict per mart and date."""
-    days = _partition_dates(context)
+    days = run_dates(context.op_execution_context) or []
     con = warehouse.connect()
     try:
         outcome = run_gate(con, warehouse.home_path, days, context.op_execution_context.run_id)
