@@ -1,6 +1,24 @@
-"""Publish validated gold and the audit trail to `warehouse/serving.duckdb`, atomically.
+"""Publish gold, the audit trail, rejects and load accounting to `warehouse/serving.duckdb`,
+atomically, in a storage format every DuckDB 1.x reads.
 
-Why: analysts and the dashboard must never meet a lock error or half a publication. The writer
+Why: analysts and the dashboard must never meet a lock error or half a publication, and never need
+the pipeline's warehouse. The serving copy carries what they read (SERVED_SCHEMAS): `gold` (the
+marts, with their lineage columns, and the table macro `gold.kpi_selection`), `audit` (the gate's
+results), `meta.publication`, `rejects.<source>` (every row bronze refused, one table per source,
+as `bronze.<source>_rejects`) and `accounting` (`files`, `loads`, `file_actions`: bronze's
+manifest, load log and retract/restore trail, where rows read = rows loaded + rows rejected per
+file and delivery date).
+
+Why STORAGE_VERSION, not a Parquet export beside the copy (bench/RESULTS.md, "Serving copy for
+DuckDB 1.x readers"): the project's DuckDB 2.0 writes storage version 69 by default, which no 1.x
+reader opens (the DuckDB CLI on PyPI is 1.5.x; DBeaver, ODBC and JDBC drivers of the 1.x line).
+Attaching the new copy with `STORAGE_VERSION 'v1.0.0'` writes the format every DuckDB since 0.10
+reads, in one file, so the atomic rename below still covers the whole publication and the table
+macros keep working in the CLI; it costs no measurable publish time and a few percent of file
+size. A Parquet export would add a second publication (a folder of files with no atomic swap), a
+second write of every table, and lose the macros and the schema names.
+
+The writer
 never opens serving.duckdb itself: it builds a new file next to it and renames it into place
 (os.replace is atomic on one file system). A reader that already has the old file open keeps its
 consistent snapshot (the old inode) and sees the new data on its next connect.
@@ -25,9 +43,21 @@ import duckdb
 
 from ground_truth import audit
 from ground_truth.report import mark_published
+from ingestion.contracts import SOURCES
+from ingestion.versions import ACTIONS_TABLE
 from plants.home import Home
 
-COPIED_SCHEMAS = ("gold", "audit")
+# The oldest storage format DuckDB 2.0 writes: storage version 64, read by every DuckDB >= 0.10.
+SERVING_STORAGE_VERSION = "v1.0.0"
+COPIED_SCHEMAS = ("gold", "audit")  # whole schemas, tables and table macros
+# Bronze tables the serving copy carries under analyst names: (schema, table) <- warehouse table.
+BRONZE_COPIES: dict[tuple[str, str], str] = {
+    **{("rejects", name): spec.rejects_table for name, spec in SOURCES.items()},
+    ("accounting", "files"): "bronze._files",
+    ("accounting", "loads"): "bronze._loads",
+    ("accounting", "file_actions"): ACTIONS_TABLE,
+}
+SERVED_SCHEMAS = (*COPIED_SCHEMAS, *dict.fromkeys(s for s, _ in BRONZE_COPIES), "meta")
 
 
 @dataclass(frozen=True)
@@ -82,6 +112,48 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def write_copy(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    publication: dict,
+    storage_version: str = SERVING_STORAGE_VERSION,
+) -> int:
+    """Write a complete serving copy to the new file `path` from the open warehouse connection,
+    with `publication` appended to meta.publication; the number of tables copied."""
+    tables = 0
+    con.execute("attach ? as serving_new (storage_version ?)", [str(path), storage_version])
+    try:
+        for schema in COPIED_SCHEMAS:
+            con.execute(f"create schema serving_new.{schema}")
+            for table in _tables(con, schema):
+                name = f"{schema}.{_ident(table)}"
+                con.execute(f"create table serving_new.{name} as select * from {name}")  # noqa: S608
+                tables += 1
+            for name, parameters, query in _table_macros(con, schema):
+                con.execute(
+                    f"create macro serving_new.{schema}.{_ident(name)}"
+                    f"({', '.join(map(_ident, parameters))}) as table {query}"
+                )
+        for schema in dict.fromkeys(s for s, _ in BRONZE_COPIES):
+            con.execute(f"create schema serving_new.{schema}")
+        for (schema, table), source in BRONZE_COPIES.items():
+            con.execute(f"create table serving_new.{schema}.{table} as select * from {source}")  # noqa: S608 - fixed names
+            tables += 1
+        con.execute("create schema serving_new.meta")
+        con.execute(
+            "create table serving_new.meta.publication as "
+            "select * from audit.publications where false"
+        )
+        con.execute("insert into serving_new.meta.publication select * from audit.publications")
+        con.execute(
+            "insert into serving_new.meta.publication values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(publication.values()),
+        )
+    finally:
+        con.execute("detach serving_new")  # checkpoints and closes the file: no WAL left behind
+    return tables
+
+
 def publish(
     con: duckdb.DuckDBPyConnection,
     home: Path,
@@ -111,35 +183,11 @@ def publish(
         "metrics_failed": metrics_failed,
         "serving_path": str(target),
     }
-    tables = 0
-    con.execute("attach ? as serving_new", [str(tmp)])
     try:
-        for schema in COPIED_SCHEMAS:
-            con.execute(f"create schema serving_new.{schema}")
-            for table in _tables(con, schema):
-                name = f"{schema}.{_ident(table)}"
-                con.execute(f"create table serving_new.{name} as select * from {name}")  # noqa: S608
-                tables += 1
-            for name, parameters, query in _table_macros(con, schema):
-                con.execute(
-                    f"create macro serving_new.{schema}.{_ident(name)}"
-                    f"({', '.join(map(_ident, parameters))}) as table {query}"
-                )
-        con.execute("create schema serving_new.meta")
-        con.execute(
-            "create table serving_new.meta.publication as "
-            "select * from audit.publications where false"
-        )
-        con.execute("insert into serving_new.meta.publication select * from audit.publications")
-        con.execute(
-            "insert into serving_new.meta.publication values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            list(row.values()),
-        )
+        tables = write_copy(con, tmp, row)
     except BaseException:
-        con.execute("detach serving_new")
         tmp.unlink(missing_ok=True)
         raise
-    con.execute("detach serving_new")  # checkpoints and closes the new file: no WAL left behind
     with open(tmp, "rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, target)
