@@ -9,6 +9,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from cli.sql import add_sql_parser
 from plants.home import HOME_ENV, Home
 
 DEMO_START = date(2026, 10, 19)  # 14 days from here include the 25 Oct DST change
@@ -421,6 +422,8 @@ def build_parser() -> argparse.ArgumentParser:
     dash = sub.add_parser("dashboard", help="start the managers' dashboard on 127.0.0.1")
     dash.add_argument("--port", type=int, default=8501)
     dash.set_defaults(func=cmd_dashboard)
+
+    add_sql_parser(sub)
 
     demo = sub.add_parser("demo", help="generate 14 days and load them into bronze")
     demo.set_defaults(func=cmd_demo)
