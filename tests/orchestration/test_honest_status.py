@@ -22,7 +22,7 @@ from ground_truth.report import report_paths, write_report
 from ingestion import manifest
 from ingestion.loader import load_partition
 from ingestion.manifest import LOADED, REJECTED, FileEntry
-from ingestion.warehouse import connect
+from ingestion.warehouse import connect, ensure_schema
 from orchestration.defs.dbt.project import LOCK_SUFFIX, invocation_target, prune_invocation_targets
 from orchestration.defs.serving.publish import publish, serving_path, temp_copies
 from tests.bronze_fixtures import LANDED_DAY as DAY
@@ -99,8 +99,10 @@ def test_a_clean_date_is_ok_and_names_no_rejected_file(tmp_path: Path) -> None:
 
 
 def _warehouse(home: Path) -> duckdb.DuckDBPyConnection:
-    """A warehouse with the one gold table publish reads its covered dates from."""
+    """A warehouse with bronze (publish serves its rejects and accounting) and the one gold
+    table publish reads its covered dates from."""
     con = connect(home)
+    ensure_schema(con)
     con.execute("create schema if not exists gold")
     con.execute("create table gold.kpi_plant_daily as select date '2026-10-20' as production_date")
     return con
