@@ -35,6 +35,7 @@ class Terminal:
             os.execve(argv[0], list(argv), {**env, "TERM": "xterm-256color"})
         self.raw = b""
         self._seen = 0
+        self.closed = False  # the program closed its terminal (it has exited)
 
     def _pump(self, timeout: float) -> bool:
         ready, _, _ = select.select([self.fd], [], [], timeout)
@@ -43,8 +44,9 @@ class Terminal:
         try:
             chunk = os.read(self.fd, 65536)
         except OSError:  # the program has exited
-            return False
+            chunk = b""
         if not chunk:
+            self.closed = True
             return False
         self.raw += chunk
         for query, answer in ANSWERS:
@@ -61,7 +63,8 @@ class Terminal:
         """Read until `text` appears after what was expected before; what came up to it."""
         deadline = time.monotonic() + WAIT_S
         while text not in self.screen[self._seen :] and time.monotonic() < deadline:
-            self._pump(0.2)
+            if not self._pump(0.2) and self.closed:
+                break
         screen = self.screen
         at = screen.find(text, self._seen)
         assert at >= 0, f"{text!r} never appeared; the terminal shows:\n{screen[-2000:]}"
@@ -72,6 +75,12 @@ class Terminal:
 
     def type(self, keys: str) -> None:
         os.write(self.fd, keys.encode())
+
+    def settle(self, seconds: float) -> None:
+        """Keep answering the terminal for a moment (e.g. while a typed query starts)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self._pump(0.1)
 
     def wait(self) -> int:
         """The program's exit code, once it exits (killed after WAIT_S)."""

@@ -38,6 +38,22 @@ def test_sql_shell_answers_a_typed_query_and_quits(pipeline_home: Path) -> None:
     assert shell.wait() == 0
 
 
+def test_ctrl_c_cancels_a_running_query_and_keeps_the_session(pipeline_home: Path) -> None:
+    """The shell is the DuckDB binary itself: Ctrl-C reaches it, not a wrapper that would die."""
+    shell = Terminal([SHOPFLOOR, "--home", str(pipeline_home), "sql"], dict(os.environ))
+    shell.expect(PROMPT)
+    shell.type("select count(*) from range(100000000000) as r(i) where i % 7 = 3;\r")
+    shell.expect(";\n")  # the line editor took the query: it runs
+    shell.settle(0.5)
+    shell.type("\x03")
+    shell.expect(PROMPT)
+    shell.type("select 'still ' || 'here' as answer;\r")
+    shell.expect("still here")
+    shell.expect(PROMPT)
+    shell.type(".quit\r")
+    shell.wait()  # it exits (its code says whether a statement failed: the interrupted one did)
+
+
 def test_sql_command_runs_one_query_read_only(pipeline_home: Path) -> None:
     (published,) = query(pipeline_home, "select count(*) from meta.publication", serving=True)[0]
     done = _shopfloor_sql(
