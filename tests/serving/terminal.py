@@ -32,8 +32,12 @@ class Terminal:
     def __init__(self, argv: Sequence[str], env: dict[str, str]) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the pty is its controlling terminal
-            os.execve(argv[0], list(argv), {**env, "TERM": "xterm-256color"})
+            try:
+                os.execve(argv[0], list(argv), {**env, "TERM": "xterm-256color"})
+            finally:
+                os._exit(127)  # never back into the test runner
         self.raw = b""
+        self._answered = dict.fromkeys(query for query, _ in ANSWERS, 0)
         self._seen = 0
         self.closed = False  # the program closed its terminal (it has exited)
 
@@ -49,9 +53,11 @@ class Terminal:
             self.closed = True
             return False
         self.raw += chunk
-        for query, answer in ANSWERS:
-            for _ in range(chunk.count(query)):
+        for query, answer in ANSWERS:  # counted over everything: a query may span two reads
+            asked = self.raw.count(query)
+            for _ in range(asked - self._answered[query]):
                 os.write(self.fd, answer)
+            self._answered[query] = asked
         return True
 
     @property
