@@ -37,7 +37,7 @@ class Terminal:
             finally:
                 os._exit(127)  # never back into the test runner
         self.raw = b""
-        self._answered = dict.fromkeys(query for query, _ in ANSWERS, 0)
+        self._answered = dict.fromkeys((query for query, _ in ANSWERS), 0)
         self._seen = 0
         self.closed = False  # the program closed its terminal (it has exited)
 
