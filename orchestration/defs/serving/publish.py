@@ -20,10 +20,10 @@ but only 1.5.x readers open it. A Parquet export beside the copy cost as much ti
 bytes, and would be a second publication (a folder of files, which no rename swaps at once)
 whose readers lose the schema names and the table macros.
 
-The writer
-never opens serving.duckdb itself: it builds a new file next to it and renames it into place
-(os.replace is atomic on one file system). A reader that already has the old file open keeps its
-consistent snapshot (the old inode) and sees the new data on its next connect.
+The writer never opens serving.duckdb itself: it builds a new file next to it (write_copy) and
+renames it into place (os.replace is atomic on one file system). A reader that already has the
+old file open keeps its consistent snapshot (the old inode) and sees the new data on its next
+connect.
 
 A run killed while it writes the new file leaves `.serving.duckdb.<uuid>.tmp` (and its `.wal`)
 behind. The next publish removes every such file before it writes its own: it holds the warehouse
@@ -49,7 +49,7 @@ from ingestion.contracts import SOURCES
 from ingestion.versions import ACTIONS_TABLE
 from plants.home import Home
 
-# The oldest storage format DuckDB 2.0 writes: storage version 64, read by every DuckDB >= 0.10.
+# Storage version 64, what DuckDB 1.0 wrote: every DuckDB >= 0.10 reads it (1.5 reads 64-68).
 SERVING_STORAGE_VERSION = "v1.0.0"
 COPIED_SCHEMAS = ("gold", "audit")  # whole schemas, tables and table macros
 # Bronze tables the serving copy carries under analyst names: (schema, table) <- warehouse table.
