@@ -30,6 +30,10 @@ PAGES = {
 }
 
 
+# apt-get waits up to 10 min for the dpkg and lists locks another apt-get holds, instead of failing.
+APT_WAIT = ("-o", "DPkg::Lock::Timeout=600")
+
+
 def ensure_chromium() -> str:
     """Debian's chromium, installed with apt-get when absent (the test command runs as root)."""
     if not Path(CHROMIUM).exists():
@@ -37,10 +41,10 @@ def ensure_chromium() -> str:
         if apt is None:
             raise RuntimeError(f"{CHROMIUM} is missing and apt-get is not available")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        done = subprocess.run([apt, "install", "-y", "-q", "chromium"], env=env, check=False)
-        if done.returncode != 0:
-            subprocess.run([apt, "update", "-q"], env=env, check=False)
-            subprocess.run([apt, "install", "-y", "-q", "chromium"], env=env, check=True)
+        install = [apt, *APT_WAIT, "install", "-y", "-q", "chromium"]
+        if subprocess.run(install, env=env, check=False).returncode != 0:
+            subprocess.run([apt, *APT_WAIT, "update", "-q"], env=env, check=False)
+            subprocess.run(install, env=env, check=True)
     return CHROMIUM
 
 
