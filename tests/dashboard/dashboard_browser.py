@@ -111,7 +111,15 @@ def visit_pages(url: str, out_dir: Path, executable: str = CHROMIUM) -> dict[str
         browser = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            outside: list[str] = []  # requests that leave the dashboard's own server
+            page.on(
+                "request",
+                lambda r: (
+                    None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url)
+                ),
+            )
             for name, path in PAGES.items():
+                outside.clear()
                 page.set_viewport_size({"width": 1500, "height": 1000})
                 page.goto(f"{url}/{path}", wait_until="domcontentloaded")
                 wait_settled(page)
@@ -136,6 +144,10 @@ def visit_pages(url: str, out_dir: Path, executable: str = CHROMIUM) -> dict[str
                         page.query_selector("h1").inner_text() if page.query_selector("h1") else ""
                     ),
                     "screenshot": shot,
+                    "external_requests": sorted(set(outside)),
+                    "icon": page.evaluate(
+                        "() => document.querySelector('link[rel~=\"icon\"]')?.href || ''"
+                    ),
                 }
         finally:
             browser.close()

@@ -27,6 +27,9 @@ def test_every_page_in_a_real_browser(chromium, serving_home, tmp_path):
         assert seen["charts"] > 0, f"{name}: no chart rendered"
         assert seen["title"], f"{name}: no page title"
         assert seen["screenshot"].stat().st_size > 10_000, name
+        # works offline: nothing (the tab icon included) is fetched from outside the dashboard
+        assert seen["external_requests"] == [], (name, seen["external_requests"])
+        assert seen["icon"].startswith(url), (name, seen["icon"])
 
 
 def test_chromium_install_waits_for_the_apt_locks(tmp_path, monkeypatch):
