@@ -360,6 +360,7 @@ def hbar(df: pd.DataFrame, x: str, y: str, title: str, fmt: str = ",.1f") -> go.
         )
     )
     fig.update_yaxes(categoryorder="total ascending")
+    fig.update_xaxes(tickformat=PLOTLY_COUNT)
     fig = _layout(fig, title=title, height=max(240, 60 + 34 * len(df)))
     fig.update_layout(hovermode="closest")
     return fig
@@ -414,6 +415,7 @@ def heatmap(df: pd.DataFrame, x: str, y: str, z: str, title: str, colorscale="Bl
             colorscale=colorscale,
             texttemplate="%{z:,.0f}",
             hovertemplate="%{y} · %{x}: %{z:,.0f}<extra></extra>",
+            colorbar={"tickformat": PLOTLY_COUNT},
             hoverongaps=False,
         )
     )

@@ -35,25 +35,28 @@ PLOTLY_PERCENT_TICK = ".0%"  # axis ticks: "97%" (ratio_axis keeps them at whole
 PLOTLY_PERCENT = f".{PERCENT_DIGITS}%"
 PLOTLY_COUNT = ",~f"  # "12,345" and "0.5": separators, never "12.3k", no padded decimals
 TABLE_PERCENT = f"%.{PERCENT_DIGITS}f%%"  # on the ×100 values of display_frame
-TABLE_COUNT = "%,d"
+TABLE_COUNT = "%,.0f"  # also for counts DuckDB hands over as floats (sums of integers)
+# Columns that count things, by name: shown as counts even when their dtype is float.
+COUNT_COLUMNS = frozenset({"quantity", "items_found", "failures", "checks", "passed", "failed"})
+COUNT_SUFFIXES = ("_qty", "_count")
 TABLE_NUMBER = "%,.2f"
 
-# Words of a column name that are written otherwise in a header.
+# Words of a column name that are written otherwise in a header; a unit comes last ("mtbf_h").
 _WORDS = {
     "oee": "OEE",
     "mtbf": "MTBF",
     "mttr": "MTTR",
     "id": "ID",
     "qty": "",
-    "kwh": "(kWh)",
-    "h": "(h)",
-    "s": "(s)",
-    "min": "(min)",
     "pp": "pp",
     "p50": "median",
     "p95": "95th pct",
     "avg": "average",
+    "min": "minimum",
+    "max": "maximum",
+    "stddev": "std. dev.",
 }
+_UNITS = {"kwh": "(kWh)", "h": "(h)", "s": "(s)", "min": "(min)"}
 _PER = {"h": "hour", "s": "second", "min": "minute", "day": "day"}  # "per_h" → "per hour"
 
 
@@ -70,10 +73,14 @@ def label(column: str) -> str:
     """A readable header for a column name: "mtbf_h" → "MTBF (h)", "production_date" →
     "Production date"."""
     parts = column.split("_")
-    words = [
-        _PER.get(w, w) if i and parts[i - 1] == "per" else _WORDS.get(w, w)
-        for i, w in enumerate(parts)
-    ]
+    words = []
+    for i, word in enumerate(parts):
+        if i and parts[i - 1] == "per":
+            words.append(_PER.get(word, word))
+        elif i and i == len(parts) - 1 and word in _UNITS:
+            words.append(_UNITS[word])
+        else:
+            words.append(_WORDS.get(word, word))
     text = " ".join(w for w in words if w)
     return text[:1].upper() + text[1:]
 
@@ -126,6 +133,8 @@ def _number_format(name: str, series: pd.Series) -> str | None:
         return TABLE_PERCENT
     if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
         return None
-    if pd.api.types.is_integer_dtype(series):
+    if pd.api.types.is_integer_dtype(series) or name in COUNT_COLUMNS:
+        return TABLE_COUNT
+    if name.endswith(COUNT_SUFFIXES):
         return TABLE_COUNT
     return TABLE_NUMBER

@@ -181,7 +181,6 @@ def render() -> None:
         summary,
         "machine_health",
         column_config={
-            "failures": st.column_config.NumberColumn(format="%,.0f"),
             "mtbf_h": st.column_config.NumberColumn(format="%,.1f"),
             "mttr_min": st.column_config.NumberColumn(format="%,.0f"),
             "downtime_h": st.column_config.NumberColumn(format="%,.1f"),

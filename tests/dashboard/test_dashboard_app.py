@@ -419,7 +419,7 @@ def test_tables_show_dates_labels_and_percentages_in_the_house_format(serving_ho
     assert config["production_date"]["label"] == "Production date"
     assert config["oee"]["label"] == "OEE"
     assert config["oee"]["type_config"]["format"] == "%.1f%%"
-    assert config["produced_qty"]["type_config"]["format"] == "%,d"
+    assert config["produced_qty"]["type_config"]["format"] == "%,.0f"
     # the table's OEE is the card's: one percent format, the same number
     assert {m.label: m.value for m in at.metric}["OEE"] == kpi.fmt_pct(
         _independent_kpis(serving_home, days[0], days[-1])["_oee"]

@@ -27,6 +27,7 @@ def test_headers_read_as_words_not_snake_case():
     assert display.label("energy_per_good_unit_kwh") == "Energy per good unit (kWh)"
     assert display.label("processes_per_h") == "Processes per hour"
     assert display.label("produced_qty") == "Produced"
+    assert display.label("min_s") == "Minimum (s)"  # a unit only at the end
 
 
 def test_a_table_shows_plain_dates_percentages_and_separators():
@@ -36,6 +37,7 @@ def test_a_table_shows_plain_dates_percentages_and_separators():
             "oee": [0.7123, 0.7],
             "produced_qty": [12345, 678],
             "downtime_h": [1.25, 2.0],
+            "quantity": [451.0, 12000.0],  # a sum DuckDB hands over as a float
         }
     )
     shown = display.display_frame(df)
@@ -47,13 +49,15 @@ def test_a_table_shows_plain_dates_percentages_and_separators():
         "oee": "OEE",
         "produced_qty": "Produced",
         "downtime_h": "Downtime (h)",
+        "quantity": "Quantity",
     }
     formats = {c: config[c].get("type_config", {}).get("format") for c in df}
     assert formats == {
         "production_date": None,
         "oee": "%.1f%%",  # the cards' format: 71.2%
-        "produced_qty": "%,d",
+        "produced_qty": "%,.0f",
         "downtime_h": "%,.2f",
+        "quantity": "%,.0f",
     }
     # a page's own format keeps the readable label
     config = display.column_config(df, {"downtime_h": {"label": None, "type_config": {}}})
