@@ -425,6 +425,11 @@ def test_tables_show_dates_labels_and_percentages_in_the_house_format(serving_ho
         _independent_kpis(serving_home, days[0], days[-1])["_oee"]
     )
     assert shown["oee"].iloc[0] == pytest.approx(100 * _plant_oee(serving_home, days[0]))
+    # the cards' trend lines are charts on a fixed range (charts.sparkline), never st.metric's
+    # own sparkline, which scales to its data
+    assert not any(m.proto.chart_data for m in at.metric)
+    sparks = [c for c in at.get("plotly_chart") if c.proto.id and "spark" in c.proto.id]
+    assert sparks, "no trend line on the cards"
 
 
 def _plant_oee(home: Path, day: date) -> float:
