@@ -5,11 +5,17 @@ Reads only the published serving copy `$SHOPFLOOR_HOME/warehouse/serving.duckdb`
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import ui
 
-st.set_page_config(page_title="Shopfloor", page_icon=":material/factory:", layout="wide")
+# A local image: an emoji or :material/…: icon makes the browser fetch the tab icon from a CDN,
+# which a plant network without internet access never reaches.
+PAGE_ICON = Path(__file__).with_name("assets") / "favicon.png"
+
+st.set_page_config(page_title="Shopfloor", page_icon=PAGE_ICON, layout="wide")
 
 PAGES = [
     st.Page("views/overview.py", title="Plant overview", icon=":material/factory:", default=True),

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
+
+from dashboard.display import PLOTLY_COUNT, PLOTLY_PERCENT, PLOTLY_PERCENT_TICK
 
 STATE_COLOURS = {
     "RUNNING": "#2e9e4f",
@@ -39,6 +44,82 @@ def _layout(fig: go.Figure, height: int = 360, title: str | None = None, **kw) -
     return fig
 
 
+DAY_MS = 86_400_000
+
+
+def date_axis(days: int) -> dict:
+    """x-axis settings for a series of `days` production dates: ticks on whole days (never a
+    12:00 tick between two dates), one a day up to two weeks, then weekly, then monthly."""
+    if days <= 14:
+        return {
+            "type": "date",
+            "dtick": DAY_MS,
+            "tickformat": "%a %d %b",
+            "hoverformat": "%a %d %b %Y",
+        }
+    if days <= 98:
+        return {
+            "type": "date",
+            "dtick": 7 * DAY_MS,
+            "tickformat": "%d %b",
+            "hoverformat": "%a %d %b %Y",
+        }
+    return {"type": "date", "dtick": "M1", "tickformat": "%b %Y", "hoverformat": "%a %d %b %Y"}
+
+
+def _dates(series: pd.Series) -> int:
+    return max(1, pd.to_datetime(series).nunique())
+
+
+def ratio_axis(values: Iterable) -> dict:
+    """y-axis settings for ratios (0..1): a fixed, sensible range, from the 10 pp step below the
+    lowest value up to 100 %, so that ±1 pp stays a small move; ticks on whole percents (labels
+    never repeat, e.g. two "97%") and hovers at the house precision."""
+    vals = [float(v) for v in values if v is not None and not pd.isna(v)]
+    low, high = (min(vals), max(vals)) if vals else (0.0, 1.0)
+    bottom = max(0.0, math.floor(round((low - 0.02) * 10, 9)) / 10)
+    top = max(1.0, math.ceil(round(high * 20, 9)) / 20)
+    span = top - bottom
+    dtick = 0.02 if span <= 0.1 else 0.05 if span <= 0.3 else 0.1 if span <= 0.6 else 0.2
+    return {
+        "range": [bottom, top + span * 0.03],
+        "tick0": 0,
+        "dtick": dtick,
+        "tickformat": PLOTLY_PERCENT_TICK,
+        "hoverformat": PLOTLY_PERCENT,
+    }
+
+
+COUNT_AXIS = {"tickformat": PLOTLY_COUNT, "hoverformat": ",.0f", "rangemode": "tozero"}
+
+
+def sparkline(values: list[float], ratio: bool) -> go.Figure:
+    """A KPI card's trend line on a fixed scale (st.metric's own sparkline scales to its data,
+    so a ±1 pp wobble would fill the card): ratios on ratio_axis, amounts from 0."""
+    fig = go.Figure(
+        go.Scatter(
+            y=values,
+            mode="lines",
+            line={"color": "#2563eb", "width": 2},
+            hoverinfo="skip",
+        )
+    )
+    if ratio:
+        y_range = ratio_axis(values)["range"]
+    else:
+        y_range = [0, max([v for v in values if v is not None and not pd.isna(v)] + [0]) * 1.1 or 1]
+    fig.update_yaxes(visible=False, range=y_range)
+    fig.update_xaxes(visible=False)
+    fig.update_layout(
+        height=48,
+        margin={"l": 0, "r": 0, "t": 2, "b": 2},
+        showlegend=False,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
 def machine_colour(machines: list[str]) -> dict[str, str]:
     return {m: MACHINE_COLOURS[i % len(MACHINE_COLOURS)] for i, m in enumerate(sorted(machines))}
 
@@ -60,8 +141,9 @@ def oee_trend(daily: pd.DataFrame) -> go.Figure:
             line={"color": FACTOR_COLOURS[name], "width": 4 if name == "OEE" else 2},
             opacity=1 if name == "OEE" else 0.75,
         )
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero", title=None)
-    fig.update_xaxes(title=None, dtick=86400000, tickformat="%a %d %b")
+    factors = daily[["oee", "availability", "performance", "quality"]].to_numpy().ravel()
+    fig.update_yaxes(title=None, **ratio_axis(factors))
+    fig.update_xaxes(title=None, **date_axis(_dates(daily["production_date"])))
     return _layout(fig, title="OEE and its factors per day")
 
 
@@ -71,7 +153,8 @@ def units_by_machine(df: pd.DataFrame) -> go.Figure:
     for m, g in df.groupby("machine_id"):
         fig.add_bar(x=g["production_date"], y=g["good_qty"], name=m, marker_color=colours[m])
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(dtick=86400000, tickformat="%a %d %b")
+    fig.update_xaxes(**date_axis(_dates(df["production_date"])))
+    fig.update_yaxes(**COUNT_AXIS)
     return _layout(fig, title="Good units per day by machine", height=320)
 
 
@@ -102,8 +185,10 @@ def factors_by_machine(df: pd.DataFrame) -> go.Figure:
                 row=r + 1,
                 col=c + 1,
             )
-    fig.update_yaxes(tickformat=".0%")
-    fig.update_xaxes(tickformat="%d %b")
+    for i, (_, col) in enumerate(panels):
+        r, c = divmod(i, 2)
+        fig.update_yaxes(ratio_axis(df[col]), row=r + 1, col=c + 1)
+    fig.update_xaxes(**date_axis(_dates(df["production_date"])))
     fig = _layout(fig, height=540)
     fig.update_layout(margin={"t": 70}, legend={"y": 1.06})
     return fig
@@ -242,7 +327,9 @@ def stacked_daily(df: pd.DataFrame, x: str, y: str, colour: str, title: str) -> 
     for k, g in df.groupby(colour):
         fig.add_bar(x=g[x], y=g[y], name=str(k))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(dtick=86400000, tickformat="%a %d %b")
+    if pd.api.types.is_datetime64_any_dtype(df[x]):
+        fig.update_xaxes(**date_axis(_dates(df[x])))
+    fig.update_yaxes(**COUNT_AXIS)
     return _layout(fig, title=title, height=340)
 
 
@@ -255,7 +342,7 @@ def histogram(df: pd.DataFrame, cols: dict[str, str], title: str, unit: str = "s
         fig.add_histogram(x=s, name=label, opacity=0.65, nbinsx=40)
     fig.update_layout(barmode="group" if len(cols) > 1 else "overlay")
     fig.update_xaxes(title=unit)
-    fig.update_yaxes(title="cycles")
+    fig.update_yaxes(title="cycles", **COUNT_AXIS)
     fig = _layout(fig, title=title, height=320)
     fig.update_layout(hovermode="closest")
     return fig
@@ -273,6 +360,7 @@ def hbar(df: pd.DataFrame, x: str, y: str, title: str, fmt: str = ",.1f") -> go.
         )
     )
     fig.update_yaxes(categoryorder="total ascending")
+    fig.update_xaxes(tickformat=PLOTLY_COUNT)
     fig = _layout(fig, title=title, height=max(240, 60 + 34 * len(df)))
     fig.update_layout(hovermode="closest")
     return fig
@@ -302,25 +390,40 @@ def pareto(df: pd.DataFrame, cat: str, title: str) -> go.Figure:
         secondary_y=True,
     )
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(title="defective units", secondary_y=False)
+    fig.update_yaxes(title="defective units", secondary_y=False, **COUNT_AXIS)
     fig.update_yaxes(
-        tickformat=".0%", range=[0, 1.05], dtick=0.25, secondary_y=True, showgrid=False
+        tickformat=PLOTLY_PERCENT_TICK,
+        hoverformat=PLOTLY_PERCENT,
+        range=[0, 1.05],
+        dtick=0.25,
+        secondary_y=True,
+        showgrid=False,
     )
     return _layout(fig, title=title, height=360)
 
 
 def heatmap(df: pd.DataFrame, x: str, y: str, z: str, title: str, colorscale="Blues"):
+    """Sums of `z` per `x` × `y`. Dates on x make a date axis with one tick per day (a cell per
+    date, never 12:00 / 00:00 ticks); anything else is categories, in the frame's order."""
     pivot = df.pivot_table(index=y, columns=x, values=z, aggfunc="sum", fill_value=0)
+    dated = pd.api.types.is_datetime64_any_dtype(df[x])
     fig = go.Figure(
         go.Heatmap(
             z=pivot.values,
-            x=[str(c) for c in pivot.columns],
-            y=pivot.index.tolist(),
+            x=list(pivot.columns) if dated else [str(c) for c in pivot.columns],
+            y=[str(i) for i in pivot.index],
             colorscale=colorscale,
             texttemplate="%{z:,.0f}",
+            hovertemplate="%{y} · %{x}: %{z:,.0f}<extra></extra>",
+            colorbar={"tickformat": PLOTLY_COUNT},
             hoverongaps=False,
         )
     )
+    if dated:
+        fig.update_xaxes(**date_axis(_dates(df[x])))
+    else:
+        fig.update_xaxes(type="category")
+    fig.update_yaxes(type="category")
     fig = _layout(fig, title=title, height=max(260, 80 + 32 * len(pivot.index)))
     fig.update_layout(hovermode="closest")
     return fig
@@ -332,5 +435,6 @@ def validation_status(df: pd.DataFrame) -> go.Figure:
     fig.add_bar(x=df["production_date"], y=df["passed"], name="passed", marker_color="#2e9e4f")
     fig.add_bar(x=df["production_date"], y=df["failed"], name="failed", marker_color="#d64541")
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(dtick=86400000, tickformat="%a %d %b")
+    fig.update_xaxes(**date_axis(_dates(df["production_date"])))
+    fig.update_yaxes(**COUNT_AXIS)
     return _layout(fig, title="Validation checks per production date", height=300)

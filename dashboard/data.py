@@ -128,12 +128,13 @@ SQL_SHIFT_CODES = (
     "select shift_code from gold.dim_shift group by shift_code order by min(shift_index)"
 )
 
-# Publications older than gold.kpi_selection (dbt: macros/kpi.sql) lack the KPI function.
+# Publications older than gold.kpi_selection and gold.product_selection (dbt: macros/kpi.sql)
+# lack the KPI functions.
 SQL_HAS_KPI_SELECTION = """
-select count(*) > 0 as present
+select count(distinct function_name) = 2 as present
 from duckdb_functions()
 where database_name = current_database() and schema_name = 'gold'
-  and function_name = 'kpi_selection'
+  and function_name in ('kpi_selection', 'product_selection')
 """
 
 SQL_DATES = "select distinct production_date from gold.kpi_machine_daily order by 1"
@@ -243,19 +244,30 @@ group by all
 order by production_date, flow
 """
 
-SQL_PRODUCT_DAILY = """
-select b.production_date, b.product_id, coalesce(p.product_name, b.product_id) as product_name,
-       any_value(p.unit) as unit,
-       sum(b.produced_qty) as produced_qty, sum(b.good_qty) as good_qty,
-       sum(b.scrap_qty) as scrap_qty, sum(b.batch_duration_s) as batch_time_s
-from gold.fct_production_batch as b
-left join gold.dim_product as p on p.product_id = b.product_id
-where b.production_date between $start and $end
-  and (len($shifts) = 0 or list_contains($shifts, b.shift_code))
-  and list_contains($machines, b.machine_id)
-group by all
-order by b.production_date, b.product_id
+# Per product: gold.product_selection(start, end, shifts, machines, by_date) (dbt, macros/kpi.sql)
+# sums the selected batches and computes the ratios from the sums, kpi_product_daily's formulas.
+_PRODUCT_COLUMNS = """
+    s.product_id, coalesce(p.product_name, s.product_id) as product_name, p.unit,
+    s.produced_qty, s.good_qty, s.scrap_qty, s.scrap_ratio as scrap_rate, s.good_per_batch_hour
 """
+_PRODUCT_SELECTION = """
+from gold.product_selection($start, $end, $shifts, $machines, {by_date}) as s
+left join gold.dim_product as p on p.product_id = s.product_id
+"""
+
+SQL_PRODUCT_DAILY = (
+    "select s.production_date,"
+    + _PRODUCT_COLUMNS
+    + _PRODUCT_SELECTION.format(by_date="true")
+    + "order by s.production_date, s.product_id"
+)
+
+SQL_PRODUCT_PERIOD = (
+    "select"
+    + _PRODUCT_COLUMNS
+    + _PRODUCT_SELECTION.format(by_date="false")
+    + "order by s.product_id"
+)
 
 # --------------------------------------------------------------------------------------------
 # Process cycles (dispensing cell)

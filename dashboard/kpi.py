@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.display import fmt_pct
+
 
 def ratio(num, den) -> float | None:
     """num / den, or None when either side is missing or the denominator is 0."""
@@ -73,10 +75,6 @@ EMPTY = Kpis(*([None] * len(Kpis.__dataclass_fields__)))
 # ----------------------------------------------------------------------------- formatting
 
 
-def fmt_pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.1f} %"
-
-
 def fmt_int(x: float | None) -> str:
     return "n/a" if x is None else f"{x:,.0f}"
 
@@ -97,7 +95,7 @@ def delta_pp(cur: float | None, prev: float | None) -> str | None:
 def delta_rel(cur: float | None, prev: float | None) -> str | None:
     """Relative change of an amount, or None when undefined (no previous value or it is 0)."""
     r = ratio(None if cur is None or prev is None else cur - prev, prev)
-    return None if r is None else f"{100 * r:+.1f} %"
+    return None if r is None else f"{100 * r:+.1f}%"
 
 
 # ----------------------------------------------------------------------------- health
@@ -138,10 +136,10 @@ def health(k: Kpis, slope_pp_per_day: float | None) -> Health:
     level = "good"
     if k.oee is not None and k.oee < 0.60:
         level = "alert"
-        reasons.append(f"OEE {fmt_pct(k.oee)} below 60 %")
+        reasons.append(f"OEE {fmt_pct(k.oee)} below 60%")
     elif k.oee is not None and k.oee < 0.75:
         level = "watch"
-        reasons.append(f"OEE {fmt_pct(k.oee)} below 75 %")
+        reasons.append(f"OEE {fmt_pct(k.oee)} below 75%")
     if slope_pp_per_day is not None and slope_pp_per_day <= -1.0:
         level = "alert" if slope_pp_per_day <= -1.5 else max(level, "watch", key=_rank)
         reasons.append(f"performance falling {slope_pp_per_day:+.1f} pp/day")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+import numbers
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, display
 from dashboard.data import Filters, ServingUnavailable
 
 DEFAULT_DAYS = 7
@@ -75,14 +77,28 @@ def period_label(f: Filters) -> str:
 # ----------------------------------------------------------------------------- tables
 
 
-def table(df: pd.DataFrame, name: str, *, caption: str | None = None, **kwargs) -> None:
-    """Show a table with a CSV download of exactly what is shown."""
+def table(
+    df: pd.DataFrame,
+    name: str,
+    *,
+    caption: str | None = None,
+    column_config: dict | None = None,
+    **kwargs,
+) -> None:
+    """Show a table in the house formats (dashboard/display.py: readable headers, plain dates,
+    percentages, separators) with a CSV download of its rows: the same dates, but the column
+    names and unscaled ratios a spreadsheet or script reads."""
     if caption:
         st.caption(caption)
-    st.dataframe(df, hide_index=True, **kwargs)
+    st.dataframe(
+        display.display_frame(df),
+        hide_index=True,
+        column_config=display.column_config(df, column_config),
+        **kwargs,
+    )
     st.download_button(
         f":material/download: CSV: {name}",
-        df.to_csv(index=False).encode("utf-8"),
+        display.plain_dates(df).to_csv(index=False).encode("utf-8"),
         file_name=f"shopfloor_{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",
@@ -118,6 +134,10 @@ def publication_record(pub: dict) -> dict[str, str]:
     for key, value in pub.items():
         if isinstance(value, pd.Timestamp) and value.tz is None and value == value.normalize():
             out[key] = str(value.date())  # a date column: pandas gives it a midnight time
+        elif isinstance(value, pd.Timestamp) and value.tz is not None:
+            out[key] = f"{value.tz_convert('UTC'):%Y-%m-%d %H:%M:%S} UTC"
+        elif isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
+            out[key] = str(value) if pd.isna(value) else f"{value:,}"
         elif isinstance(value, str) or not hasattr(value, "__len__"):
             out[key] = str(value)
         else:
@@ -184,8 +204,9 @@ def sidebar() -> Filters | None:
         return None
     if not q(data.SQL_HAS_KPI_SELECTION)["present"].iloc[0]:
         st.error(
-            f"The serving copy {data.serving_path()} predates gold.kpi_selection, the KPI "
-            "function this dashboard reads. Run the pipeline to publish again.",
+            f"The serving copy {data.serving_path()} predates gold.kpi_selection or "
+            "gold.product_selection, the KPI functions this dashboard reads. Run the pipeline "
+            "to publish again.",
             icon=":material/error:",
         )
         return None
@@ -259,6 +280,9 @@ def _replay(sb, f: Filters, days: list[date]) -> Filters:
     if st.session_state.get("replay_pos", 1) > n:
         st.session_state["replay_pos"] = n
     playing = bool(st.session_state.get("replay_playing"))
+    if playing and st.session_state.get("replay_pos", 1) >= n:
+        # the last day is shown: the replay has ended, so the button offers Play again
+        playing = st.session_state["replay_playing"] = False
     c1, c2 = box.columns(2)
     if c1.button(
         ":material/pause: Pause" if playing else ":material/play_arrow: Play",
@@ -278,20 +302,17 @@ def _replay(sb, f: Filters, days: list[date]) -> Filters:
     pos = min(max(pos, 1), n)
     day = days[pos - 1]
     box.progress(pos / n, text=f"Day {pos} of {n}: {day:%a %d %b}")
-    if playing:
-        if pos >= n:
-            st.session_state["replay_playing"] = False
-        else:
+    if playing and pos < n:
 
-            def tick() -> None:
-                # The first call happens inside the full run: only timer reruns advance.
-                if st.session_state.pop("replay_full_run", False):
-                    return
-                st.session_state["replay_next"] = pos + 1
-                st.rerun(scope="app")
+        def tick() -> None:
+            # The first call happens inside the full run: only timer reruns advance.
+            if st.session_state.pop("replay_full_run", False):
+                return
+            st.session_state["replay_next"] = pos + 1
+            st.rerun(scope="app")
 
-            st.session_state["replay_full_run"] = True
-            st.fragment(run_every=SPEEDS[speed])(tick)()
+        st.session_state["replay_full_run"] = True
+        st.fragment(run_every=SPEEDS[speed])(tick)()
     return Filters(
         start=day,
         end=day,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, sources, ui
+from dashboard import charts, data, display, sources, ui
 
 DATE_COLUMNS = ("production_date", "date", "partition_date")
 PASS_COLUMNS = ("passed", "success", "ok")
@@ -82,7 +82,8 @@ def validation_panel(f: data.Filters) -> None:
         st.caption(f"{int(counts['undated']):,} further results are not tied to a production date.")
     failures = validation_query(data.SQL_VALIDATION_FAILURES, f, date_col, pass_col)
     if not failures.empty:
-        ui.table(failures.astype(str), "validation_failures", caption="Failed checks")
+        shown = display.plain_dates(failures).astype(str)
+        ui.table(shown, "validation_failures", caption="Failed checks")
 
 
 def validation_query(sql: str, f: data.Filters, date_col: str, pass_col: str) -> pd.DataFrame:
@@ -100,7 +101,6 @@ def data_quality_panel(f: data.Filters) -> None:
         ui.no_data("data-quality records", f)
         return
     daily = ui.q(data.SQL_DQ_DAILY, f.params())
-    daily["production_date"] = daily["production_date"].dt.strftime("%Y-%m-%d")  # sorts by date
     st.plotly_chart(
         charts.heatmap(
             daily, "production_date", "source_name", "items_found", "Items found per source and day"

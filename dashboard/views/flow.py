@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, kpi, ui
+from dashboard import charts, data, ui
 
 
 def render() -> None:
@@ -40,30 +40,18 @@ def render() -> None:
         charts.stacked_daily(prod, "production_date", "good_qty", "product_name", "Good units/day"),
         key="product_daily",
     )
-    in_period = prod[prod["production_date"].dt.date >= f.start]
-    totals = (
-        in_period.groupby(["product_id", "product_name", "unit"], dropna=False)[
-            ["produced_qty", "good_qty", "scrap_qty", "batch_time_s"]
-        ]
-        .sum()
-        .reset_index()
+    totals = ui.q(data.SQL_PRODUCT_PERIOD, f.params())
+    totals.insert(
+        totals.columns.get_loc("good_qty") + 1, "good_per_day", totals["good_qty"] / f.days
     )
-    totals["good_per_day"] = totals["good_qty"] / f.days
-    totals["good_per_batch_h"] = [
-        kpi.ratio(g * 3600, t)
-        for g, t in zip(totals["good_qty"], totals["batch_time_s"], strict=True)
-    ]
-    totals["scrap_rate"] = [
-        kpi.ratio(s, p) for s, p in zip(totals["scrap_qty"], totals["produced_qty"], strict=True)
-    ]
     ui.table(
-        totals.drop(columns=["batch_time_s"]),
+        totals,
         "product_throughput",
-        caption="Per product over the period: good units per day and per hour of batch time",
+        caption="Per product over the period: good units per day and per hour of batch time, "
+        "scrap rate (gold.product_selection)",
         column_config={
-            "good_per_day": st.column_config.NumberColumn(format="%.0f"),
-            "good_per_batch_h": st.column_config.NumberColumn(format="%.1f"),
-            "scrap_rate": st.column_config.NumberColumn(format="percent"),
+            "good_per_day": st.column_config.NumberColumn(format="%,.0f"),
+            "good_per_batch_hour": st.column_config.NumberColumn(format="%,.1f"),
         },
     )
 

@@ -181,13 +181,9 @@ def render() -> None:
         summary,
         "machine_health",
         column_config={
-            c: st.column_config.NumberColumn(format="percent")
-            for c in ("oee", "availability", "performance", "quality")
-        }
-        | {
-            "mtbf_h": st.column_config.NumberColumn("MTBF (h)", format="%.1f"),
-            "mttr_min": st.column_config.NumberColumn("MTTR (min)", format="%.0f"),
-            "downtime_h": st.column_config.NumberColumn(format="%.1f"),
+            "mtbf_h": st.column_config.NumberColumn(format="%,.1f"),
+            "mttr_min": st.column_config.NumberColumn(format="%,.0f"),
+            "downtime_h": st.column_config.NumberColumn(format="%,.1f"),
             "performance_trend_pp_per_day": st.column_config.NumberColumn(format="%+.2f"),
         },
         caption="MTBF = running time / failures; MTTR = down time / failures, over the period. "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, kpi, ui
+from dashboard import charts, data, display, kpi, ui
 
 
 def kpi_cards(f: data.Filters) -> tuple[kpi.Kpis, kpi.Kpis]:
@@ -90,15 +90,15 @@ def render() -> None:
     rows = [st.columns(5), st.columns(5)]
     slots = rows[0] + rows[1][:4]
     for slot, (label, value, delta, colour, col) in zip(slots, cards, strict=True):
-        slot.metric(
-            label,
-            value,
-            delta,
-            delta_color=colour,
-            border=True,
-            chart_data=[v for v in spark.get(col, []) if v is not None] or None,
-            chart_type="line",
-        )
+        with slot.container(border=True):
+            st.metric(label, value, delta, delta_color=colour)
+            trend = [v for v in spark.get(col, []) if v is not None]
+            if len(trend) > 1:
+                st.plotly_chart(
+                    charts.sparkline(trend, ratio=col in display.RATIO_COLUMNS),
+                    key=f"spark_{col}",
+                    config={"staticPlot": True},
+                )
     with rows[1][4]:
         st.metric(
             "Failures",
@@ -137,12 +137,8 @@ def render() -> None:
         shown,
         "plant_daily_kpis",
         column_config={
-            c: st.column_config.NumberColumn(format="percent")
-            for c in ("oee", "availability", "performance", "quality", "scrap_rate")
-        }
-        | {
-            "downtime_h": st.column_config.NumberColumn(format="%.1f h"),
-            "energy_per_good_unit_kwh": st.column_config.NumberColumn(format="%.3f"),
+            "downtime_h": st.column_config.NumberColumn(format="%,.1f"),
+            "energy_per_good_unit_kwh": st.column_config.NumberColumn(format="%,.3f"),
         },
     )
     st.caption(

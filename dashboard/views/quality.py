@@ -58,12 +58,7 @@ def render() -> None:
     )
     by_reason["share"] = by_reason["quantity"] / by_reason["quantity"].sum()
     by_reason["cumulative_share"] = by_reason["share"].cumsum()
-    pct = st.column_config.NumberColumn(format="percent")
-    ui.table(
-        by_reason,
-        "defects_by_reason",
-        column_config={"share": pct, "cumulative_share": pct},
-    )
+    ui.table(by_reason, "defects_by_reason")
     ui.table(
         shown.sort_values("quantity", ascending=False),
         "defects_by_reason_machine_product",

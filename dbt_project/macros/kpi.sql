@@ -139,3 +139,85 @@ final as (
 
 select * from final
 {%- endmacro %}
+
+{#- The additive quantities of production batches, summed per product (and per date when grouped
+    by it): one list for kpi_product_daily and gold.product_selection. -#}
+{% macro sum_product_quantities() -%}
+        sum(produced_qty) as produced_qty,
+        sum(good_qty) as good_qty,
+        sum(scrap_qty) as scrap_qty,
+        sum(rework_qty) as rework_qty,
+        sum(energy_kwh) as energy_kwh,
+        sum(ideal_production_time_s) as ideal_production_time_s,
+        count(*) as batch_count
+{%- endmacro %}
+
+{#- Per-product quantities and ratios from sum_product_quantities (kpi_product_daily's columns):
+    ratios of the sums, rounded to `digits` decimals (none: full precision), null when the
+    denominator is 0. -#}
+{% macro product_kpi_columns(digits=6) -%}
+        cast(produced_qty as bigint) as produced_qty,
+        cast(good_qty as bigint) as good_qty,
+        cast(scrap_qty as bigint) as scrap_qty,
+        cast(rework_qty as bigint) as rework_qty,
+        {{ safe_ratio('good_qty', 'produced_qty', digits) }} as quality,
+        {{ safe_ratio('scrap_qty', 'produced_qty', digits) }} as scrap_ratio,
+        {{ safe_ratio('rework_qty', 'produced_qty', digits) }} as rework_ratio,
+        cast(batch_count as bigint) as batch_count,
+        cast(round(energy_kwh, 3) as decimal(18, 3)) as energy_kwh,
+        {{ safe_ratio('energy_kwh', 'good_qty', digits) }} as energy_per_good_unit_kwh,
+        round(cast(ideal_production_time_s as double), 3) as ideal_production_time_s
+{%- endmacro %}
+
+{#- Creates gold.product_selection(start_date, end_date, shift_codes, machine_ids, by_date), a
+    table function over `batches` (fct_production_batch; kpi_product_daily's post-hook calls
+    this): kpi_product_daily's per-product quantities and ratios (scrap_ratio, quality, ...) for
+    any selection of batches, the dashboard's product table. Rows: production_date between
+    start_date and end_date, shift_code in shift_codes (an empty list means every shift),
+    machine_id in machine_ids; one row per product, and per production date when by_date
+    (production_date is null otherwise). The quantities are summed first and the ratios computed
+    from the sums with product_kpi_columns, the mart's formulas, at full precision; besides them,
+    batch_duration_s (summed batch time) and good_per_batch_hour (good units per hour of batch
+    time). Why a table macro over batches, not the mart: kpi_product_daily has no shift or machine
+    grain, and a ratio over a filtered set must divide after the filter. Named without its catalog
+    so that it reads the gold of the database it is called in (publish copies it). -#}
+{% macro create_product_selection(product_daily, batches) -%}
+create or replace macro {{ product_daily.schema }}.product_selection(
+    start_date, end_date, shift_codes, machine_ids, by_date
+) as table
+with
+
+batches as (
+    select * from {{ batches.include(database=false) }}
+),
+
+selected as (
+    select * from batches
+    where
+        production_date between start_date and end_date
+        and (len(shift_codes) = 0 or list_contains(shift_codes, shift_code))
+        and list_contains(machine_ids, machine_id)
+),
+
+summed as (
+    select
+        case when by_date then production_date end as production_date,
+        product_id,
+        {{ sum_product_quantities() }},
+        sum(batch_duration_s) as batch_duration_s
+    from selected
+    group by all
+),
+
+final as (
+    select
+        production_date,
+        product_id,
+        {{ product_kpi_columns(digits=none) }},
+        cast(batch_duration_s as bigint) as batch_duration_s,
+        {{ safe_ratio('good_qty * 3600', 'batch_duration_s', none) }} as good_per_batch_hour
+    from summed
+)
+
+select * from final
+{%- endmacro %}

@@ -30,6 +30,10 @@ PAGES = {
 }
 
 
+# apt-get waits up to 10 min for the dpkg and lists locks another apt-get holds, instead of failing.
+APT_WAIT = ("-o", "DPkg::Lock::Timeout=600")
+
+
 def ensure_chromium() -> str:
     """Debian's chromium, installed with apt-get when absent (the test command runs as root)."""
     if not Path(CHROMIUM).exists():
@@ -37,10 +41,10 @@ def ensure_chromium() -> str:
         if apt is None:
             raise RuntimeError(f"{CHROMIUM} is missing and apt-get is not available")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        done = subprocess.run([apt, "install", "-y", "-q", "chromium"], env=env, check=False)
-        if done.returncode != 0:
-            subprocess.run([apt, "update", "-q"], env=env, check=False)
-            subprocess.run([apt, "install", "-y", "-q", "chromium"], env=env, check=True)
+        install = [apt, *APT_WAIT, "install", "-y", "-q", "chromium"]
+        if subprocess.run(install, env=env, check=False).returncode != 0:
+            subprocess.run([apt, *APT_WAIT, "update", "-q"], env=env, check=False)
+            subprocess.run(install, env=env, check=True)
     return CHROMIUM
 
 
@@ -107,7 +111,15 @@ def visit_pages(url: str, out_dir: Path, executable: str = CHROMIUM) -> dict[str
         browser = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            outside: list[str] = []  # requests that leave the dashboard's own server
+            page.on(
+                "request",
+                lambda r: (
+                    None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url)
+                ),
+            )
             for name, path in PAGES.items():
+                outside.clear()
                 page.set_viewport_size({"width": 1500, "height": 1000})
                 page.goto(f"{url}/{path}", wait_until="domcontentloaded")
                 wait_settled(page)
@@ -132,6 +144,10 @@ def visit_pages(url: str, out_dir: Path, executable: str = CHROMIUM) -> dict[str
                         page.query_selector("h1").inner_text() if page.query_selector("h1") else ""
                     ),
                     "screenshot": shot,
+                    "external_requests": sorted(set(outside)),
+                    "icon": page.evaluate(
+                        "() => document.querySelector('link[rel~=\"icon\"]')?.href || ''"
+                    ),
                 }
         finally:
             browser.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import UTC, date, datetime
@@ -341,14 +342,15 @@ def test_publication_record_shows_the_dates_as_a_span():
     record = publication_record({
         "run_id": "r1", "production_dates": days, "tables": 12,
         "covered_from": pd.Timestamp("2026-10-19"),
-        "published_at": pd.Timestamp("2026-10-22 06:30", tz="UTC"),
+        "published_at": pd.Timestamp("2026-10-22 06:30", tz="UTC"), "metrics_checked": 3820,
     })  # fmt: skip
     assert record == {
         "run_id": "r1",
         "production_dates": "2026-10-19 .. 2026-10-21 (3 dates)",
         "tables": "12",
         "covered_from": "2026-10-19",
-        "published_at": "2026-10-22 06:30:00+00:00",
+        "published_at": "2026-10-22 06:30:00 UTC",
+        "metrics_checked": "3,820",
     }
     assert publication_record({"production_dates": []})["production_dates"] == "none"
 
@@ -387,3 +389,73 @@ def test_a_publication_without_the_kpi_function_asks_for_a_new_one(
     _no_exception(at)
     assert "Run the pipeline to publish again" in _texts(at)
     assert not at.metric
+
+
+def test_replay_button_offers_play_again_after_the_last_day(serving_home, monkeypatch):
+    days = _dates(serving_home)
+    at = _app(serving_home, monkeypatch, dates=(days[0], days[-1]), replay_on=True,
+              replay_playing=True, replay_pos=len(days))  # fmt: skip
+    _no_exception(at)
+    assert "Play" in at.button(key="replay_toggle").label  # not "Pause": nothing is playing
+    assert at.session_state["replay_playing"] is False
+    at = _app(serving_home, monkeypatch, dates=(days[0], days[-1]), replay_on=True,
+              replay_playing=True, replay_pos=1)  # fmt: skip
+    assert "Pause" in at.button(key="replay_toggle").label  # mid-replay it still pauses
+
+
+def _table(at: AppTest, *columns: str):
+    """The first table element on the page that has all these columns."""
+    return next(d for d in at.dataframe if set(columns) <= set(d.value.columns))
+
+
+def test_tables_show_dates_labels_and_percentages_in_the_house_format(serving_home, monkeypatch):
+    days = _dates(serving_home)
+    at = _app(serving_home, monkeypatch, dates=(days[0], days[-1]))
+    _no_exception(at)
+    element = _table(at, "production_date", "oee", "produced_qty")
+    shown = element.value
+    assert shown["production_date"].tolist() == days  # dates, never "… 00:00:00"
+    config = json.loads(element.proto.columns)
+    assert config["production_date"]["label"] == "Production date"
+    assert config["oee"]["label"] == "OEE"
+    assert config["oee"]["type_config"]["format"] == "%.1f%%"
+    assert config["produced_qty"]["type_config"]["format"] == "%,.0f"
+    # the table's OEE is the card's: one percent format, the same number
+    assert {m.label: m.value for m in at.metric}["OEE"] == kpi.fmt_pct(
+        _independent_kpis(serving_home, days[0], days[-1])["_oee"]
+    )
+    assert shown["oee"].iloc[0] == pytest.approx(100 * _plant_oee(serving_home, days[0]))
+    # the cards' trend lines are charts on a fixed range (charts.sparkline), never st.metric's
+    # own sparkline, which scales to its data
+    assert not any(m.proto.chart_data for m in at.metric)
+    sparks = [c for c in at.get("plotly_chart") if c.proto.id and "spark" in c.proto.id]
+    assert sparks, "no trend line on the cards"
+
+
+def _plant_oee(home: Path, day: date) -> float:
+    con = duckdb.connect(str(home / "warehouse" / "serving.duckdb"), read_only=True)
+    try:
+        return con.execute(
+            "select oee from gold.kpi_plant_daily where production_date = ?", [day]
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_product_scrap_rate_is_gold_product_daily_ratio(serving_home, monkeypatch):
+    days = _dates(serving_home)
+    at = _app(serving_home, monkeypatch, "views/flow.py", dates=(days[0], days[-1]))
+    _no_exception(at)
+    shown = _table(at, "product_id", "scrap_rate").value.set_index("product_id")
+    con = duckdb.connect(str(serving_home / "warehouse" / "serving.duckdb"), read_only=True)
+    try:
+        per_product = dict(con.execute(
+            "select product_id, sum(scrap_qty) / sum(produced_qty) from gold.kpi_product_daily "
+            "where production_date between ? and ? group by product_id",
+            [days[0], days[-1]],
+        ).fetchall())  # fmt: skip
+    finally:
+        con.close()
+    assert set(shown.index) == set(per_product)
+    for product, ratio in per_product.items():
+        assert shown.loc[product, "scrap_rate"] == pytest.approx(100 * ratio)
