@@ -2,13 +2,15 @@
 
 Why an asset downstream of every gold asset: the truth checks on the KPI marts are blocking, so
 Dagster skips this step whenever a mart fails truth in the same run, and the last good serving
-copy stays in place.
+copy stays in place. Materialized on its own (from the UI, for one date or a range), it runs the
+truth gate for its dates itself, so it never publishes gold that no gate has judged.
 """
 
 from datetime import date
 
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, asset
 
+from ground_truth.gate import run_gate
 from orchestration.defs.dbt.assets import gold_by_production_date, silver_and_dimensions
 from orchestration.defs.serving.publish import publish
 from orchestration.instance import WRITER_POOL
@@ -58,6 +60,9 @@ def publish_serving(
     try:
         run_id = context.run.run_id
         status, checked, failed = _validation_summary(con, run_id)
+        if status == "not validated":  # selected without the truth gate: judge the dates now
+            run_gate(con, warehouse.home_path, days, run_id)
+            status, checked, failed = _validation_summary(con, run_id)
         if status in ("failed", "not validated"):  # defence in depth behind the blocking checks
             raise RuntimeError(f"refusing to publish: validation {status} in run {run_id}")
         result = publish(con, warehouse.home_path, run_id, days, status, checked, failed)
