@@ -2,6 +2,8 @@
 -- without gap or overlap (valid_to = next valid_from), at most one version may be current and
 -- open (9999-12-31; none for a machine retired from the asset registry, whose last version
 -- closes), and every production date of a batch must find exactly one version.
+-- Dagster reports it as a check of dim_machine (meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'dim_machine'}}}) }}
 with
 
 versions as (
