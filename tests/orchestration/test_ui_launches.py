@@ -29,6 +29,7 @@ from orchestration.partitions import FIRST_DATE_ENV
 from tests.homes import REPO, copy_built, truth_dates
 
 MART = AssetKey(["gold", "kpi_plant_daily"])
+PUBLISH = AssetKey(["serving", "publish"])
 
 
 def _first_partition(home: Path, declared: str | None = None) -> tuple[str, str, str]:
@@ -66,11 +67,11 @@ def ui_home(pipeline_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return copy_built(pipeline_home, tmp_path_factory.mktemp("ui") / "home")
 
 
-def _launch(home: Path, monkeypatch: pytest.MonkeyPatch, days: list[date]):
-    """The UI's launch for the mart alone: the implicit asset job subset to it (its checks come
+def _launch(home: Path, monkeypatch: pytest.MonkeyPatch, days: list[date], key: AssetKey = MART):
+    """The UI's launch for one asset alone: the implicit asset job subset to it (its checks come
     with it), for one partition or, as a single-run backfill does, a range in one run."""
     monkeypatch.setenv("SHOPFLOOR_HOME", str(home))
-    job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection={MART})
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection={key})
     if len(days) == 1:
         kwargs = {"partition_key": days[0].isoformat()}
     else:
@@ -97,6 +98,22 @@ def test_one_gold_asset_materializes_alone_with_its_checks(
     assert "accepted_range_kpi_plant_daily_oee__1__0" in names
     truth = sorted((c.partition, c.passed) for c in checks if c.check_name == TRUTH_CHECK)
     assert truth == [(day.isoformat(), True) for day in days]
+
+
+def test_publish_alone_runs_the_gate_and_names_the_dates_it_published(
+    ui_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Publish materialized on its own judges its dates first (it never copies unjudged gold),
+    and its partition's materialization says which dates analysts now see."""
+    day = truth_dates(ui_home)[2]
+    result = _launch(ui_home, monkeypatch, [day], PUBLISH)
+    assert result.success, [e.step_key for e in result.get_step_failure_events()]
+    [event] = result.get_asset_materialization_events()
+    assert event.partition == day.isoformat()
+    metadata = event.materialization.metadata
+    assert metadata["validation_status"].value == "passed"
+    assert metadata["published_dates"].value == [day.isoformat()]
+    assert "provisional_dates" in metadata  # a list once gold.dim_date_status is built
 
 
 def test_every_singular_dbt_test_is_an_asset_check() -> None:
