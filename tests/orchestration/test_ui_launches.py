@@ -12,11 +12,11 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey, DagsterInstance, SkipReason, build_sensor_context
 from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_END_TAG,
     ASSET_PARTITION_RANGE_START_TAG,
@@ -24,8 +24,10 @@ from dagster._core.storage.tags import (
 
 from orchestration.definitions import defs
 from orchestration.defs.dbt.project import shopfloor_dbt
+from orchestration.defs.landing.sensors import landing_sensor
 from orchestration.defs.validation.checks import TRUTH_CHECK
-from orchestration.partitions import FIRST_DATE_ENV
+from orchestration.partitions import FIRST_DATE, FIRST_DATE_ENV
+from tests.bronze_fixtures import QC_HEADER, land
 from tests.homes import REPO, copy_built, truth_dates
 
 MART = AssetKey(["gold", "kpi_plant_daily"])
@@ -59,6 +61,20 @@ def test_partitions_begin_at_the_first_landed_date(default_home: Path, tmp_path:
     assert _first_partition(tmp_path)[0] == today  # nothing landed: today, in the plant's zone
     declared, _, declared_refusal = _first_partition(default_home, "2023-12-01")
     assert (declared, declared_refusal) == ("2023-12-01", "None")  # 2023-12-31 is a partition
+
+
+def test_the_sensor_names_a_folder_older_than_the_first_partition(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder dated before the code location's first partition is not loaded, and the
+    sensor's tick says why and what to do, instead of skipping it without a word."""
+    older = FIRST_DATE - timedelta(days=1)
+    land(tmp_path, "qc_checks", f"qc_checks__{older}.csv", QC_HEADER + b"\n", day=older)
+    monkeypatch.setenv("SHOPFLOOR_HOME", str(tmp_path))
+    tick = landing_sensor(build_sensor_context())
+    assert isinstance(tick, SkipReason)
+    assert f"landing/{older}/ dated before the first delivery partition" in tick.skip_message
+    assert "Reload" in tick.skip_message
 
 
 @pytest.fixture(scope="module")
