@@ -13,7 +13,6 @@ from typing import Any
 
 FAILED_DATES = "failed_dates"  # dates with a failure of the check's own severity
 WARNING_DATES = "warning_dates"  # dates with warnings only (never blocking)
-NO_TRUTH_DATES = "no_truth_dates"  # production dates without a truth file
 
 
 def dates_metadata(days: Iterable[date]) -> Any:

@@ -7,12 +7,21 @@ folder a valid partition so the sensor can load it while the day is still being 
 folder dated later is refused with a reason (`refusal`), never a Dagster error.
 A run covers one partition (sensor, schedule) or a range of them (backfill, `shopfloor run`):
 every bronze step loops over `run_dates`, so a year of history is one run, not 365.
+
+The partitions begin at the home's first landed date (`first_partition_date`), computed when the
+code location loads: the UI then shows the plant's own dates, filled, and its "Missing" preset
+never launches years before the plant delivered anything. A folder older than that which lands
+later is refused with a reason until the code location is loaded again: `shopfloor run` loads it
+afresh every time; `shopfloor ui` (the webserver and the daemon's sensor) after "Reload" on its
+code location. `$SHOPFLOOR_FIRST_DATE` declares an earlier first date (history still to come).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 
 from dagster import DailyPartitionsDefinition, OpExecutionContext
 
@@ -24,11 +33,28 @@ from dagster._core.storage.tags import (
     PARTITION_NAME_TAG,
 )
 
+from ingestion.landing import delivery_dates, latest_delivery
 from plants.home import Home, home_plant
+
+FIRST_DATE_ENV = "SHOPFLOOR_FIRST_DATE"
+
+
+def first_partition_date(home: Path, timezone: str) -> date:
+    """The first partition of a home's code location: `$SHOPFLOOR_FIRST_DATE` when set, else the
+    home's oldest dated landing folder, else (nothing landed yet) today in the plant's time zone;
+    never later than today, so today's partition always exists."""
+    today = latest_delivery(timezone)
+    declared = os.environ.get(FIRST_DATE_ENV)
+    if declared:
+        return min(date.fromisoformat(declared), today)
+    landed = delivery_dates(home)
+    return min(landed[0], today) if landed else today
+
 
 # The plant's time zone, read from the plant the home names (the code location serves one home).
 PLANT_TZ = home_plant(Home.from_env().root).timezone
-FIRST_DELIVERY = "2024-01-01"
+FIRST_DATE = first_partition_date(Home.from_env().root, PLANT_TZ)
+FIRST_DELIVERY = FIRST_DATE.isoformat()
 
 # A delivery folder is named by its delivery date; a gold partition is a production date. The two
 # are distinct ideas on the same daily calendar, so a run of the daily job covers delivery date D
@@ -50,8 +76,12 @@ def refusal(day: date) -> str | None:
     folder dated later than today's partition is refused rather than made a partition: data
     from a day that has not happened is a sender's mistake or a clock error, and a partition
     for it would show the schedule and the UI days to come."""
-    if day < date.fromisoformat(FIRST_DELIVERY):
-        return f"dated before the first delivery partition ({FIRST_DELIVERY}); not loaded"
+    if day < FIRST_DATE:
+        return (
+            f"dated before the first delivery partition ({FIRST_DELIVERY}: the first landed date "
+            f"when the code location loaded, or ${FIRST_DATE_ENV}); not loaded until the code "
+            "location loads again (`shopfloor run` always does; in `shopfloor ui`, Reload it)"
+        )
     last = delivery_date_partitions.get_last_partition_key()
     if last is None or day > date.fromisoformat(last):
         return (

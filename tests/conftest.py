@@ -8,6 +8,7 @@ copy and read homes are in tests/homes.py, landing and bronze ones in tests/bron
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,10 @@ import pytest
 
 from generators.run import generate
 from tests.homes import build_pipeline
+
+# One code location serves every home of a test process, and it loads before they are generated:
+# its partitions must begin before the oldest date a test lands (orchestration/partitions.py).
+os.environ.setdefault("SHOPFLOOR_FIRST_DATE", "2024-01-01")
 
 pytest_plugins = ["tests.bronze_fixtures"]  # bronze_loaded, fresh_home: bronze and orchestration
 

@@ -11,7 +11,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, SkipReason, build_schedule_context, build_sensor_context
+from dagster import (
+    AssetKey,
+    DefaultScheduleStatus,
+    SkipReason,
+    build_schedule_context,
+    build_sensor_context,
+)
 
 from cli.run import run_partitions
 from ingestion.contracts import SOURCES
@@ -21,7 +27,7 @@ from orchestration.defs.dbt.translator import ShopfloorTranslator
 from orchestration.defs.landing.schedules import daily_schedule
 from orchestration.defs.landing.sensors import landing_sensor
 from orchestration.instance import WRITER_POOL
-from orchestration.partitions import PLANT_TZ
+from orchestration.partitions import FIRST_DATE, PLANT_TZ
 from plants.home import resolve_plant_path, set_home_plant
 from plants.model import load_plant
 from tests.bronze_fixtures import BRONZE_START, copy_home, query
@@ -39,12 +45,21 @@ def _tz_name(timezone: str | None) -> str | None:
     return "<plant time zone>" if timezone == PLANT_TZ else timezone
 
 
+def _start_name(start: datetime) -> str:
+    """The partitions' first date begins at the home's first landed date (or the date declared
+    for the test process): the snapshot says which it is, not the date."""
+    return "<first date>" if start.date() == FIRST_DATE else f"{start:%Y-%m-%d}"
+
+
 def graph_snapshot() -> dict[str, dict]:
     repo = defs.get_repository_def()
     graph = repo.asset_graph
     checks: dict[AssetKey, list[str]] = {}
     for check_key in graph.asset_check_keys:
-        checks.setdefault(check_key.asset_key, []).append(check_key.name)
+        blocking = graph.get_check_spec(check_key).blocking
+        checks.setdefault(check_key.asset_key, []).append(
+            check_key.name + (" (blocking)" if blocking else "")
+        )
     snapshot = {}
     for key in sorted(graph.materializable_asset_keys, key=lambda k: k.to_user_string()):
         node = graph.get(key)
@@ -52,7 +67,7 @@ def graph_snapshot() -> dict[str, dict]:
         snapshot[key.to_user_string()] = {
             "deps": sorted(k.to_user_string() for k in node.parent_keys),
             # the plant's time zone comes from the home's plant file: the snapshot says whose it is
-            "partitions": f"daily {_tz_name(pdef.timezone)} from {pdef.start:%Y-%m-%d}"
+            "partitions": f"daily {_tz_name(pdef.timezone)} from {_start_name(pdef.start)}"
             if pdef
             else None,
             "checks": sorted(checks.get(key, [])),
@@ -157,6 +172,8 @@ def test_job_schedule_and_sensor_are_registered() -> None:
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", PLANT_TZ)
     # The schedule and the sensor launch the end-to-end daily job (bronze, then silver and gold).
     assert schedule.job_name == "daily_job"
+    # the schedule is the safety net behind the sensor: on unless someone turns it off
+    assert schedule.default_status == DefaultScheduleStatus.RUNNING
     assert defs.resolve_sensor_def("landing_sensor").job_name == "daily_job"
 
 

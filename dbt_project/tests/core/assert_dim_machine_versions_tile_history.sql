@@ -2,6 +2,9 @@
 -- without gap or overlap (valid_to = next valid_from), at most one version may be current and
 -- open (9999-12-31; none for a machine retired from the asset registry, whose last version
 -- closes), and every production date of a batch must find exactly one version.
+-- Dagster reports it as a check of fct_production_batch (meta.dagster.ref): it runs with the
+-- incremental facts, after dim_machine is rebuilt.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_production_batch'}}}) }}
 with
 
 versions as (

@@ -2,6 +2,8 @@
 -- batches), or a plant row that is not the sum of its machine-days: the marts must aggregate base
 -- quantities, and no machine, shift or day may be dropped or double counted. A machine-day with
 -- only unscheduled activity (0 scheduled time, kpi_machine_daily.unscheduled_*) has no shift rows.
+-- Dagster reports it as a check of kpi_machine_daily (meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_machine_daily'}}}) }}
 with
 
 shifts as (

@@ -5,6 +5,8 @@
 -- catches a filter, grouping or column mapping that drops, doubles or mislabels rows. Ratios are
 -- compared at the marts' 6 decimals (the function keeps full precision); a machine-date with only
 -- unscheduled activity has no shift rows, so no selected row.
+-- Dagster reports it as a check of kpi_plant_daily (meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_plant_daily'}}}) }}
 {%- set machine_shift = ref('kpi_machine_shift') %}
 {%- set ratios = ['availability', 'performance', 'quality', 'oee', 'scrap_ratio', 'mtbf_s', 'mttr_s', 'energy_per_good_unit_kwh'] %}
 {%- set amounts = ['planned_busy_time_s', 'produced_qty', 'good_qty', 'down_time_s', 'failure_count'] %}

@@ -1,6 +1,8 @@
 -- Detects an incremental fact drifting from its source: per machine, production date and state,
 -- gold fct_machine_state must hold the same time, failure and small-stop counts as
 -- int_machine_state_intervals (a partition missed, loaded twice or stale after a restatement).
+-- Dagster reports it as a check of fct_machine_state (meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_machine_state'}}}) }}
 with
 
 fact as (

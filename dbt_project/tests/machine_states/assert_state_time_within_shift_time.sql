@@ -2,6 +2,8 @@
 -- may not exceed the shift's real length in plant-local time (28 800 s; the NIGHT shift is
 -- 25 200 s or 32 400 s on DST change nights). Less is allowed (a log not delivered, a gap: a
 -- data-quality finding, data_quality_daily.timeline_incomplete); more is inconsistent.
+-- Dagster reports it as a check of int_machine_state_intervals (meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'int_machine_state_intervals'}}}) }}
 with
 
 state_intervals as (

@@ -1,5 +1,7 @@
 -- Detects inconsistent cycle counts in kpi_process_daily (started must equal completed + aborted)
 -- and a daily row that does not match the per-cycle fact it is computed from.
+-- Dagster reports it as a check of kpi_process_daily (meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_process_daily'}}}) }}
 with
 
 fact as (

@@ -1,5 +1,7 @@
 -- Detects nulls turned into zeros on the way to gold: the number of null temperatures per
 -- device-hour in fct_sensor_hourly must equal the nulls in the aligned readings.
+-- Dagster reports it as a check of fct_sensor_hourly (meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_sensor_hourly'}}}) }}
 with
 
 aligned as (

@@ -74,12 +74,14 @@ TRUSTED_DOC = (
 
 
 def _check_specs() -> list[AssetCheckSpec]:
-    specs = [AssetCheckSpec(ACCOUNTING, asset=bronze_key(s), description=ACCOUNTING_DOC)
-             for s in SOURCES]  # fmt: skip
+    """Every bronze check is an ERROR and blocking: rows lost, a file left unprocessed or a
+    delivery too broken to trust must hold silver and gold back, not only be reported."""
+    specs = [AssetCheckSpec(ACCOUNTING, asset=bronze_key(s), description=ACCOUNTING_DOC,
+                            blocking=True) for s in SOURCES]  # fmt: skip
     specs += [AssetCheckSpec(TRUSTED, asset=bronze_key(s), description=TRUSTED_DOC, blocking=True)
               for s in SOURCES]  # fmt: skip
-    specs += [AssetCheckSpec(UNPROCESSED, asset=bronze_key(s), description=UNPROCESSED_DOC)
-              for s in (*SOURCES, STRAY_ASSET)]  # fmt: skip
+    specs += [AssetCheckSpec(UNPROCESSED, asset=bronze_key(s), description=UNPROCESSED_DOC,
+                             blocking=True) for s in (*SOURCES, STRAY_ASSET)]  # fmt: skip
     return specs
 
 

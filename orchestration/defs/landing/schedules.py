@@ -8,7 +8,13 @@ bronze has not recorded (a run with nothing new would cost a full dbt, gate and 
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from dagster import RunRequest, ScheduleEvaluationContext, SkipReason, schedule
+from dagster import (
+    DefaultScheduleStatus,
+    RunRequest,
+    ScheduleEvaluationContext,
+    SkipReason,
+    schedule,
+)
 
 from orchestration.defs.landing.pending import unloaded_files
 from orchestration.jobs import daily_job
@@ -20,6 +26,7 @@ from plants.home import Home
     job=daily_job,
     cron_schedule="0 6 * * *",
     execution_timezone=PLANT_TZ,
+    default_status=DefaultScheduleStatus.RUNNING,  # the safety net is on unless turned off
     description=f"06:00 {PLANT_TZ} (the plant's time zone): yesterday's delivery end to end, if "
     "any of it is not loaded.",
 )

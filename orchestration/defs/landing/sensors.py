@@ -14,7 +14,7 @@ from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, Sk
 from ingestion.landing import delivery_dates
 from orchestration.defs.landing.pending import unloaded_by_day
 from orchestration.jobs import daily_job
-from orchestration.partitions import is_valid_delivery, partition_key
+from orchestration.partitions import is_valid_delivery, partition_key, refusal
 from plants.home import Home
 
 
@@ -41,6 +41,13 @@ def changed_folders(home: Path, cursor: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _refused(home: Path) -> str:
+    """The landing folders that are no partition of this code location, with why (an older
+    folder landed since it loaded, a folder dated after today): said on every skipped tick."""
+    refused = [f"landing/{day}/ {why}" for day in delivery_dates(home) if (why := refusal(day))]
+    return "; refused: " + "; ".join(refused) if refused else ""
+
+
 @sensor(
     job=daily_job,
     minimum_interval_seconds=60,
@@ -51,7 +58,7 @@ def landing_sensor(context: SensorEvaluationContext):
     cursor = json.loads(context.cursor) if context.cursor else {}
     changed = changed_folders(Home.from_env().root, cursor)
     if not changed:
-        return SkipReason("no new or changed landing folder")
+        return SkipReason("no new or changed landing folder" + _refused(Home.from_env().root))
     cursor.update(changed)
     context.update_cursor(json.dumps(cursor, sort_keys=True))
     # A folder whose files are all in bronze already (a first start on a loaded home, a touched

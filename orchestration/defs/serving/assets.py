@@ -2,13 +2,27 @@
 
 Why an asset downstream of every gold asset: the truth checks on the KPI marts are blocking, so
 Dagster skips this step whenever a mart fails truth in the same run, and the last good serving
-copy stays in place.
+copy stays in place. Materialized on its own (from the UI, for one date or a range), it runs the
+truth gate for its dates itself, so it never publishes gold that no gate has judged.
+
+"Published" per production date is this asset's partitions: gold turns green when it is built,
+a date of `serving/publish` only when it reached the serving copy (a run that failed the gate
+leaves it missing or failed). Each materialization names its published dates and which of them
+are still provisional (gold.dim_date_status, when gold has it).
 """
 
 from datetime import date
 
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
+from ground_truth.gate import run_gate
 from orchestration.defs.dbt.assets import gold_by_production_date, silver_and_dimensions
 from orchestration.defs.serving.publish import publish
 from orchestration.instance import WRITER_POOL
@@ -24,6 +38,23 @@ GOLD_KEYS = sorted(
     ),
     key=lambda k: k.to_user_string(),
 )
+
+
+def _provisional_dates(con, days: list[date]) -> MetadataValue:
+    """The published dates whose late rows may still restate them (gold.dim_date_status owns the
+    rule; when gold has no such table, says so rather than listing none)."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'gold' and table_name = 'dim_date_status'"
+    ).fetchone()[0]
+    if not exists:
+        return MetadataValue.text("unknown: gold.dim_date_status is not built")
+    rows = con.execute(
+        "select production_date from gold.dim_date_status "
+        "where status = 'provisional' and list_contains(?, production_date) order by 1",
+        [days],
+    ).fetchall()
+    return MetadataValue.json([day.isoformat() for (day,) in rows])
 
 
 def _validation_summary(con, run_id: str) -> tuple[str, int, int]:
@@ -47,7 +78,9 @@ def _validation_summary(con, run_id: str) -> tuple[str, int, int]:
     partitions_def=production_date_partitions,
     backfill_policy=BackfillPolicy.single_run(),
     pool=WRITER_POOL,
-    description="Atomically replace warehouse/serving.duckdb with validated gold + audit.",
+    description="Atomically replace warehouse/serving.duckdb with validated gold + audit. A "
+    "materialized partition is a production date published to analysts; gold's own partitions "
+    "say only that it was built.",
 )
 def publish_serving(
     context: AssetExecutionContext, warehouse: WarehouseResource
@@ -58,9 +91,13 @@ def publish_serving(
     try:
         run_id = context.run.run_id
         status, checked, failed = _validation_summary(con, run_id)
+        if status == "not validated":  # selected without the truth gate: judge the dates now
+            run_gate(con, warehouse.home_path, days, run_id)
+            status, checked, failed = _validation_summary(con, run_id)
         if status in ("failed", "not validated"):  # defence in depth behind the blocking checks
             raise RuntimeError(f"refusing to publish: validation {status} in run {run_id}")
         result = publish(con, warehouse.home_path, run_id, days, status, checked, failed)
+        provisional = _provisional_dates(con, days)
     finally:
         con.close()
     return MaterializeResult(
@@ -71,5 +108,7 @@ def publish_serving(
             "metrics_checked": checked,
             "metrics_failed": failed,
             "production_dates": f"{days[0]} .. {days[-1]}" if days else "none",
+            "published_dates": MetadataValue.json([day.isoformat() for day in days]),
+            "provisional_dates": provisional,
         }
     )

@@ -13,10 +13,12 @@ from itertools import pairwise
 from dagster import (
     AssetCheckEvaluation,
     AssetCheckExecutionContext,
+    AssetCheckKey,
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetKey,
+    Output,
     multi_asset_check,
 )
 from dagster._utils.warnings import disable_dagster_warnings
@@ -24,8 +26,8 @@ from dagster._utils.warnings import disable_dagster_warnings
 from ground_truth import audit
 from ground_truth.gate import run_gate
 from ground_truth.marts import MARTS
-from ground_truth.outcome import NO_TRUTH, GateOutcome
-from orchestration.check_dates import FAILED_DATES, NO_TRUTH_DATES, WARNING_DATES, dates_metadata
+from ground_truth.outcome import DateVerdict, GateOutcome
+from orchestration.check_dates import FAILED_DATES, WARNING_DATES, dates_metadata
 from orchestration.defs.bronze.assets import bronze_key
 from orchestration.defs.validation.suites import (
     CRITICAL,
@@ -55,25 +57,27 @@ def gold_key(table: str) -> AssetKey:
     return AssetKey(["gold", table])
 
 
-def _truth_metadata(outcome: GateOutcome, table: str, day: date | None) -> dict:
-    dates = [d for d in outcome.dates if day is None or d.production_date == day]
-    results = [r for d in dates for r in d.results if r.mart == table]
+def _truth_metadata(outcome: GateOutcome, table: str, verdict: DateVerdict) -> dict:
+    """What one date's verdict on one mart rests on: its truth status, metrics and failures."""
+    results = [r for r in verdict.results if r.mart == table]
     failures = [r for r in results if not r.passed]
     lines = [
         f"{r.production_date} {r.key} {r.metric}: expected {r.expected}, got {r.actual}"
         for r in failures[:MAX_LISTED]
     ]
-    no_truth = [d.production_date for d in dates if d.truth_status == NO_TRUTH]
     return {
+        "truth_status": verdict.truth_status,
         "metrics_checked": len(results),
         "metrics_failed": len(failures),
         "failures": "\n".join(lines) or "none",
-        NO_TRUTH_DATES: dates_metadata(no_truth),
         "report": str(outcome.report),
     }
 
 
 # Partitioned asset checks are a Dagster preview feature: they give one verdict per partition.
+# Truth is judged per production date, so `matches_truth` is partitioned and every run (one date
+# or a range) records one verdict per date. Chaos recall is measured over the run's dates
+# together (too few injections a day to judge one): one unpartitioned verdict per run.
 with disable_dagster_warnings():
     TRUTH_SPECS = [
         AssetCheckSpec(
@@ -89,47 +93,52 @@ with disable_dagster_warnings():
         AssetCheckSpec(
             RECALL_CHECK,
             asset=QUALITY_ASSET,
-            partitions_def=production_date_partitions,
-            description="Each injected chaos type is detected and handled (WARN only).",
+            description="Each injected chaos type is detected and handled over the run's "
+            "production dates (WARN only).",
         )
     ]
 
 
-@multi_asset_check(specs=TRUTH_SPECS, name="truth_gate", can_subset=False, pool=WRITER_POOL)
-def truth_gate(
-    context: AssetCheckExecutionContext, warehouse: WarehouseResource
-) -> Iterator[AssetCheckResult]:
-    """Compare the run's production dates with truth; one verdict per mart and date."""
+def _truth_verdicts(outcome: GateOutcome, table: str) -> Iterator[AssetCheckEvaluation]:
+    """One blocking verdict of a mart per production date of the run, each on its partition."""
+    for verdict in outcome.dates:
+        failed = [r for r in verdict.failures if r.mart == table]
+        yield AssetCheckEvaluation(
+            asset_key=gold_key(table),
+            check_name=TRUTH_CHECK,
+            passed=not failed,
+            severity=AssetCheckSeverity.ERROR,
+            blocking=True,
+            partition=verdict.production_date.isoformat(),
+            metadata=_truth_metadata(outcome, table, verdict),
+        )
+
+
+@multi_asset_check(specs=TRUTH_SPECS, name="truth_gate", can_subset=True, pool=WRITER_POOL)
+def truth_gate(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> Iterator:
+    """Compare the run's production dates with truth; the verdicts of the selected checks.
+
+    Subsettable, so one mart materialized from the UI runs its own check: the gate still
+    compares every mart (its audit rows are what publish requires of all of gold) but reports
+    only what the run selected. A failed verdict fails the step, so nothing downstream (publish)
+    runs."""
     days = run_dates(context.op_execution_context) or []
+    selected = context.selected_asset_check_keys
     con = warehouse.connect()
     try:
         outcome = run_gate(con, warehouse.home_path, days, context.op_execution_context.run_id)
     finally:
         con.close()
-    per_date = len(days) > 1  # a single-partition step already attaches its partition
+    assets_def = context.op_execution_context.assets_def
     for mart in MARTS:
-        key = gold_key(mart.table)
-        if per_date:
-            for verdict in outcome.dates:
-                failed = [r for r in verdict.failures if r.mart == mart.table]
-                context.op_execution_context.log_event(
-                    AssetCheckEvaluation(
-                        asset_key=key,
-                        check_name=TRUTH_CHECK,
-                        passed=not failed,
-                        blocking=True,
-                        partition=verdict.production_date.isoformat(),
-                        metadata=_truth_metadata(outcome, mart.table, verdict.production_date),
-                    )
-                )
-        failed = any(r.mart == mart.table for d in outcome.dates for r in d.failures)
-        yield AssetCheckResult(
-            asset_key=key,
-            check_name=TRUTH_CHECK,
-            passed=not failed,
-            severity=AssetCheckSeverity.ERROR,
-            metadata=_truth_metadata(outcome, mart.table, None),
-        )
+        check_key = AssetCheckKey(gold_key(mart.table), TRUTH_CHECK)
+        if check_key not in selected:
+            continue
+        yield from _truth_verdicts(outcome, mart.table)
+        # the check's output, which gates the steps downstream (the verdicts are above)
+        yield Output(None, output_name=assets_def.get_output_name_for_asset_check_key(check_key))
+    if AssetCheckKey(QUALITY_ASSET, RECALL_CHECK) not in selected:
+        return
     missed = [f"{r.chaos_type}: {r.detected}/{r.injected}" for r in outcome.recall if not r.passed]
     yield AssetCheckResult(
         asset_key=QUALITY_ASSET,
