@@ -1,4 +1,4 @@
-"""`shopfloor`: the one command that fronts every user action."""
+"""The shopfloor command: the one entry point that fronts every user action."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from rich_argparse import RichHelpFormatter
 
 from plants.home import HOME_ENV, Home
 
@@ -28,13 +30,21 @@ def _iso_date(text: str) -> date:
 
 
 def _override(text: str) -> tuple[str, float]:
+    """NAME=RATE of one chaos type; an unknown NAME is refused with the valid ones listed."""
+    from generators.chaos import NAME_TO_ID
+
     name, sep, value = text.partition("=")
     try:
         if not sep:
             raise ValueError
-        return name.strip(), float(value)
+        rate = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected NAME=RATE, got {text!r}") from None
+    if name.strip() not in NAME_TO_ID:
+        raise argparse.ArgumentTypeError(
+            f"unknown chaos type {name.strip()!r}; valid names: {', '.join(sorted(NAME_TO_ID))}"
+        )
+    return name.strip(), rate
 
 
 def _print_generation(result, seconds: float) -> None:
@@ -366,42 +376,102 @@ def cmd_landing_history(args: argparse.Namespace) -> int:
     return 0
 
 
-class _OneLineParser(argparse.ArgumentParser):
-    """Argument errors as one line (no usage dump): scripts and humans both read it at a glance."""
+DESCRIPTION = (
+    "Shopfloor turns a plant's raw deliveries into proven KPIs: simulate a plant (generate), "
+    "load and build the warehouse and publish what passes the truth gate (run), and open the "
+    "Dagster UI or the managers' dashboard. Every command works on one home folder."
+)
+HOME_HELP = "home folder of the plant's data (default: $SHOPFLOOR_HOME, else ./data)"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Help with rich-argparse (plain text in a pipe); argument errors as one line (no usage
+    dump): scripts and humans both read it at a glance."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", RichHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(prog="shopfloor", description=__doc__)
-    parser.add_argument("--home", help="home folder (default: $SHOPFLOOR_HOME or ./data)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
+class _SubcommandParser(_Parser):
+    """A subcommand's parser: it accepts the global --home too (`shopfloor run --home X`).
 
-    gen = sub.add_parser("generate", help="simulate the plant and write raw sources + truth")
-    gen.add_argument("--start", type=_iso_date, default=DEMO_START, help="first production date")
-    gen.add_argument("--days", type=int, default=DEMO_DAYS, help="number of production dates")
-    gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument("--chaos", default="default", help="none, default or heavy")
-    gen.add_argument("--scale", type=int, default=1, help="copies of each production line")
-    gen.add_argument("--plant", help="plant name in plants/ (default, prairie) or a plant file")
+    Its default is SUPPRESS, so a --home given before the subcommand is kept when none follows.
+    Subcommands of subcommands (`landing retract`) are made with this class as well."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument("--home", default=argparse.SUPPRESS, help=HOME_HELP)
+
+
+def _version() -> str:
+    """The installed package's version (pyproject.toml), as pip and uv report it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("shopfloor")
+    except PackageNotFoundError:  # pragma: no cover - run from a tree that was never installed
+        return "unknown (not installed)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from generators.chaos import LEVELS
+
+    parser = _Parser(prog="shopfloor", description=DESCRIPTION)
+    parser.add_argument("--home", default=None, help=HOME_HELP)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, parser_class=_SubcommandParser, metavar="COMMAND"
+    )
+
+    gen = sub.add_parser(
+        "generate",
+        help="simulate the plant: write raw deliveries under landing/ and truth under "
+        "ground_truth/",
+        description="Simulate the plant's production dates and write what its systems would "
+        "deliver (with realistic mess) plus the ground truth the gate checks against.",
+    )
+    gen.add_argument("--start", type=_iso_date, default=DEMO_START, metavar="DATE",
+                     help="first production date, YYYY-MM-DD (default: %(default)s)")  # fmt: skip
+    gen.add_argument("--days", type=int, default=DEMO_DAYS,
+                     help="number of production dates (default: %(default)s)")  # fmt: skip
+    gen.add_argument("--seed", type=int, default=42,
+                     help="random seed: same seed and options, same bytes (default: %(default)s)")  # fmt: skip
+    gen.add_argument("--chaos", default="default", choices=LEVELS,
+                     help="how much realistic mess to inject (default: %(default)s)")  # fmt: skip
+    gen.add_argument("--scale", type=int, default=1,
+                     help="copies of each production line (default: %(default)s)")  # fmt: skip
+    gen.add_argument("--plant",
+                     help="plant name in plants/ (default, prairie) or a plant file "
+                     "(default: the plant the home names, else the default plant)")  # fmt: skip
     gen.add_argument(
         "--chaos-rate",
         type=_override,
         action="append",
         metavar="NAME=RATE",
-        help="override one chaos type's intensity, e.g. timezone_mix=0.5",
+        help="override one chaos type's intensity, e.g. timezone_mix=0.5 (repeatable; "
+        "the types are listed in generators/chaos.py)",
     )
     gen.set_defaults(func=cmd_generate)
 
     run = sub.add_parser(
         "run",
-        help="load landed dates into bronze, then build silver and gold (Dagster, in-process)",
+        help="load landed deliveries into bronze, build silver and gold, check them against the "
+        "truth gate, publish the serving copy when they pass",
+        description="Run the Dagster jobs in this process: bronze for each landed delivery date, "
+        "then silver and gold (dbt), the truth gate and publish. dbt's own output goes to a log "
+        "file in the home; the run ends with PASSED or FAILED for this run.",
     )
-    run.add_argument("--start", type=_iso_date, help="first delivery date (default: all landed)")
-    run.add_argument("--end", type=_iso_date, help="last delivery date (default: all landed)")
-    run.add_argument("--quiet", action="store_true", help="skip the accounting table")
-    run.add_argument("--bronze-only", action="store_true", help="stop after bronze")
+    run.add_argument("--start", type=_iso_date, metavar="DATE",
+                     help="first delivery date, YYYY-MM-DD (default: the first landed)")  # fmt: skip
+    run.add_argument("--end", type=_iso_date, metavar="DATE",
+                     help="last delivery date, YYYY-MM-DD (default: the last landed)")  # fmt: skip
+    run.add_argument("--quiet", action="store_true", help="skip the bronze accounting table")
+    run.add_argument("--bronze-only", action="store_true",
+                     help="stop after bronze (no silver, gold, gate or publish)")  # fmt: skip
     run.add_argument(
         "--plant",
         help="plant name in plants/ or a plant file: checked, then named in the home for this and "
@@ -414,15 +484,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=cmd_run)
 
-    ui = sub.add_parser("ui", help="start the Dagster UI (webserver on 127.0.0.1 + daemon)")
-    ui.add_argument("--port", type=int, default=3000)
+    ui = sub.add_parser("ui", help="start the Dagster UI and daemon on 127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000,
+                    help="port of the Dagster webserver (default: %(default)s)")  # fmt: skip
     ui.set_defaults(func=cmd_ui)
 
-    dash = sub.add_parser("dashboard", help="start the managers' dashboard on 127.0.0.1")
-    dash.add_argument("--port", type=int, default=8501)
+    dash = sub.add_parser(
+        "dashboard", help="start the managers' dashboard on 127.0.0.1 (reads the serving copy)"
+    )
+    dash.add_argument("--port", type=int, default=8501,
+                      help="port of the dashboard (default: %(default)s)")  # fmt: skip
     dash.set_defaults(func=cmd_dashboard)
 
-    demo = sub.add_parser("demo", help="generate 14 days and load them into bronze")
+    demo = sub.add_parser(
+        "demo",
+        help=f"simulate {DEMO_DAYS} days of the default plant, then run the whole pipeline "
+        "(bronze, silver, gold, truth gate, publish)",
+        description=f"generate --start {DEMO_START} --days {DEMO_DAYS} --seed 42 --chaos default,"
+        " then run, into the home; ends with where to look.",
+    )
     demo.set_defaults(func=cmd_demo)
 
     landing = sub.add_parser("landing", help="retract or restore a delivered file; its history")
@@ -443,13 +523,13 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("path", metavar="PATH", nargs="?", help="landing/<date>/<source>/<file>")
     hist.set_defaults(func=cmd_landing_history)
 
-    plant = sub.add_parser("plant", help="work with plant files")
+    plant = sub.add_parser("plant", help="check a plant file; print the home's plant as dbt vars")
     plant_sub = plant.add_subparsers(dest="plant_command", metavar="{check,vars}", required=True)
     check = plant_sub.add_parser("check", help="validate a plant file (exit 2 on any problem)")
     check.add_argument("file", metavar="FILE", help="plant YAML file, e.g. plants/default.yaml")
     check.set_defaults(func=cmd_plant_check)
     dbt_vars = plant_sub.add_parser(
-        "vars", help="print the home's plant facts as dbt vars (for `dbt ... --vars`)"
+        "vars", help="print the home's plant facts as dbt vars (for dbt ... --vars)"
     )
     dbt_vars.set_defaults(func=cmd_plant_vars)
     return parser
