@@ -96,27 +96,40 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_accounting(home: Path) -> None:
+def _print_accounting(home: Path, echo=print) -> None:
     from ingestion.accounting import totals
     from ingestion.warehouse import connect
 
-    con = connect(home)
+    con = connect(home, read_only=True)  # it only prints figures
     try:
         rows = totals(con)
     finally:
         con.close()
-    print(f"\nBronze accounting ({Home(home).warehouse}):")
-    print(f"  {'source':<22}{'files':>7}{'rows loaded':>13}{'rejected':>10}"
-          f"{'quarantined':>13}{'duplicates':>12}")  # fmt: skip
+    echo(f"\nBronze accounting ({Home(home).warehouse}):")
+    echo(f"  {'source':<22}{'files':>7}{'rows loaded':>13}{'rejected':>10}"
+         f"{'quarantined':>13}{'duplicates':>12}")  # fmt: skip
     for t in rows:
-        print(f"  {t.source:<22}{t.files:>7}{t.rows_loaded:>13,}{t.rows_rejected:>10,}"
-              f"{t.quarantined:>13}{t.duplicates:>12}")  # fmt: skip
-    print("  rejected rows: bronze.<source>_rejects (reason, file, line); "
-          "files: bronze._files; unreadable files: quarantine/")  # fmt: skip
+        echo(f"  {t.source:<22}{t.files:>7}{t.rows_loaded:>13,}{t.rows_rejected:>10,}"
+             f"{t.quarantined:>13}{t.duplicates:>12}")  # fmt: skip
+    echo("  rejected rows: bronze.<source>_rejects (reason, file, line); "
+         "files: bronze._files; unreadable files: quarantine/")  # fmt: skip
+
+
+def _bronze_problems(outcomes: list, refused: dict[date, str]) -> list[str]:
+    """What went wrong in bronze, one phrase each, for the closing verdict."""
+    failed = [str(o.day) for o in outcomes if not o.success]
+    problems = []
+    if failed:
+        problems.append(f"bronze failed for {len(failed)} delivery date(s): {', '.join(failed)}")
+    if refused:
+        problems.append(f"{len(refused)} landing folder(s) refused (listed above)")
+    return problems
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Load landed delivery dates into bronze through the Dagster job, in this process."""
+    """Load landed delivery dates into bronze, then build silver and gold, gate and publish,
+    through the Dagster jobs in this process; end with PASSED or FAILED for this run."""
+    from cli.progress import Progress
     from cli.run import landed_dates, refused_dates, run_partitions
     from ingestion.landing import undated_entries
 
@@ -135,42 +148,60 @@ def cmd_run(args: argparse.Namespace) -> int:
               "range (run `shopfloor generate` first)", file=sys.stderr)  # fmt: skip
         _print_refusals(refused, undated_entries(home))
         return 2
-    print(f"Loading {len(days)} delivery date(s) {days[0]} .. {days[-1]} into bronze "
-          "(Dagster job bronze_job, in-process)")  # fmt: skip
+    out = Progress()
+    out.line(f"Loading {len(days)} delivery date(s) {days[0]} .. {days[-1]} into bronze "
+             "(Dagster job bronze_job, in-process)")  # fmt: skip
     since = datetime.now(UTC)
     t0 = time.perf_counter()
-    outcomes = run_partitions(home, landed)
+    with out.stage("bronze"):
+        outcomes = run_partitions(home, landed, echo=out.line, watch=out.on_event)
     failed = [o for o in outcomes if not o.success]
     ok, warned = (sum(o.status == s for o in outcomes) for s in ("ok", "WARN"))
-    print(f"Done in {time.perf_counter() - t0:.1f} s: {ok} partition(s) ok, "
-          f"{warned} with whole files rejected, {len(failed)} failed")  # fmt: skip
+    out.line(f"Done in {time.perf_counter() - t0:.1f} s: {ok} partition(s) ok, "
+             f"{warned} with whole files rejected, {len(failed)} failed")  # fmt: skip
     if not args.quiet:
-        _print_accounting(home)
+        _print_accounting(home, out.line)
+    problems = _bronze_problems(outcomes, refused)
     if failed or getattr(args, "bronze_only", False):
-        _print_refused_input(home, since)
+        _print_refused_input(home, since, out.line)
         _print_refusals(refused, [])
-        return 1 if failed or refused else 0
+        return _verdict(out, home, problems, None, "bronze only (--bronze-only)")
     from cli.run import run_transform
-
-    print(
-        f"\nBuilding silver and gold (dbt, Dagster job transform_job) for {days[0]} .. {days[-1]}"
-    )
-    transform = run_transform(home, days[0], days[-1], force=getattr(args, "force", False))
     from cli.summary import summary_lines
 
-    print("\n" + "\n".join(summary_lines(home)))
-    _print_refused_input(home, since)
+    out.line(f"\nBuilding silver and gold (dbt, Dagster job transform_job) for "
+             f"{days[0]} .. {days[-1]}; dbt's output: {Home(home).dbt_log}")  # fmt: skip
+    force = getattr(args, "force", False)
+    with out.stage("silver + gold, truth gate, publish"):
+        transform = run_transform(
+            home, days[0], days[-1], echo=out.line, force=force, watch=out.on_event
+        )
+    if not transform.up_to_date:
+        out.line("\n" + "\n".join(summary_lines(home, transform.run_id)))
+    _print_refused_input(home, since, out.line)
     _print_refusals(refused, [])
-    return 0 if transform.success and not refused else 1
+    if not transform.success:
+        problems += transform.failures or ["silver and gold failed"]
+    nothing_new = "nothing new to build" if transform.up_to_date else None
+    return _verdict(out, home, problems, transform.run_id, nothing_new)
 
 
-def _print_refused_input(home: Path, since: datetime) -> None:
+def _verdict(out, home: Path, problems: list[str], run_id: str | None, not_meant: str | None):
+    """Print PASSED or FAILED for this run last; the exit code says the same (0 or 1)."""
+    from cli.summary import publications, verdict_lines
+
+    published, last = publications(home, run_id)
+    out.line("\n" + "\n".join(verdict_lines(home, problems, published, last, not_meant)))
+    return 1 if problems or (published is None and not not_meant) else 0
+
+
+def _print_refused_input(home: Path, since: datetime, echo=print) -> None:
     """The files and rows of this run's deliveries that did not reach gold, by file and line."""
     from cli.refused import refused_lines
 
     lines = refused_lines(home, since)
     if lines:
-        print("\n" + "\n".join(lines))
+        echo("\n" + "\n".join(lines))
 
 
 def _print_refusals(refused: dict[date, str], undated: list[tuple[Path, str]]) -> None:
@@ -434,19 +465,40 @@ def build_parser() -> argparse.ArgumentParser:
         description="Simulate the plant's production dates and write what its systems would "
         "deliver (with realistic mess) plus the ground truth the gate checks against.",
     )
-    gen.add_argument("--start", type=_iso_date, default=DEMO_START, metavar="DATE",
-                     help="first production date, YYYY-MM-DD (default: %(default)s)")  # fmt: skip
-    gen.add_argument("--days", type=int, default=DEMO_DAYS,
-                     help="number of production dates (default: %(default)s)")  # fmt: skip
-    gen.add_argument("--seed", type=int, default=42,
-                     help="random seed: same seed and options, same bytes (default: %(default)s)")  # fmt: skip
-    gen.add_argument("--chaos", default="default", choices=LEVELS,
-                     help="how much realistic mess to inject (default: %(default)s)")  # fmt: skip
-    gen.add_argument("--scale", type=int, default=1,
-                     help="copies of each production line (default: %(default)s)")  # fmt: skip
-    gen.add_argument("--plant",
-                     help="plant name in plants/ (default, prairie) or a plant file "
-                     "(default: the plant the home names, else the default plant)")  # fmt: skip
+    gen.add_argument(
+        "--start",
+        type=_iso_date,
+        default=DEMO_START,
+        metavar="DATE",
+        help="first production date, YYYY-MM-DD (default: %(default)s)",
+    )
+    gen.add_argument(
+        "--days",
+        type=int,
+        default=DEMO_DAYS,
+        help="number of production dates (default: %(default)s)",
+    )
+    gen.add_argument(
+        "--seed",
+        type=int,
+        default=42,
+        help="random seed: same seed and options, same bytes (default: %(default)s)",
+    )
+    gen.add_argument(
+        "--chaos",
+        default="default",
+        choices=LEVELS,
+        metavar="LEVEL",
+        help=f"how much realistic mess to inject: {', '.join(LEVELS)} (default: %(default)s)",
+    )
+    gen.add_argument(
+        "--scale", type=int, default=1, help="copies of each production line (default: %(default)s)"
+    )
+    gen.add_argument(
+        "--plant",
+        help="plant name in plants/ (default, prairie) or a plant file "
+        "(default: the plant the home names, else the default plant)",
+    )
     gen.add_argument(
         "--chaos-rate",
         type=_override,
@@ -465,13 +517,24 @@ def build_parser() -> argparse.ArgumentParser:
         "then silver and gold (dbt), the truth gate and publish. dbt's own output goes to a log "
         "file in the home; the run ends with PASSED or FAILED for this run.",
     )
-    run.add_argument("--start", type=_iso_date, metavar="DATE",
-                     help="first delivery date, YYYY-MM-DD (default: the first landed)")  # fmt: skip
-    run.add_argument("--end", type=_iso_date, metavar="DATE",
-                     help="last delivery date, YYYY-MM-DD (default: the last landed)")  # fmt: skip
+    run.add_argument(
+        "--start",
+        type=_iso_date,
+        metavar="DATE",
+        help="first delivery date, YYYY-MM-DD (default: the first landed)",
+    )
+    run.add_argument(
+        "--end",
+        type=_iso_date,
+        metavar="DATE",
+        help="last delivery date, YYYY-MM-DD (default: the last landed)",
+    )
     run.add_argument("--quiet", action="store_true", help="skip the bronze accounting table")
-    run.add_argument("--bronze-only", action="store_true",
-                     help="stop after bronze (no silver, gold, gate or publish)")  # fmt: skip
+    run.add_argument(
+        "--bronze-only",
+        action="store_true",
+        help="stop after bronze (no silver, gold, gate or publish)",
+    )
     run.add_argument(
         "--plant",
         help="plant name in plants/ or a plant file: checked, then named in the home for this and "
@@ -485,15 +548,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     ui = sub.add_parser("ui", help="start the Dagster UI and daemon on 127.0.0.1")
-    ui.add_argument("--port", type=int, default=3000,
-                    help="port of the Dagster webserver (default: %(default)s)")  # fmt: skip
+    ui.add_argument(
+        "--port",
+        type=int,
+        default=3000,
+        help="port of the Dagster webserver (default: %(default)s)",
+    )
     ui.set_defaults(func=cmd_ui)
 
     dash = sub.add_parser(
         "dashboard", help="start the managers' dashboard on 127.0.0.1 (reads the serving copy)"
     )
-    dash.add_argument("--port", type=int, default=8501,
-                      help="port of the dashboard (default: %(default)s)")  # fmt: skip
+    dash.add_argument(
+        "--port", type=int, default=8501, help="port of the dashboard (default: %(default)s)"
+    )
     dash.set_defaults(func=cmd_dashboard)
 
     demo = sub.add_parser(
