@@ -250,7 +250,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """The main job on the embedded default plant, as far as the product is built."""
+    """Generate the demo period of the default plant, run the whole pipeline, say where to look."""
     ns = argparse.Namespace(home=args.home, start=DEMO_START, days=DEMO_DAYS, seed=42,
                             chaos="default", scale=1, chaos_rate=None)  # fmt: skip
     code = cmd_generate(ns)
@@ -269,6 +269,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  warehouse         : {Home(home).warehouse} (bronze, silver, gold)")
     print(f"  serving copy      : {Home(home).serving} (validated; read-only)")
     print(f"  validation report : {Home(home).latest_validation_report}")
+    print(f"  dbt's output      : {Home(home).dbt_log}")
     print("  data contract     : docs/data_contract.md")
     print("  Dagster UI        : shopfloor ui")
     return code
