@@ -379,7 +379,7 @@ def cmd_landing_history(args: argparse.Namespace) -> int:
         print(f"shopfloor landing history: error: no warehouse in {home}", file=sys.stderr)
         return 2
     path = landing_path(home, args.path) if args.path else None
-    con = connect(home)
+    con = connect(home, read_only=True)  # it only prints the trail
     try:
         delivered = versions_of(con, path) if path else []
         trail = history(con, path)
