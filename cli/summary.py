@@ -17,6 +17,8 @@ from orchestration.defs.serving.publish import serving_path
 from plants.absent import read_absence
 from plants.home import Home
 
+PROBLEMS_NAMED = 3  # in the FAILED line; every failure is listed above it
+
 
 def _has_audit(con) -> bool:
     return (
@@ -129,7 +131,12 @@ def verdict_lines(
     else:
         copy = "no serving copy yet"
     if problems:
-        return [f"FAILED: {'; '.join(problems)}", f"  {copy}"]
+        named = "; ".join(problems[:PROBLEMS_NAMED])
+        more = len(problems) - PROBLEMS_NAMED
+        return [
+            f"FAILED: {named}" + (f"; and {more} more (above)" if more > 0 else ""),
+            f"  {copy}",
+        ]
     if published is None and not not_meant_to_publish:
         return ["FAILED: this run published nothing", f"  {copy}"]
     return [f"PASSED: {not_meant_to_publish}" if not_meant_to_publish else "PASSED", f"  {copy}"]
