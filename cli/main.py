@@ -67,6 +67,7 @@ def _print_generation(result, seconds: float) -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from cli.progress import Progress
     from generators.run import GenerateError, generate
     from plants.check import check_and_load
     from plants.home import resolve_plant_path
@@ -79,16 +80,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
             return 2
     t0 = time.perf_counter()
     try:
-        result = generate(
-            home,
-            args.start,
-            args.days,
-            args.seed,
-            args.chaos,
-            args.scale,
-            dict(args.chaos_rate or []),
-            resolve_plant_path(args.plant) if getattr(args, "plant", None) else None,
-        )
+        with Progress().stage(f"generate: simulating {args.days} production dates"):
+            result = generate(
+                home,
+                args.start,
+                args.days,
+                args.seed,
+                args.chaos,
+                args.scale,
+                dict(args.chaos_rate or []),
+                resolve_plant_path(args.plant) if getattr(args, "plant", None) else None,
+            )
     except GenerateError as exc:
         print(f"shopfloor generate: error: {exc}", file=sys.stderr)
         return 2

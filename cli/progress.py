@@ -16,17 +16,14 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from dagster import DagsterEventType, EventLogEntry
 from rich.console import Console
 from rich.status import Status
 from rich.text import Text
 
-BUILT = {
-    DagsterEventType.ASSET_MATERIALIZATION: "assets",
-    DagsterEventType.ASSET_CHECK_EVALUATION: "checks",
-}
+if TYPE_CHECKING:  # dagster is imported by the commands that run jobs, not by `generate`
+    from dagster import EventLogEntry
 
 
 def new_run_id() -> str:
@@ -44,6 +41,7 @@ class Progress:
         self._stage = ""
         self._running: str | None = None
         self._built: Counter[str] = Counter()
+        self._steps_done = 0
 
     @property
     def live(self) -> bool:
@@ -57,7 +55,7 @@ class Progress:
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         """Follow one stage (one Dagster run): a spinner named after it on a terminal."""
-        self._stage, self._running = name, None
+        self._stage, self._running, self._steps_done = name, None, 0
         self._built.clear()
         if not self.live:
             yield
@@ -74,7 +72,12 @@ class Progress:
         event = entry.dagster_event
         if event is None:
             return
-        kind = BUILT.get(event.event_type)
+        from dagster import DagsterEventType  # already imported by the run that calls this
+
+        kind = {
+            DagsterEventType.ASSET_MATERIALIZATION: "assets",
+            DagsterEventType.ASSET_CHECK_EVALUATION: "checks",
+        }.get(event.event_type)
         if kind:
             self._built[kind] += 1
         elif event.is_step_start:
@@ -85,10 +88,13 @@ class Progress:
             if not self.live:
                 self.line(f"  {self._stage}: step {entry.step_key} {word}")
             self._running = None
+            self._steps_done += 1
         if self._status is not None:
             self._status.update(Text(self._status_text()))
 
     def _status_text(self) -> str:
-        built = ", ".join(f"{n:,} {kind}" for kind, n in sorted(self._built.items()))
+        so_far = [f"{n:,} {kind}" for kind, n in sorted(self._built.items())]
+        if self._steps_done:
+            so_far.insert(0, f"{self._steps_done} steps done")
         running = f"running {self._running}" if self._running else "between steps"
-        return f"{self._stage}: {running}" + (f" ({built} so far)" if built else "")
+        return f"{self._stage}: {running}" + (f" ({', '.join(so_far)})" if so_far else "")

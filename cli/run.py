@@ -16,12 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NamedTuple
-
-from dagster import EventLogEntry
+from typing import TYPE_CHECKING, NamedTuple
 
 from ingestion.landing import delivery_dates, undated_entries
 from plants.home import HOME_ENV
+
+if TYPE_CHECKING:
+    from dagster import EventLogEntry
 
 # Dagster's console logger would print every step event; the CLI prints one line per partition
 # (the full event log stays in the instance, visible in `shopfloor ui`).
@@ -51,7 +52,7 @@ def _without_skipped_build_notice() -> Iterator[None]:
         logger.removeFilter(notice)
 
 
-Watch = Callable[[EventLogEntry], None]
+Watch = Callable[["EventLogEntry"], None]
 
 
 def _watched(instance, watch: Watch | None) -> str:

@@ -62,8 +62,9 @@ def test_a_passing_run_ends_passed_quietly(cli_home) -> None:
         "PASSED",
         f"  serving copy published {published:%Y-%m-%d %H:%M:%S} UTC: {Home(home).serving}",
     ]
-    assert f"  {DAY}  ok " in proc.stdout  # the per-date bronze line
-    assert "bronze: step bronze__production_batches done" in proc.stdout  # progress, plain
+    step = proc.stdout.index("  bronze: step bronze__production_batches done")  # plain progress
+    assert step < proc.stdout.index(f"  {DAY}  ok ")  # printed as the run went, before its end
+    assert "silver + gold, truth gate, publish: step truth_gate done" in proc.stdout
     log = Home(home).dbt_log
     assert f"dbt's output: {log}" in proc.stdout
     dbt_output = log.read_text(encoding="utf-8")
