@@ -8,10 +8,14 @@ import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich_argparse import RichHelpFormatter
 
 from plants.home import HOME_ENV, Home
+
+if TYPE_CHECKING:
+    from cli.progress import Progress
 
 DEMO_START = date(2026, 10, 19)  # 14 days from here include the 25 Oct DST change
 DEMO_DAYS = 14
@@ -188,13 +192,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _verdict(out, home, problems, transform.run_id, nothing_new)
 
 
-def _verdict(out, home: Path, problems: list[str], run_id: str | None, not_meant: str | None):
+def _verdict(
+    out: Progress, home: Path, problems: list[str], run_id: str | None, not_meant: str | None
+) -> int:
     """Print PASSED or FAILED for this run last; the exit code says the same (0 or 1)."""
-    from cli.summary import publications, verdict_lines
+    from cli.summary import passed, publications, verdict_lines
 
     published, last = publications(home, run_id)
     out.line("\n" + "\n".join(verdict_lines(home, problems, published, last, not_meant)))
-    return 1 if problems or (published is None and not not_meant) else 0
+    return 0 if passed(problems, published, not_meant) else 1
 
 
 def _print_refused_input(home: Path, since: datetime, echo=print) -> None:

@@ -112,17 +112,20 @@ def _utc(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
 
 
+def passed(problems: list[str], published: datetime | None, not_meant: str | None) -> bool:
+    """This run passed: nothing went wrong, and it published or was not meant to publish
+    (`not_meant` says why: --bronze-only, nothing new to build)."""
+    return not problems and (published is not None or bool(not_meant))
+
+
 def verdict_lines(
     home: Path,
     problems: list[str],
     published: datetime | None,
     last_published: datetime | None,
-    not_meant_to_publish: str | None = None,
+    not_meant: str | None = None,
 ) -> list[str]:
-    """PASSED or FAILED for this run: what went wrong, and what analysts now read.
-
-    A run that had no problems but published nothing failed too, unless it was not meant to
-    publish (`not_meant_to_publish` says why: --bronze-only, nothing new to build)."""
+    """PASSED or FAILED for this run (`passed`): what went wrong, and what analysts now read."""
     serving = serving_path(home)
     if published is not None:
         copy = f"serving copy published {_utc(published)}: {serving}"
@@ -137,6 +140,6 @@ def verdict_lines(
             f"FAILED: {named}" + (f"; and {more} more (above)" if more > 0 else ""),
             f"  {copy}",
         ]
-    if published is None and not not_meant_to_publish:
+    if not passed(problems, published, not_meant):
         return ["FAILED: this run published nothing", f"  {copy}"]
-    return [f"PASSED: {not_meant_to_publish}" if not_meant_to_publish else "PASSED", f"  {copy}"]
+    return [f"PASSED: {not_meant}" if not_meant else "PASSED", f"  {copy}"]
