@@ -37,16 +37,14 @@ class Progress:
     def __init__(self, file: TextIO | None = None) -> None:
         # The stream is fixed now: a later redirect of sys.stdout (dbt's output) never reaches it.
         self.console = Console(file=file or sys.stdout, highlight=False, soft_wrap=True)
+        # On a terminal the status line is drawn and redrawn in place. Decided once: while a
+        # step runs, Dagster tees file descriptor 1 into its compute log, and isatty() says no.
+        self.live = self.console.is_terminal
         self._status: Status | None = None
         self._stage = ""
         self._running: str | None = None
         self._built: Counter[str] = Counter()
         self._steps_done = 0
-
-    @property
-    def live(self) -> bool:
-        """True on a terminal: the status line is drawn and redrawn in place."""
-        return self.console.is_terminal
 
     def line(self, text: str = "") -> None:
         """A line that stays (above the status line while one is shown)."""
