@@ -454,7 +454,7 @@ def run_transform(
     finally:
         instance.dispose()
     checks = result.get_asset_check_evaluations()
-    failures = [e.step_key for e in result.get_step_failure_events()]
+    failures = [f"step {e.step_key} failed" for e in result.get_step_failure_events()]
     failures += [
         f"check {c.asset_key.to_user_string()}:{c.check_name} failed"
         for c in checks

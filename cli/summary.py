@@ -134,8 +134,9 @@ def verdict_lines(
     else:
         copy = "no serving copy yet"
     if problems:
-        named = "; ".join(problems[:PROBLEMS_NAMED])
-        more = len(problems) - PROBLEMS_NAMED
+        distinct = list(dict.fromkeys(problems))  # a check fails once per date and for the range
+        named = "; ".join(distinct[:PROBLEMS_NAMED])
+        more = len(distinct) - PROBLEMS_NAMED
         return [
             f"FAILED: {named}" + (f"; and {more} more (above)" if more > 0 else ""),
             f"  {copy}",

@@ -13,7 +13,7 @@ NOW = datetime(2026, 12, 5, 6, 0, 0, tzinfo=UTC)
 
 def test_a_run_with_problems_fails_and_names_the_copy_analysts_still_read(tmp_path: Path) -> None:
     problems = [f"check gold/kpi_{n}:matches_truth failed" for n in range(PROBLEMS_NAMED + 2)]
-    verdict, copy = verdict_lines(tmp_path, problems, None, EARLIER)
+    verdict, copy = verdict_lines(tmp_path, problems + problems[:1], None, EARLIER)
     assert verdict.startswith(f"FAILED: {problems[0]}; ") and verdict.endswith(
         "; and 2 more (above)"
     )
