@@ -1,4 +1,4 @@
-"""`shopfloor`: the one command that fronts every user action."""
+"""The shopfloor command: the one entry point that fronts every user action."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich_argparse import RichHelpFormatter
 
 from cli.sql import add_sql_parser
 from plants.home import HOME_ENV, Home
+
+if TYPE_CHECKING:
+    from cli.progress import Progress
 
 DEMO_START = date(2026, 10, 19)  # 14 days from here include the 25 Oct DST change
 DEMO_DAYS = 14
@@ -29,13 +35,21 @@ def _iso_date(text: str) -> date:
 
 
 def _override(text: str) -> tuple[str, float]:
+    """NAME=RATE of one chaos type; an unknown NAME is refused with the valid ones listed."""
+    from generators.chaos import NAME_TO_ID
+
     name, sep, value = text.partition("=")
     try:
         if not sep:
             raise ValueError
-        return name.strip(), float(value)
+        rate = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected NAME=RATE, got {text!r}") from None
+    if name.strip() not in NAME_TO_ID:
+        raise argparse.ArgumentTypeError(
+            f"unknown chaos type {name.strip()!r}; valid names: {', '.join(sorted(NAME_TO_ID))}"
+        )
+    return name.strip(), rate
 
 
 def _print_generation(result, seconds: float) -> None:
@@ -58,6 +72,7 @@ def _print_generation(result, seconds: float) -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from cli.progress import Progress
     from generators.run import GenerateError, generate
     from plants.check import check_and_load
     from plants.home import resolve_plant_path
@@ -70,16 +85,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
             return 2
     t0 = time.perf_counter()
     try:
-        result = generate(
-            home,
-            args.start,
-            args.days,
-            args.seed,
-            args.chaos,
-            args.scale,
-            dict(args.chaos_rate or []),
-            resolve_plant_path(args.plant) if getattr(args, "plant", None) else None,
-        )
+        with Progress().stage(f"generate: simulating {args.days} production dates"):
+            result = generate(
+                home,
+                args.start,
+                args.days,
+                args.seed,
+                args.chaos,
+                args.scale,
+                dict(args.chaos_rate or []),
+                resolve_plant_path(args.plant) if getattr(args, "plant", None) else None,
+            )
     except GenerateError as exc:
         print(f"shopfloor generate: error: {exc}", file=sys.stderr)
         return 2
@@ -87,27 +103,40 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_accounting(home: Path) -> None:
+def _print_accounting(home: Path, echo=print) -> None:
     from ingestion.accounting import totals
     from ingestion.warehouse import connect
 
-    con = connect(home)
+    con = connect(home, read_only=True)  # it only prints figures
     try:
         rows = totals(con)
     finally:
         con.close()
-    print(f"\nBronze accounting ({Home(home).warehouse}):")
-    print(f"  {'source':<22}{'files':>7}{'rows loaded':>13}{'rejected':>10}"
-          f"{'quarantined':>13}{'duplicates':>12}")  # fmt: skip
+    echo(f"\nBronze accounting ({Home(home).warehouse}):")
+    echo(f"  {'source':<22}{'files':>7}{'rows loaded':>13}{'rejected':>10}"
+         f"{'quarantined':>13}{'duplicates':>12}")  # fmt: skip
     for t in rows:
-        print(f"  {t.source:<22}{t.files:>7}{t.rows_loaded:>13,}{t.rows_rejected:>10,}"
-              f"{t.quarantined:>13}{t.duplicates:>12}")  # fmt: skip
-    print("  rejected rows: bronze.<source>_rejects (reason, file, line); "
-          "files: bronze._files; unreadable files: quarantine/")  # fmt: skip
+        echo(f"  {t.source:<22}{t.files:>7}{t.rows_loaded:>13,}{t.rows_rejected:>10,}"
+             f"{t.quarantined:>13}{t.duplicates:>12}")  # fmt: skip
+    echo("  rejected rows: bronze.<source>_rejects (reason, file, line); "
+         "files: bronze._files; unreadable files: quarantine/")  # fmt: skip
+
+
+def _bronze_problems(outcomes: list, refused: dict[date, str]) -> list[str]:
+    """What went wrong in bronze, one phrase each, for the closing verdict."""
+    failed = [str(o.day) for o in outcomes if not o.success]
+    problems = []
+    if failed:
+        problems.append(f"bronze failed for {len(failed)} delivery date(s): {', '.join(failed)}")
+    if refused:
+        problems.append(f"{len(refused)} landing folder(s) refused (listed above)")
+    return problems
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Load landed delivery dates into bronze through the Dagster job, in this process."""
+    """Load landed delivery dates into bronze, then build silver and gold, gate and publish,
+    through the Dagster jobs in this process; end with PASSED or FAILED for this run."""
+    from cli.progress import Progress
     from cli.run import landed_dates, refused_dates, run_partitions
     from ingestion.landing import undated_entries
 
@@ -126,42 +155,62 @@ def cmd_run(args: argparse.Namespace) -> int:
               "range (run `shopfloor generate` first)", file=sys.stderr)  # fmt: skip
         _print_refusals(refused, undated_entries(home))
         return 2
-    print(f"Loading {len(days)} delivery date(s) {days[0]} .. {days[-1]} into bronze "
-          "(Dagster job bronze_job, in-process)")  # fmt: skip
+    out = Progress()
+    out.line(f"Loading {len(days)} delivery date(s) {days[0]} .. {days[-1]} into bronze "
+             "(Dagster job bronze_job, in-process)")  # fmt: skip
     since = datetime.now(UTC)
     t0 = time.perf_counter()
-    outcomes = run_partitions(home, landed)
+    with out.stage("bronze"):
+        outcomes = run_partitions(home, landed, echo=out.line, watch=out.on_event)
     failed = [o for o in outcomes if not o.success]
     ok, warned = (sum(o.status == s for o in outcomes) for s in ("ok", "WARN"))
-    print(f"Done in {time.perf_counter() - t0:.1f} s: {ok} partition(s) ok, "
-          f"{warned} with whole files rejected, {len(failed)} failed")  # fmt: skip
+    out.line(f"Done in {time.perf_counter() - t0:.1f} s: {ok} partition(s) ok, "
+             f"{warned} with whole files rejected, {len(failed)} failed")  # fmt: skip
     if not args.quiet:
-        _print_accounting(home)
+        _print_accounting(home, out.line)
+    problems = _bronze_problems(outcomes, refused)
     if failed or getattr(args, "bronze_only", False):
-        _print_refused_input(home, since)
+        _print_refused_input(home, since, out.line)
         _print_refusals(refused, [])
-        return 1 if failed or refused else 0
+        return _verdict(out, home, problems, None, "bronze only (--bronze-only)")
     from cli.run import run_transform
-
-    print(
-        f"\nBuilding silver and gold (dbt, Dagster job transform_job) for {days[0]} .. {days[-1]}"
-    )
-    transform = run_transform(home, days[0], days[-1], force=getattr(args, "force", False))
     from cli.summary import summary_lines
 
-    print("\n" + "\n".join(summary_lines(home)))
-    _print_refused_input(home, since)
+    out.line(f"\nBuilding silver and gold (dbt, Dagster job transform_job) for "
+             f"{days[0]} .. {days[-1]}; dbt's output: {Home(home).dbt_log}")  # fmt: skip
+    force = getattr(args, "force", False)
+    with out.stage("silver + gold, truth gate, publish"):
+        transform = run_transform(
+            home, days[0], days[-1], echo=out.line, force=force, watch=out.on_event
+        )
+    if not transform.up_to_date:
+        out.line("\n" + "\n".join(summary_lines(home, transform.run_id)))
+    _print_refused_input(home, since, out.line)
     _print_refusals(refused, [])
-    return 0 if transform.success and not refused else 1
+    if not transform.success:
+        problems += transform.failures or ["silver and gold failed"]
+    nothing_new = "nothing new to build" if transform.up_to_date else None
+    return _verdict(out, home, problems, transform.run_id, nothing_new)
 
 
-def _print_refused_input(home: Path, since: datetime) -> None:
+def _verdict(
+    out: Progress, home: Path, problems: list[str], run_id: str | None, not_meant: str | None
+) -> int:
+    """Print PASSED or FAILED for this run last; the exit code says the same (0 or 1)."""
+    from cli.summary import passed, publications, verdict_lines
+
+    published, last = publications(home, run_id)
+    out.line("\n" + "\n".join(verdict_lines(home, problems, published, last, not_meant)))
+    return 0 if passed(problems, published, not_meant) else 1
+
+
+def _print_refused_input(home: Path, since: datetime, echo=print) -> None:
     """The files and rows of this run's deliveries that did not reach gold, by file and line."""
     from cli.refused import refused_lines
 
     lines = refused_lines(home, since)
     if lines:
-        print("\n" + "\n".join(lines))
+        echo("\n" + "\n".join(lines))
 
 
 def _print_refusals(refused: dict[date, str], undated: list[tuple[Path, str]]) -> None:
@@ -210,7 +259,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """The main job on the embedded default plant, as far as the product is built."""
+    """Generate the demo period of the default plant, run the whole pipeline, say where to look."""
     ns = argparse.Namespace(home=args.home, start=DEMO_START, days=DEMO_DAYS, seed=42,
                             chaos="default", scale=1, chaos_rate=None)  # fmt: skip
     code = cmd_generate(ns)
@@ -229,6 +278,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  warehouse         : {Home(home).warehouse} (bronze, silver, gold)")
     print(f"  serving copy      : {Home(home).serving} (validated; read-only)")
     print(f"  validation report : {Home(home).latest_validation_report}")
+    print(f"  dbt's output      : {Home(home).dbt_log}")
     print("  data contract     : docs/data_contract.md")
     print("  Dagster UI        : shopfloor ui")
     return code
@@ -338,7 +388,7 @@ def cmd_landing_history(args: argparse.Namespace) -> int:
         print(f"shopfloor landing history: error: no warehouse in {home}", file=sys.stderr)
         return 2
     path = landing_path(home, args.path) if args.path else None
-    con = connect(home)
+    con = connect(home, read_only=True)  # it only prints the trail
     try:
         delivered = versions_of(con, path) if path else []
         trail = history(con, path)
@@ -367,42 +417,134 @@ def cmd_landing_history(args: argparse.Namespace) -> int:
     return 0
 
 
-class _OneLineParser(argparse.ArgumentParser):
-    """Argument errors as one line (no usage dump): scripts and humans both read it at a glance."""
+DESCRIPTION = (
+    "Shopfloor turns a plant's raw deliveries into proven KPIs: simulate a plant (generate), "
+    "load and build the warehouse and publish what passes the truth gate (run), and open the "
+    "Dagster UI or the managers' dashboard. Every command works on one home folder."
+)
+HOME_HELP = "home folder of the plant's data (default: $SHOPFLOOR_HOME, else ./data)"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Help with rich-argparse (plain text in a pipe); argument errors as one line (no usage
+    dump): scripts and humans both read it at a glance."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", RichHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(prog="shopfloor", description=__doc__)
-    parser.add_argument("--home", help="home folder (default: $SHOPFLOOR_HOME or ./data)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
+class _SubcommandParser(_Parser):
+    """A subcommand's parser: it accepts the global --home too (`shopfloor run --home X`).
 
-    gen = sub.add_parser("generate", help="simulate the plant and write raw sources + truth")
-    gen.add_argument("--start", type=_iso_date, default=DEMO_START, help="first production date")
-    gen.add_argument("--days", type=int, default=DEMO_DAYS, help="number of production dates")
-    gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument("--chaos", default="default", help="none, default or heavy")
-    gen.add_argument("--scale", type=int, default=1, help="copies of each production line")
-    gen.add_argument("--plant", help="plant name in plants/ (default, prairie) or a plant file")
+    Its default is SUPPRESS, so a --home given before the subcommand is kept when none follows.
+    Subcommands of subcommands (`landing retract`) are made with this class as well."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument("--home", default=argparse.SUPPRESS, help=HOME_HELP)
+
+
+def _version() -> str:
+    """The installed package's version (pyproject.toml), as pip and uv report it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("shopfloor")
+    except PackageNotFoundError:  # pragma: no cover - run from a tree that was never installed
+        return "unknown (not installed)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from generators.chaos import LEVELS
+
+    parser = _Parser(prog="shopfloor", description=DESCRIPTION)
+    parser.add_argument("--home", default=None, help=HOME_HELP)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, parser_class=_SubcommandParser, metavar="COMMAND"
+    )
+
+    gen = sub.add_parser(
+        "generate",
+        help="simulate the plant: write raw deliveries under landing/ and truth under "
+        "ground_truth/",
+        description="Simulate the plant's production dates and write what its systems would "
+        "deliver (with realistic mess) plus the ground truth the gate checks against.",
+    )
+    gen.add_argument(
+        "--start",
+        type=_iso_date,
+        default=DEMO_START,
+        metavar="DATE",
+        help="first production date, YYYY-MM-DD (default: %(default)s)",
+    )
+    gen.add_argument(
+        "--days",
+        type=int,
+        default=DEMO_DAYS,
+        help="number of production dates (default: %(default)s)",
+    )
+    gen.add_argument(
+        "--seed",
+        type=int,
+        default=42,
+        help="random seed: same seed and options, same bytes (default: %(default)s)",
+    )
+    gen.add_argument(
+        "--chaos",
+        default="default",
+        choices=LEVELS,
+        metavar="LEVEL",
+        help=f"how much realistic mess to inject: {', '.join(LEVELS)} (default: %(default)s)",
+    )
+    gen.add_argument(
+        "--scale", type=int, default=1, help="copies of each production line (default: %(default)s)"
+    )
+    gen.add_argument(
+        "--plant",
+        help="plant name in plants/ (default, prairie) or a plant file "
+        "(default: the plant the home names, else the default plant)",
+    )
     gen.add_argument(
         "--chaos-rate",
         type=_override,
         action="append",
         metavar="NAME=RATE",
-        help="override one chaos type's intensity, e.g. timezone_mix=0.5",
+        help="override one chaos type's intensity, e.g. timezone_mix=0.5 (repeatable; "
+        "the types are listed in generators/chaos.py)",
     )
     gen.set_defaults(func=cmd_generate)
 
     run = sub.add_parser(
         "run",
-        help="load landed dates into bronze, then build silver and gold (Dagster, in-process)",
+        help="load landed deliveries into bronze, build silver and gold, check them against the "
+        "truth gate, publish the serving copy when they pass",
+        description="Run the Dagster jobs in this process: bronze for each landed delivery date, "
+        "then silver and gold (dbt), the truth gate and publish. dbt's own output goes to a log "
+        "file in the home; the run ends with PASSED or FAILED for this run.",
     )
-    run.add_argument("--start", type=_iso_date, help="first delivery date (default: all landed)")
-    run.add_argument("--end", type=_iso_date, help="last delivery date (default: all landed)")
-    run.add_argument("--quiet", action="store_true", help="skip the accounting table")
-    run.add_argument("--bronze-only", action="store_true", help="stop after bronze")
+    run.add_argument(
+        "--start",
+        type=_iso_date,
+        metavar="DATE",
+        help="first delivery date, YYYY-MM-DD (default: the first landed)",
+    )
+    run.add_argument(
+        "--end",
+        type=_iso_date,
+        metavar="DATE",
+        help="last delivery date, YYYY-MM-DD (default: the last landed)",
+    )
+    run.add_argument("--quiet", action="store_true", help="skip the bronze accounting table")
+    run.add_argument(
+        "--bronze-only",
+        action="store_true",
+        help="stop after bronze (no silver, gold, gate or publish)",
+    )
     run.add_argument(
         "--plant",
         help="plant name in plants/ or a plant file: checked, then named in the home for this and "
@@ -415,17 +557,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=cmd_run)
 
-    ui = sub.add_parser("ui", help="start the Dagster UI (webserver on 127.0.0.1 + daemon)")
-    ui.add_argument("--port", type=int, default=3000)
+    ui = sub.add_parser("ui", help="start the Dagster UI and daemon on 127.0.0.1")
+    ui.add_argument(
+        "--port",
+        type=int,
+        default=3000,
+        help="port of the Dagster webserver (default: %(default)s)",
+    )
     ui.set_defaults(func=cmd_ui)
 
-    dash = sub.add_parser("dashboard", help="start the managers' dashboard on 127.0.0.1")
-    dash.add_argument("--port", type=int, default=8501)
+    dash = sub.add_parser(
+        "dashboard", help="start the managers' dashboard on 127.0.0.1 (reads the serving copy)"
+    )
+    dash.add_argument(
+        "--port", type=int, default=8501, help="port of the dashboard (default: %(default)s)"
+    )
     dash.set_defaults(func=cmd_dashboard)
 
     add_sql_parser(sub)
 
-    demo = sub.add_parser("demo", help="generate 14 days and load them into bronze")
+    demo = sub.add_parser(
+        "demo",
+        help=f"simulate {DEMO_DAYS} days of the default plant, then run the whole pipeline "
+        "(bronze, silver, gold, truth gate, publish)",
+        description=f"generate --start {DEMO_START} --days {DEMO_DAYS} --seed 42 --chaos default,"
+        " then run, into the home; ends with where to look.",
+    )
     demo.set_defaults(func=cmd_demo)
 
     landing = sub.add_parser("landing", help="retract or restore a delivered file; its history")
@@ -446,13 +603,13 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("path", metavar="PATH", nargs="?", help="landing/<date>/<source>/<file>")
     hist.set_defaults(func=cmd_landing_history)
 
-    plant = sub.add_parser("plant", help="work with plant files")
+    plant = sub.add_parser("plant", help="check a plant file; print the home's plant as dbt vars")
     plant_sub = plant.add_subparsers(dest="plant_command", metavar="{check,vars}", required=True)
     check = plant_sub.add_parser("check", help="validate a plant file (exit 2 on any problem)")
     check.add_argument("file", metavar="FILE", help="plant YAML file, e.g. plants/default.yaml")
     check.set_defaults(func=cmd_plant_check)
     dbt_vars = plant_sub.add_parser(
-        "vars", help="print the home's plant facts as dbt vars (for `dbt ... --vars`)"
+        "vars", help="print the home's plant facts as dbt vars (for dbt ... --vars)"
     )
     dbt_vars.set_defaults(func=cmd_plant_vars)
     return parser

@@ -16,10 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ingestion.landing import delivery_dates, undated_entries
 from plants.home import HOME_ENV
+
+if TYPE_CHECKING:
+    from dagster import EventLogEntry
 
 # Dagster's console logger would print every step event; the CLI prints one line per partition
 # (the full event log stays in the instance, visible in `shopfloor ui`).
@@ -47,6 +50,19 @@ def _without_skipped_build_notice() -> Iterator[None]:
         yield
     finally:
         logger.removeFilter(notice)
+
+
+Watch = Callable[["EventLogEntry"], None]
+
+
+def _watched(instance, watch: Watch | None) -> str:
+    """A run id for the next run, with `watch` told each of its events as they are stored."""
+    from cli.progress import new_run_id
+
+    run_id = new_run_id()
+    if watch is not None:
+        instance.add_event_listener(run_id, watch)
+    return run_id
 
 
 @dataclass
@@ -138,7 +154,7 @@ def _delivery_counts(
     from ingestion.manifest import DUPLICATE, QUARANTINED
     from ingestion.warehouse import connect
 
-    con = connect(home)
+    con = connect(home, read_only=True)
     try:
         files = con.execute(
             "SELECT delivery_date, count(*), coalesce(sum(rows_loaded), 0), "
@@ -167,7 +183,7 @@ def _replaced(home: Path, run_id: str) -> list[str]:
     from ingestion.versions import replacements
     from ingestion.warehouse import connect
 
-    con = connect(home)
+    con = connect(home, read_only=True)
     try:
         return replacements(con, [run_id])
     finally:
@@ -251,7 +267,9 @@ def _planned_events_per_asset(enabled: bool) -> Iterator[None]:
         del os.environ[PLANNED_SUBSET_ENV]
 
 
-def _run_dates(job, instance, home: Path, days: list[date], echo) -> list[PartitionOutcome]:
+def _run_dates(
+    job, instance, home: Path, days: list[date], echo, watch: Watch | None
+) -> list[PartitionOutcome]:
     """One Dagster run of the bronze job for consecutive delivery dates; one outcome per date."""
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
@@ -271,8 +289,9 @@ def _run_dates(job, instance, home: Path, days: list[date], echo) -> list[Partit
     t0 = time.perf_counter()
     with _planned_events_per_asset(len(days) > 1):
         result = job.execute_in_process(
-            run_config=QUIET, instance=instance, raise_on_error=False, tags=tags, **kwargs
-        )
+            run_config=QUIET, instance=instance, raise_on_error=False, tags=tags,
+            run_id=_watched(instance, watch), **kwargs,
+        )  # fmt: skip
     seconds = time.perf_counter() - t0
     evaluations = result.get_asset_check_evaluations()
     step_failures, only_checks_failed = _step_failures(result, range_run=len(days) > 1)
@@ -300,10 +319,14 @@ def _run_dates(job, instance, home: Path, days: list[date], echo) -> list[Partit
 
 
 def run_partitions(
-    home: Path, days: list[date], echo: Callable[[str], None] = print
+    home: Path,
+    days: list[date],
+    echo: Callable[[str], None] = print,
+    watch: Watch | None = None,
 ) -> list[PartitionOutcome]:
     """Run the bronze job over the delivery dates, in this process: one Dagster run per range
-    of consecutive dates (a year is one run, not 365), one progress line and outcome per date."""
+    of consecutive dates (a year is one run, not 365), one progress line and outcome per date;
+    `watch` receives each event of the runs as it happens (cli/progress.py)."""
     os.environ[HOME_ENV] = str(home)
     from orchestration.definitions import defs
     from orchestration.instance import instance_for
@@ -319,7 +342,7 @@ def run_partitions(
     outcomes = []
     try:
         for group in _contiguous(valid):
-            outcomes += _run_dates(job, instance, home, group, echo)
+            outcomes += _run_dates(job, instance, home, group, echo, watch)
     finally:
         instance.dispose()
     return outcomes
@@ -336,6 +359,7 @@ class TransformOutcome:
     checks_total: int
     failures: list[str]
     up_to_date: bool = False  # nothing new since the last published build: nothing was built
+    run_id: str | None = None  # the Dagster run: its validation and publication (cli/summary.py)
 
 
 def _built(result) -> list:
@@ -367,7 +391,7 @@ def _with_restated(
     from orchestration.defs.dbt.build_inputs import restatements
     from orchestration.partitions import is_valid_delivery
 
-    con = connect(home)
+    con = connect(home)  # restatements() creates the audit tables when missing
     try:
         pending = [r for r in restatements(con) if is_valid_delivery(r.delivery)]
     finally:
@@ -385,7 +409,12 @@ def _with_restated(
 
 
 def run_transform(
-    home: Path, first: date, last: date, echo: Callable[[str], None] = print, force: bool = False
+    home: Path,
+    first: date,
+    last: date,
+    echo: Callable[[str], None] = print,
+    force: bool = False,
+    watch: Watch | None = None,
 ) -> TransformOutcome:
     """One run of silver and gold for the production-date range [first, last], in this process,
     widened to the dates of restated files not yet republished (build_inputs.restatements).
@@ -420,11 +449,12 @@ def run_transform(
                     "shopfloor/launched_by": "cli",
                     **({FORCE_TAG: "true"} if force else {}),
                 },
+                run_id=_watched(instance, watch),
             )
     finally:
         instance.dispose()
     checks = result.get_asset_check_evaluations()
-    failures = [e.step_key for e in result.get_step_failure_events()]
+    failures = [f"step {e.step_key} failed" for e in result.get_step_failure_events()]
     failures += [
         f"check {c.asset_key.to_user_string()}:{c.check_name} failed"
         for c in checks
@@ -434,6 +464,7 @@ def run_transform(
     outcome = TransformOutcome(
         result.success and not failures, time.perf_counter() - t0, materialized,
         sum(c.passed for c in checks), len(checks), failures, _kept_as_published(result),
+        result.run_id,
     )  # fmt: skip
     if outcome.success and outcome.up_to_date:
         echo(

@@ -1,11 +1,15 @@
-"""The gate's summary for the CLI: metrics checked/passed/failed, recall per type, serving copy.
+"""How a run ends on the screen: this run's gate summary, then PASSED or FAILED for this run.
 
-Why: `shopfloor run` and `make demo` end by telling the user whether today's numbers were proven
-and where to read them, without opening the Dagster UI.
+Why: `shopfloor run` and `make demo` end by telling the user whether this run's numbers were
+proven and published, and where to read them, without opening the Dagster UI. Everything is read
+for the run's own Dagster run id (the gate and publish record under it): an earlier run's
+validation or publication is never shown as this run's. When the run failed, the last line says
+since when the serving copy, which analysts and the dashboard read, has not changed.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from ingestion.warehouse import connect
@@ -13,12 +17,16 @@ from orchestration.defs.serving.publish import serving_path
 from plants.absent import read_absence
 from plants.home import Home
 
+PROBLEMS_NAMED = 3  # in the FAILED line; every failure is listed above it
 
-def _latest_run(con) -> str | None:
-    row = con.execute(
-        "select run_id from audit.validation_runs order by validated_at desc limit 1"
-    ).fetchone()
-    return row[0] if row else None
+
+def _has_audit(con) -> bool:
+    return (
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'audit'"
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def _findings(con) -> list[tuple[str, int, str]]:
@@ -37,22 +45,22 @@ def _findings(con) -> list[tuple[str, int, str]]:
     ).fetchall()
 
 
-def summary_lines(home: Path) -> list[str]:
-    """Lines describing the latest gate run and the current serving copy."""
+def summary_lines(home: Path, run_id: str | None) -> list[str]:
+    """Lines describing the gate and the publication of one run (`run_id`), none of another's."""
+    if run_id is None or not Home(home).warehouse.exists():
+        return ["Validation: this run did not reach the truth gate"]
     con = connect(home, read_only=True)
     try:
-        has_audit = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'audit'"
-        ).fetchone()[0]
-        run_id = _latest_run(con) if has_audit else None
-        if run_id is None:
-            return ["Validation: not run yet (no audit.validation_runs)"]
-        checked, failed, no_truth = con.execute(
-            "select sum(metrics_checked), sum(metrics_failed), "
-            "count(*) filter (truth_status = 'no truth') from audit.validation_runs "
-            "where run_id = ?",
-            [run_id],
-        ).fetchone()
+        checked = None
+        if _has_audit(con):
+            checked, failed, no_truth = con.execute(
+                "select sum(metrics_checked), sum(metrics_failed), "
+                "count(*) filter (truth_status = 'no truth') from audit.validation_runs "
+                "where run_id = ?",
+                [run_id],
+            ).fetchone()
+        if checked is None:
+            return ["Validation: this run did not reach the truth gate"]
         recall = con.execute(
             "select chaos_type, detected, injected, recall, note from audit.chaos_recall "
             "where run_id = ? order by chaos_type",
@@ -60,11 +68,6 @@ def summary_lines(home: Path) -> list[str]:
         ).fetchall()
         absence = read_absence(con)
         findings = _findings(con)
-        published = con.execute(
-            "select published_at, validation_status from audit.publications "
-            "where run_id = ? order by published_at desc limit 1",
-            [run_id],
-        ).fetchone()
     finally:
         con.close()
     lines = [
@@ -84,18 +87,60 @@ def summary_lines(home: Path) -> list[str]:
             percent = "  n/a " if share is None else f"{100 * share:5.1f}%"
             lines.append(f"    {name:<20}{detected:>8,} / {injected:<8,} {percent}  {note or ''}")
     lines.append(f"  report: {Home(home).latest_validation_report}")
-    serving = serving_path(home)
-    if published:
-        lines.append(
-            f"Published {published[0]:%Y-%m-%d %H:%M:%S} UTC ({published[1]}): {serving} "
-            "(open read-only; table meta.publication)"
-        )
-    else:
-        where = f"previous copy kept at {serving}" if serving.exists() else "no serving copy yet"
-        why = (
-            "the gate blocked this run"
-            if failed
-            else "this run stopped before publishing (killed, failed, or blocked by another check)"
-        )
-        lines.append(f"NOT published: {why}; {where}")
     return lines
+
+
+def publications(home: Path, run_id: str | None) -> tuple[datetime | None, datetime | None]:
+    """When this run published (None: it did not) and when the serving copy was last published
+    by any run (None: never)."""
+    if not Home(home).warehouse.exists():
+        return None, None
+    con = connect(home, read_only=True)
+    try:
+        if not _has_audit(con):
+            return None, None
+        return con.execute(
+            "select max(published_at) filter (run_id = ?), max(published_at) "
+            "from audit.publications",
+            [run_id],
+        ).fetchone()
+    finally:
+        con.close()
+
+
+def _utc(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def passed(problems: list[str], published: datetime | None, not_meant: str | None) -> bool:
+    """This run passed: nothing went wrong, and it published or was not meant to publish
+    (`not_meant` says why: --bronze-only, nothing new to build)."""
+    return not problems and (published is not None or bool(not_meant))
+
+
+def verdict_lines(
+    home: Path,
+    problems: list[str],
+    published: datetime | None,
+    last_published: datetime | None,
+    not_meant: str | None = None,
+) -> list[str]:
+    """PASSED or FAILED for this run (`passed`): what went wrong, and what analysts now read."""
+    serving = serving_path(home)
+    if published is not None:
+        copy = f"serving copy published {_utc(published)}: {serving}"
+    elif last_published is not None:
+        copy = f"serving copy unchanged since {_utc(last_published)} ({serving})"
+    else:
+        copy = "no serving copy yet"
+    if problems:
+        distinct = list(dict.fromkeys(problems))  # a check fails once per date and for the range
+        named = "; ".join(distinct[:PROBLEMS_NAMED])
+        more = len(distinct) - PROBLEMS_NAMED
+        return [
+            f"FAILED: {named}" + (f"; and {more} more (above)" if more > 0 else ""),
+            f"  {copy}",
+        ]
+    if not passed(problems, published, not_meant):
+        return ["FAILED: this run published nothing", f"  {copy}"]
+    return [f"PASSED: {not_meant}" if not_meant else "PASSED", f"  {copy}"]

@@ -67,6 +67,12 @@ class Home:
         return self.reports / "validation_latest.md"
 
     @property
+    def dbt_log(self) -> Path:
+        """dbt's own output of every build in this home, appended run after run (not the
+        terminal: `shopfloor run` prints this path)."""
+        return self.root / "logs" / "dbt.log"
+
+    @property
     def warehouse_dir(self) -> Path:
         return self.root / "warehouse"
 

@@ -26,7 +26,7 @@ pytest_plugins = ["tests.bronze_fixtures"]  # bronze_loaded, fresh_home: bronze 
 START = date(2026, 10, 23)  # four days from here include the 25 Oct DST change
 # Session homes built through the pipeline (a minute or more each), wherever they are defined:
 # the tests on one of them form an xdist group of that name, so one worker builds it, once.
-PIPELINE_HOMES = ("pipeline_home", "prairie_week", "restated", "corpus_run")
+PIPELINE_HOMES = ("pipeline_home", "prairie_week", "restated", "corpus_run", "cli_home")
 # A pipeline home per parameter, each read by one test: no group, but scheduled before the
 # cheap tests so that no worker starts one of them while the other has nothing left to do.
 HOME_PER_TEST = ("gate_home",)

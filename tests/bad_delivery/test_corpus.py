@@ -191,7 +191,8 @@ def test_a_wholly_rejected_file_blocks_its_date_and_says_what_to_do(blocked_then
     assert blocked.returncode == 1, output
     assert f"{rel}  whole file rejected: header lacks required column(s) check_id" in output
     assert "shopfloor landing retract" in output
-    assert "Published" not in output
+    assert "FAILED: " in output and "serving copy unchanged since" in output
+    assert "PASSED" not in output and "serving copy published" not in output
 
 
 def test_retracting_the_file_lets_the_next_run_publish(blocked_then_retracted, corpus_run):
@@ -199,7 +200,7 @@ def test_retracting_the_file_lets_the_next_run_publish(blocked_then_retracted, c
     assert retracted.returncode == 0, retracted.stdout + retracted.stderr
     output = published.stdout + published.stderr
     assert published.returncode == 0, output
-    assert "(passed)" in output
+    assert "\nPASSED\n  serving copy published " in output
     actions = _query(
         corpus_run[0],
         "select action, reason from bronze._file_actions where path = ?",

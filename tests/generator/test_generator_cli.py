@@ -58,12 +58,18 @@ def _cli(*args: str, home: Path, extra_env: dict | None = None) -> subprocess.Co
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["generate", "--chaos", "wild"], "unknown chaos level 'wild'"),
+        (
+            ["generate", "--chaos", "wild"],
+            "invalid choice: 'wild' (choose from 'none', 'default', 'heavy')",
+        ),
         (["generate", "--days", "0"], "--days must be a positive number"),
         (["generate", "--days", "-3"], "--days must be a positive number"),
         (["generate", "--start", "2026-02-30"], "not a date"),
         (["generate", "--scale", "0"], "--scale must be a positive integer"),
-        (["generate", "--chaos-rate", "gremlins=0.5"], "unknown chaos type 'gremlins'"),
+        (
+            ["generate", "--chaos-rate", "gremlins=0.5"],
+            "unknown chaos type 'gremlins'; valid names: clock_skew, counter_resets, degradation",
+        ),
         (["generate", "--chaos-rate", "timezone_mix"], "expected NAME=RATE"),
     ],
 )

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from cli.run import PartitionOutcome, _delivery_counts
-from cli.summary import summary_lines
+from cli.summary import publications, summary_lines, verdict_lines
 from ground_truth.compare import MetricResult
 from ground_truth.gate import record
 from ground_truth.outcome import HAS_TRUTH, NO_TRUTH, DateVerdict, GateOutcome
@@ -132,9 +132,13 @@ def test_a_run_killed_before_publish_never_reports_passed(tmp_path: Path) -> Non
         assert "run-2" in text and "PASSED" not in text
         assert "**Verdict: NOT PUBLISHED**" in text
     assert "**Verdict: PASSED**" in report_paths(tmp_path, "run-1")[0].read_text(encoding="utf-8")
-    lines = summary_lines(tmp_path)
-    stopped = "NOT published: this run stopped before publishing"
-    assert any(line.startswith(stopped) for line in lines), lines
+    assert "run-2" in summary_lines(tmp_path, "run-2")[0]  # its own validation, not run-1's
+    published, last = publications(tmp_path, "run-2")
+    run_1 = publications(tmp_path, "run-1")[0]
+    assert published is None and last == run_1
+    lines = verdict_lines(tmp_path, [], published, last)
+    assert lines[0] == "FAILED: this run published nothing"
+    assert f"serving copy unchanged since {run_1:%Y-%m-%d %H:%M:%S} UTC" in lines[1]
 
 
 def test_the_report_says_passed_once_the_serving_copy_is_in_place(tmp_path: Path) -> None:
@@ -178,7 +182,8 @@ def test_a_blocked_run_reports_failed_not_passed(tmp_path: Path) -> None:
         con.close()
     text = report_paths(tmp_path, "run-1")[1].read_text(encoding="utf-8")
     assert "**Verdict: FAILED**" in text and "PASSED" not in text
-    assert any("the gate blocked this run" in line for line in summary_lines(tmp_path))
+    assert "1 passed" not in summary_lines(tmp_path, "run-1")[0]
+    assert "0 passed, 1 failed" in summary_lines(tmp_path, "run-1")[0]
 
 
 def test_a_report_without_truth_is_published_as_passed(tmp_path: Path) -> None:

@@ -108,15 +108,18 @@ def test_no_dim_source_yet_means_no_claim(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_prairie_publishes_with_empty_process_marts_and_says_why(prairie_week: Path) -> None:
-    from cli.summary import summary_lines
+    from cli.summary import publications, summary_lines
 
-    home, lines = prairie_week, summary_lines(prairie_week)
+    [(run_id,)] = query(
+        prairie_week, "select run_id from audit.publications order by published_at desc limit 1"
+    )
+    home, lines = prairie_week, summary_lines(prairie_week, run_id)
     expected = (
         "absent sources (plant file): conveyor_requests, product_scans, equipment_records "
         "→ empty by design: fct_process_cycle, kpi_process_daily, kpi_process_operator_daily"
     )
     assert f"  {expected}" in lines
-    assert any(line.startswith("Published ") and "(passed)" in line for line in lines), lines
+    assert publications(home, run_id)[0] is not None
     assert expected in Home(home).latest_validation_report.read_text(encoding="utf-8")
     con = duckdb.connect(str(home / "warehouse" / "serving.duckdb"), read_only=True)
     try:

@@ -26,6 +26,7 @@ from orchestration.defs.dbt.build_inputs import (
     record_gold_only_build,
 )
 from orchestration.defs.dbt.project import (
+    dbt_output_to,
     ensure_manifest,
     invocation_target,
     keep_partial_parse,
@@ -38,10 +39,11 @@ from orchestration.instance import WRITER_POOL
 from orchestration.partitions import production_date_partitions, run_partition_dates
 from orchestration.resources import WarehouseResource
 from plants.dbt_vars import dbt_vars
-from plants.home import home_plant
+from plants.home import Home, home_plant
 
 INCREMENTAL = "config.materialized:incremental"
-BUILD = ["build", "--exclude", "resource_type:unit_test"]
+# No colour codes: dbt's output goes to a log file (Home.dbt_log), not a terminal.
+BUILD = ["build", "--no-use-colors", "--exclude", "resource_type:unit_test"]
 # Metadata key of the observation the first build step logs on each of its assets when it builds
 # nothing (a published build already holds these inputs): the run summary reads it (cli/run.py).
 KEPT_AS_PUBLISHED = "kept_as_published_by_run"
@@ -82,7 +84,10 @@ def _dbt_build(
         {**dbt_vars(home_plant(warehouse.home_path)), **window_vars}, sort_keys=True
     )
     state_key = vars_key(build_vars, warehouse.home_path) if window_vars else None
-    with invocation_target(context.op_execution_context.op.name) as target:
+    step = context.op_execution_context.op.name
+    log = Home(warehouse.home_path).dbt_log
+    context.log.info(f"dbt's output: {log}")
+    with invocation_target(step) as target, dbt_output_to(log, f"run {context.run_id}, {step}"):
         if state_key:
             reuse_partial_parse(target, state_key)
         invocation = dbt.cli([*BUILD, "--vars", build_vars], context=context, target_path=target)

@@ -32,7 +32,8 @@ import shutil
 import sys
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -51,6 +52,19 @@ shopfloor_dbt = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 # PATH (not through `uv run`) must not fail to find it.
 _VENV_DBT = Path(sys.executable).with_name("dbt")
 DBT_EXECUTABLE = str(_VENV_DBT) if _VENV_DBT.exists() else "dbt"
+
+
+@contextmanager
+def dbt_output_to(log: Path, header: str) -> Iterator[None]:
+    """Append dbt's output to `log` while the block runs, instead of the terminal.
+
+    Why: dagster-dbt re-emits every dbt event as a line on `sys.stdout` (for Dagster's compute
+    logs); offers no option to send it elsewhere. ≈700 lines per build buried the run's own
+    verdict, so they go, under a header naming the run and step, to the home's dbt log."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as file, redirect_stdout(file):
+        print(f"===== {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC  {header}", flush=True)
+        yield
 
 
 def target_dir() -> Path:

@@ -1,0 +1,63 @@
+"""The run's progress: plain lines per finished step in a pipe, a status line on a terminal
+(cli/progress.py), with events shaped as Dagster hands them to a run's listeners."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+from dagster import DagsterEventType
+
+from cli.progress import Progress
+
+
+def _event(step: str, event_type: DagsterEventType) -> SimpleNamespace:
+    """An event log entry as the listener reads it: its step and its Dagster event."""
+    dagster_event = SimpleNamespace(
+        event_type=event_type,
+        is_step_start=event_type == DagsterEventType.STEP_START,
+        is_step_success=event_type == DagsterEventType.STEP_SUCCESS,
+        is_step_failure=event_type == DagsterEventType.STEP_FAILURE,
+        is_step_skipped=event_type == DagsterEventType.STEP_SKIPPED,
+    )
+    return SimpleNamespace(step_key=step, dagster_event=dagster_event)
+
+
+def _step(progress: Progress, step: str, end: DagsterEventType) -> None:
+    progress.on_event(_event(step, DagsterEventType.STEP_START))
+    progress.on_event(_event(step, DagsterEventType.ASSET_MATERIALIZATION))
+    progress.on_event(_event(step, end))
+
+
+class Terminal(io.StringIO):
+    """A terminal; `tty` turns False as stdout's isatty() does while Dagster tees fd 1 into its
+    compute log during a step."""
+
+    tty = True
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_a_pipe_gets_one_plain_line_per_finished_step() -> None:
+    out = io.StringIO()
+    progress = Progress(out)
+    with progress.stage("bronze"):
+        _step(progress, "bronze__qc_checks", DagsterEventType.STEP_SUCCESS)
+        _step(progress, "bronze__sensor_logs", DagsterEventType.STEP_FAILURE)
+    assert out.getvalue().splitlines() == [
+        "  bronze: step bronze__qc_checks done",
+        "  bronze: step bronze__sensor_logs FAILED",
+    ]
+
+
+def test_a_terminal_keeps_the_status_line_while_a_step_runs() -> None:
+    out = Terminal()
+    progress = Progress(out)
+    assert progress.live
+    with progress.stage("bronze"):
+        out.tty = False  # a step runs
+        _step(progress, "bronze__qc_checks", DagsterEventType.STEP_SUCCESS)
+        out.tty = True
+    assert "step bronze__qc_checks done" not in out.getvalue()
+    assert "bronze" in out.getvalue()  # the status line was drawn
