@@ -118,8 +118,8 @@ def _print_accounting(home: Path, echo=print) -> None:
     for t in rows:
         echo(f"  {t.source:<22}{t.files:>7}{t.rows_loaded:>13,}{t.rows_rejected:>10,}"
              f"{t.quarantined:>13}{t.duplicates:>12}")  # fmt: skip
-    echo("  rejected rows: bronze.<source>_rejects (reason, file, line); "
-         "files: bronze._files; unreadable files: quarantine/")  # fmt: skip
+    echo("  in the serving copy (shopfloor sql): rejected rows rejects.<source> (reason, file, "
+         "line); files accounting.files; unreadable files: quarantine/")  # fmt: skip
 
 
 def _bronze_problems(outcomes: list, refused: dict[date, str]) -> list[str]:

@@ -73,7 +73,8 @@ def refused_lines(home: Path, since: datetime) -> list[str]:
         return []
     out = [
         f"Refused by this run: {len(files)} file(s), {len(rows)} row(s) "
-        "(all rows in gold.fct_row_rejects; files in bronze._files and quarantine/):"
+        "(in the serving copy: rows in gold.fct_row_rejects, files in accounting.files; "
+        "unreadable files in quarantine/):"
     ]
     for path, outcome, error in files:
         reason = (error or "").removeprefix(f"{path}: ")
