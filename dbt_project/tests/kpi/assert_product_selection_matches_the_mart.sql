@@ -4,6 +4,7 @@
 -- the mart's quantities per product. The function shares the mart's formulas, so this catches a
 -- filter, grouping or column mapping that drops, doubles or mislabels batches. Ratios are compared
 -- at the mart's 6 decimals (the function keeps full precision).
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_product_daily'}}}) }}
 {%- set product_daily = ref('kpi_product_daily') %}
 {%- set ratios = ['quality', 'scrap_ratio', 'rework_ratio', 'energy_per_good_unit_kwh'] %}
 {%- set amounts = ['produced_qty', 'good_qty', 'scrap_qty', 'rework_qty', 'batch_count', 'energy_kwh'] %}
