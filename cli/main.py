@@ -9,6 +9,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from orchestration.run_lock import holding_writer_turn
 from plants.home import HOME_ENV, Home
 
 DEMO_START = date(2026, 10, 19)  # 14 days from here include the 25 Oct DST change
@@ -105,6 +106,7 @@ def _print_accounting(home: Path) -> None:
           "files: bronze._files; unreadable files: quarantine/")  # fmt: skip
 
 
+@holding_writer_turn(lambda args: _home(args).root, "shopfloor run")  # orchestration/run_lock.py
 def cmd_run(args: argparse.Namespace) -> int:
     """Load landed delivery dates into bronze through the Dagster job, in this process."""
     from cli.run import landed_dates, refused_dates, run_partitions
