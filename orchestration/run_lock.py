@@ -229,9 +229,13 @@ def writer_turn(home: Path, command: str, echo: Callable[[str], None] = print) -
         yield
 
 
+BUSY_EXIT = 3  # exit code of a command that waited for another process to its bound
+INTERRUPTED_EXIT = 130  # the shell's code for a command ended by Ctrl-C
+
+
 def holding_writer_turn(home_of: Callable[[object], Path], command: str):
-    """Decorator for a CLI command: run it in `writer_turn`; a bound reached is one line on
-    stderr and exit code 3, never a traceback."""
+    """Decorator for a CLI command: run it in `writer_turn`; a bound reached, or Ctrl-C, is one
+    line on stderr and an exit code, never a traceback."""
 
     def wrap(func):
         def run(args):
@@ -240,7 +244,10 @@ def holding_writer_turn(home_of: Callable[[object], Path], command: str):
                     return func(args)
             except HomeBusy as exc:
                 print(f"{command}: error: {exc}", file=sys.stderr)
-                return 3
+                return BUSY_EXIT
+            except KeyboardInterrupt:
+                print(f"{command}: interrupted", file=sys.stderr)
+                return INTERRUPTED_EXIT
 
         run.__doc__ = func.__doc__
         run.__name__ = func.__name__

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -131,3 +132,54 @@ def serving_complete(home: Path) -> None:
     finally:
         con.close()
     assert warehouse and warehouse <= served, warehouse - served
+
+
+class Output:
+    """The lines a started process has printed so far (read by a thread, so a test can wait for
+    a line while the process runs)."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self._thread.start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            self.lines.append(line)
+
+    def says(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+    def text(self) -> str:
+        self._thread.join(timeout=HANG_GUARD_SECONDS)
+        return "".join(self.lines)
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("select count(*) from bronze._files").fetchall()
+print("reading", flush=True)
+sys.stdin.readline()
+con.close()
+"""
+
+
+def hold_reader(home: Path) -> subprocess.Popen:
+    """An analyst's read-only connection on the warehouse, held until a line comes on stdin."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", READER, str(Home(home).warehouse)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "reading"
+    return proc
+
+
+def release(reader: subprocess.Popen) -> None:
+    assert reader.stdin is not None
+    reader.stdin.write("\n")
+    reader.stdin.flush()
+    reader.wait(timeout=HANG_GUARD_SECONDS)

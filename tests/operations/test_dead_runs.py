@@ -1,0 +1,67 @@
+"""A run that dies holding the writer slot is found dead, marked failed and its slot freed; a
+live run is left alone (orchestration/run_lock.py: recover_dead_runs)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from dagster import DagsterRunStatus
+
+from orchestration.instance import WRITER_POOL, instance_for
+from orchestration.run_lock import recover_dead_runs
+from tests.operations.conftest import kill_group, wait_until
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from dagster import in_process_executor, job, op
+    from orchestration.instance import WRITER_POOL, instance_for
+
+    @op(pool=WRITER_POOL)
+    def hold_the_writer_slot():
+        print("holding", flush=True)
+        time.sleep(600)
+
+    @job(executor_def=in_process_executor)
+    def writer():
+        hold_the_writer_slot()
+
+    writer.execute_in_process(instance=instance_for(Path(sys.argv[1])))
+    """
+)
+
+
+def _slot_runs(instance) -> set[str]:
+    info = instance.event_log_storage.get_concurrency_info(WRITER_POOL)
+    return {slot.run_id for slot in info.claimed_slots}
+
+
+def test_a_killed_slot_holder_is_marked_failed_and_frees_the_slot(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    instance = instance_for(tmp_path)
+    try:
+        wait_until(proc, lambda: bool(_slot_runs(instance)), "the job held the writer slot")
+        (run_id,) = _slot_runs(instance)
+
+        assert recover_dead_runs(instance, tmp_path, echo=lambda _: None) == []  # alive: kept
+        assert instance.get_run_by_id(run_id).status == DagsterRunStatus.STARTED
+
+        kill_group(proc)
+        told: list[str] = []
+        assert recover_dead_runs(instance, tmp_path, echo=told.append) == [run_id]
+        assert instance.get_run_by_id(run_id).status == DagsterRunStatus.FAILURE
+        assert _slot_runs(instance) == set()
+        assert run_id in told[0] and "marked failed" in told[0]
+    finally:
+        if proc.poll() is None:
+            kill_group(proc)
+        instance.dispose()
