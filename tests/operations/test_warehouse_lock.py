@@ -6,13 +6,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from ingestion.warehouse import WarehouseLocked, connect, ensure_schema
 from plants.home import Home
-from tests.operations.conftest import hold_reader, release
+from tests.operations.conftest import HANG_GUARD_SECONDS, hold_reader, release
 
 
 @pytest.fixture
@@ -23,14 +24,21 @@ def warehouse_home(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_a_writer_waits_for_a_reader_to_close(warehouse_home: Path) -> None:
+def test_a_writer_waits_for_a_reader_to_close(
+    warehouse_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     reader = hold_reader(warehouse_home)
-    waiting = threading.Timer(1.0, release, args=(reader,))  # closes while the writer waits
-    waiting.start()
-    try:
-        con = connect(warehouse_home, wait=600)
-    finally:
-        waiting.join()
+    opened: list = []
+    writer = threading.Thread(target=lambda: opened.append(connect(warehouse_home, wait=600)))
+    writer.start()
+    said = ""
+    while f"for PID {reader.pid}" not in said:  # the writer is waiting, and says for whom
+        assert writer.is_alive(), "the writer did not wait for the reader"
+        time.sleep(0.05)
+        said += capsys.readouterr().err
+    release(reader)
+    writer.join(timeout=HANG_GUARD_SECONDS)
+    (con,) = opened
     con.execute("create table written_after_the_reader_closed (x int)")
     con.close()
 
