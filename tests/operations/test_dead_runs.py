@@ -12,7 +12,7 @@ from dagster import DagsterRunStatus
 
 from orchestration.instance import WRITER_POOL, instance_for
 from orchestration.run_lock import recover_dead_runs
-from tests.operations.conftest import kill_group, wait_until
+from tests.operations.conftest import HANG_GUARD_SECONDS, kill_group, wait_until
 
 HOLDER = textwrap.dedent(
     """
@@ -61,6 +61,57 @@ def test_a_killed_slot_holder_is_marked_failed_and_frees_the_slot(tmp_path: Path
         assert instance.get_run_by_id(run_id).status == DagsterRunStatus.FAILURE
         assert _slot_runs(instance) == set()
         assert run_id in told[0] and "marked failed" in told[0]
+    finally:
+        if proc.poll() is None:
+            kill_group(proc)
+        instance.dispose()
+
+
+WAREHOUSE_USER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from dagster import in_process_executor, job, op
+    from orchestration.instance import WRITER_POOL, instance_for
+    from orchestration.resources import WarehouseResource
+
+    @op(pool=WRITER_POOL)
+    def write(warehouse: WarehouseResource):
+        warehouse.connect().close()
+
+    warehouse = WarehouseResource(home=sys.argv[1])
+
+    @job(executor_def=in_process_executor, resource_defs={"warehouse": warehouse})
+    def writer():
+        write()
+
+    result = writer.execute_in_process(instance=instance_for(Path(sys.argv[1])))
+    sys.exit(0 if result.success else 1)
+    """
+)
+
+
+def test_a_run_started_after_a_crash_recovers_the_dead_run_itself(tmp_path: Path) -> None:
+    """What a run the sensor or the schedule launches does: its warehouse resource recovers
+    the dead run before the step asks for the writer slot, which it then gets."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    instance = instance_for(tmp_path)
+    try:
+        wait_until(proc, lambda: bool(_slot_runs(instance)), "the job held the writer slot")
+        (dead,) = _slot_runs(instance)
+        kill_group(proc)
+
+        after = subprocess.run(
+            [sys.executable, "-c", WAREHOUSE_USER, str(tmp_path)], timeout=HANG_GUARD_SECONDS
+        )
+
+        assert after.returncode == 0
+        assert instance.get_run_by_id(dead).status == DagsterRunStatus.FAILURE
     finally:
         if proc.poll() is None:
             kill_group(proc)
