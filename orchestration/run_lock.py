@@ -218,6 +218,9 @@ def writer_turn(home: Path, command: str, echo: Callable[[str], None] = print) -
     slot and the warehouse free. Raises HomeBusy when a wait reaches its bound."""
     from orchestration.instance import instance_for
 
+    if not Path(home).is_dir():  # no home yet: nothing to guard, and a mistyped path is not made
+        yield
+        return
     with run_lock(home, command, echo):
         instance = instance_for(home)
         try:
