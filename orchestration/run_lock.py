@@ -61,6 +61,9 @@ def holder_of(home: Path) -> str:
 def run_lock(home: Path, command: str, echo: Callable[[str], None] = print) -> Iterator[None]:
     """Hold the home's run lock: wait for its holder up to `wait_seconds()`, then HomeBusy."""
     path = Home(home).run_lock
+    if path in _held:  # this process holds it already (flock would wait for itself)
+        yield
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
