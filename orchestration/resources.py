@@ -2,12 +2,16 @@
 
 Why: assets and checks never build paths themselves; the code location reads the home folder
 from the environment (`EnvVar`), so the UI, the daemon and the CLI write the same warehouse.
-When a run starts it first recovers the home's dead runs (orchestration/run_lock.py), so a run the
-sensor or the schedule launches after a crash is not left waiting for a dead run's writer slot.
+A run holds the home's run lock while it uses the warehouse (orchestration/run_lock.py; taken
+already when `shopfloor run` executes it), so a run the UI, the sensor or the schedule launches
+never interleaves with `shopfloor run`; and it first recovers the home's dead runs, so after a
+crash it is not left waiting for a dead run's writer slot.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -29,12 +33,16 @@ class WarehouseResource(ConfigurableResource):
     def database(self) -> Path:
         return db_path(self.home_path)
 
-    def setup_for_execution(self, context: InitResourceContext) -> None:
-        """At the start of a run, before any step asks for the writer slot: recover dead runs."""
-        from orchestration.run_lock import recover_dead_runs
+    @contextmanager
+    def yield_for_execution(self, context: InitResourceContext) -> Iterator[WarehouseResource]:
+        """For the run's duration: the home's run lock (waiting, bounded, for another run), and
+        dead runs recovered before any step asks for the writer slot."""
+        from orchestration.run_lock import recover_dead_runs, run_lock
 
-        if context.instance is not None:
-            recover_dead_runs(context.instance, self.home_path, context.log.warning)
+        with run_lock(self.home_path, f"Dagster run {context.run_id}", context.log.info):
+            if context.instance is not None:
+                recover_dead_runs(context.instance, self.home_path, context.log.warning)
+            yield self
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         """A new connection (one writer at a time: steps that open it join WRITER_POOL); a

@@ -19,8 +19,9 @@ calls STARTING, STARTED or CANCELING is dead when no process it recorded is aliv
 records the pid of every process that executes a run's steps) or, without a recorded pid, when
 it began before this lock was taken; it is marked failed (`DagsterInstance.report_run_failed`)
 and its writer slots are freed (`free_concurrency_slots_for_run`), as are the slots of any
-finished run. Runs the daemon launches do the same when their warehouse resource starts
-(orchestration/resources.py), before their first step asks for the slot.
+finished run. Runs the daemon launches (the UI, the sensor, the schedule) take the same lock and
+recover the same way when their warehouse resource starts (orchestration/resources.py), before
+their first step asks for the slot, so they never interleave with `shopfloor run` either.
 """
 
 from __future__ import annotations

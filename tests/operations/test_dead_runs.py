@@ -3,6 +3,7 @@ live run is left alone (orchestration/run_lock.py: recover_dead_runs)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from dagster import DagsterRunStatus
 
+from ingestion.warehouse import LOCK_WAIT_ENV
 from orchestration.instance import WRITER_POOL, instance_for
 from orchestration.run_lock import recover_dead_runs
 from tests.operations.conftest import HANG_GUARD_SECONDS, kill_group, wait_until
@@ -85,7 +87,14 @@ WAREHOUSE_USER = textwrap.dedent(
     def writer():
         write()
 
-    result = writer.execute_in_process(instance=instance_for(Path(sys.argv[1])))
+    result = writer.execute_in_process(
+        instance=instance_for(Path(sys.argv[1])), raise_on_error=False
+    )
+    for event in result.all_events:
+        error = event.event_specific_data.error if event.is_failure else None
+        while error is not None:  # Dagster's error, then its cause
+            print(error.message, flush=True)
+            error = error.cause
     sys.exit(0 if result.success else 1)
     """
 )
@@ -116,3 +125,43 @@ def test_a_run_started_after_a_crash_recovers_the_dead_run_itself(tmp_path: Path
         if proc.poll() is None:
             kill_group(proc)
         instance.dispose()
+
+
+LOCK_HOLDER = """
+import sys
+from pathlib import Path
+from orchestration.run_lock import run_lock
+
+with run_lock(Path(sys.argv[1]), "shopfloor run"):
+    print("holding", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_run_launched_while_shopfloor_run_writes_waits_for_it_or_fails_naming_it(
+    tmp_path: Path,
+) -> None:
+    """What a run the UI, the sensor or the schedule launches does while `shopfloor run` holds
+    the home: it waits for the run lock, and past the bound fails naming the holder."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(tmp_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        env = {**os.environ, LOCK_WAIT_ENV: "0.5"}
+        after = subprocess.run(
+            [sys.executable, "-c", WAREHOUSE_USER, str(tmp_path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=HANG_GUARD_SECONDS,
+        )
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=HANG_GUARD_SECONDS)
+    assert after.returncode == 1
+    assert f"another run is writing {tmp_path} (pid {holder.pid}," in after.stdout, after.stdout
