@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rich_argparse import RichHelpFormatter
 
 from cli.sql import add_sql_parser
+from orchestration.run_lock import holding_writer_turn
 from plants.home import HOME_ENV, Home
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ def _bronze_problems(outcomes: list, refused: dict[date, str]) -> list[str]:
     return problems
 
 
+@holding_writer_turn(lambda args: _home(args).root, "shopfloor run")  # orchestration/run_lock.py
 def cmd_run(args: argparse.Namespace) -> int:
     """Load landed delivery dates into bronze, then build silver and gold, gate and publish,
     through the Dagster jobs in this process; end with PASSED or FAILED for this run."""
@@ -363,6 +365,7 @@ def _landing_action(args: argparse.Namespace, act) -> int:
     return 0
 
 
+@holding_writer_turn(lambda args: _home(args).root, "shopfloor landing retract")
 def cmd_landing_retract(args: argparse.Namespace) -> int:
     """Take a delivered file (every version) out of what silver and gold read."""
     from ingestion.retract import retract
@@ -370,6 +373,7 @@ def cmd_landing_retract(args: argparse.Namespace) -> int:
     return _landing_action(args, retract)
 
 
+@holding_writer_turn(lambda args: _home(args).root, "shopfloor landing restore")
 def cmd_landing_restore(args: argparse.Namespace) -> int:
     """Make the current version of a retracted file read again."""
     from ingestion.retract import restore

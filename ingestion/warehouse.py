@@ -3,10 +3,21 @@
 Why: every writer opens the warehouse the same way (UTC session time zone, so TIMESTAMPTZ values
 are never shifted silently) and creates bronze tables from the declared contract only, so table
 and column names in SQL always come from a fixed whitelist.
+
+DuckDB lets one process write a database file, or any number read it, never both; a second
+process's connect fails at once with an IOException that names the holder's PID. An analyst's
+read-only connection must not break a run, so a writer waits for the lock, bounded by
+`wait_seconds()` (`$SHOPFLOOR_LOCK_WAIT_SECONDS`, the one bound on every wait for another
+process: this lock, the home's run lock, the writer slot), and then fails with a message naming
+the holder. A reader does not wait: during a run it fails at once with that message.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import sys
+import time
 import weakref
 from pathlib import Path
 
@@ -17,6 +28,11 @@ from ingestion.versions import ACTIONS_TABLE, VERSION_COLUMNS, current_view, ens
 from plants.home import Home
 
 CHECKPOINT_WAL = "256MB"
+LOCK_WAIT_ENV = "SHOPFLOOR_LOCK_WAIT_SECONDS"
+DEFAULT_LOCK_WAIT_SECONDS = 60.0
+LOCK_POLL_SECONDS = 0.25
+# DuckDB's lock error: `Conflicting lock is held in /usr/bin/python3 (PID 123) by user x`
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 # connections whose bronze schema is known to be current (a connection only ever adds to it)
 _ENSURED: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
 
@@ -58,12 +74,67 @@ CREATE TABLE IF NOT EXISTS bronze._loads (
 """
 
 
+class WarehouseLocked(duckdb.IOException):
+    """Another process holds the warehouse (a run writing it, or a reader while a run waits)."""
+
+
+def wait_seconds() -> float:
+    """How long Shopfloor waits for a lock another process holds: `$SHOPFLOOR_LOCK_WAIT_SECONDS`
+    (default 60; 0 refuses at once)."""
+    text = os.environ.get(LOCK_WAIT_ENV, "").strip()
+    try:
+        return max(0.0, float(text)) if text else DEFAULT_LOCK_WAIT_SECONDS
+    except ValueError:
+        raise ValueError(f"${LOCK_WAIT_ENV} is {text!r}, not a number of seconds") from None
+
+
+def lock_holder(error: duckdb.Error) -> str | None:
+    """`PID 123 (/usr/bin/python3)` from DuckDB's lock error, when the lock is the cause."""
+    found = _LOCK_HOLDER.search(str(error))
+    if found:
+        return f"PID {found['pid']} ({found['program']})"
+    return "another process" if "Could not set lock on file" in str(error) else None
+
+
 def db_path(home: Path) -> Path:
     return Home(home).warehouse
 
 
-def connect(home: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def _open(home: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retried while another process holds the file's lock, up to `wait` s."""
+    path = db_path(home)
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            holder = lock_holder(exc)
+            if holder is None:
+                raise
+            if time.monotonic() >= deadline:
+                mode = "read" if read_only else "write"
+                waited = f" after waiting {wait:.0f} s" if wait else ""
+                raise WarehouseLocked(
+                    f"cannot open {path} to {mode}{waited}: {holder} holds it. Close that "
+                    f"connection (analysts read the serving copy {Home(home).serving}) "
+                    f"or wait for it; ${LOCK_WAIT_ENV} sets how long a writer waits"
+                ) from None
+            if not told:
+                print(f"waiting up to {wait:.0f} s for {holder} to close {path}",
+                      file=sys.stderr, flush=True)  # fmt: skip
+                told = True
+            time.sleep(LOCK_POLL_SECONDS)
+
+
+def connect(
+    home: Path, read_only: bool = False, wait: float | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse with a UTC session time zone (creating its folder when writing).
+
+    A writer waits up to `wait` seconds (default `wait_seconds()`) while another process holds
+    the file; a reader waits only when asked (`wait`), else fails at once: WarehouseLocked,
+    naming the holder, either way.
 
     Writers checkpoint after CHECKPOINT_WAL of log instead of DuckDB's 16 MB: bronze commits
     a few thousand rows per table and partition, and each checkpoint re-compresses every
@@ -73,7 +144,9 @@ def connect(home: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path = db_path(home)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    if wait is None:
+        wait = 0.0 if read_only else wait_seconds()
+    con = _open(home, read_only, wait)
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
         con.execute("SET checkpoint_threshold = ?", [CHECKPOINT_WAL])

@@ -49,6 +49,12 @@ concurrency:
     max_concurrent_runs: 1
   pools:
     default_limit: {WRITER_POOL_LIMIT}
+# Run monitoring (the daemon): fail a run stuck starting, free the slots of runs that ended.
+# Runs that die once started are found by the next run (orchestration/run_lock.py).
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  free_slots_after_run_end_seconds: 30
 telemetry:
   enabled: false
 event_log_storage:

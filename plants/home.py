@@ -92,6 +92,11 @@ class Home:
         return self.root / "dagster"
 
     @property
+    def run_lock(self) -> Path:
+        """Held by the one run writing this home, naming it (orchestration/run_lock.py)."""
+        return self.root / "run.lock"
+
+    @property
     def plant_record(self) -> Path:
         return self.root / HOME_FILE
 

@@ -83,3 +83,13 @@ def test_the_file_shopfloor_used_to_rewrite_is_replaced_once(tmp_path: Path) -> 
         "runs": {"max_concurrent_runs": 1},
         "pools": {"default_limit": WRITER_POOL_LIMIT},
     }
+
+
+def test_the_written_file_turns_on_run_monitoring(tmp_path: Path) -> None:
+    """The daemon fails runs stuck starting and frees the slots of runs that ended."""
+    instance = instance_for(tmp_path)
+    try:
+        assert instance.run_monitoring_enabled
+        assert instance.run_monitoring_settings["free_slots_after_run_end_seconds"] > 0
+    finally:
+        instance.dispose()
