@@ -38,11 +38,9 @@ def _override(text: str) -> tuple[str, float]:
 
 
 def _print_generation(result, seconds: float) -> None:
-    print(
-        f"Generated {len(result.days)} production dates "
-        f"({result.days[0]} .. {result.days[-1]}) in {seconds:.1f} s "
-        f"into {result.home}"
-    )
+    span = f"({result.days[0]} .. {result.days[-1]}) " if result.days else "(rows still due) "
+    print(f"Generated {len(result.days)} production dates {span}in {seconds:.1f} s "
+          f"into {result.home}")  # fmt: skip
     print(f"  units simulated: {result.units:,}   files written: {result.files:,}")
     print(f"  {'source':<22}{'rows':>12}{'MB':>10}")
     for source in sorted(result.rows_by_source):
@@ -78,6 +76,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
             args.scale,
             dict(args.chaos_rate or []),
             resolve_plant_path(args.plant) if getattr(args, "plant", None) else None,
+            mode="append" if args.append or args.finish else args.mode,
+            finish=args.finish,
         )
     except GenerateError as exc:
         print(f"shopfloor generate: error: {exc}", file=sys.stderr)
@@ -391,6 +391,27 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="NAME=RATE",
         help="override one chaos type's intensity, e.g. timezone_mix=0.5",
+    )
+    held = gen.add_mutually_exclusive_group()  # a home that already holds deliveries
+    held.add_argument(
+        "--append",
+        action="store_true",
+        help="continue the home's simulation after its last date (its plant, seed and chaos; "
+        "--start is ignored); rows late past the new last date wait for the next --append",
+    )
+    held.add_argument(
+        "--overwrite",
+        dest="mode",
+        action="store_const",
+        const="overwrite",
+        default="new",
+        help="delete the home's deliveries and truth first",
+    )
+    held.add_argument(
+        "--finish",
+        action="store_true",
+        help="simulate no new date: deliver every row still due (at most lookback_days after "
+        "its date) and end the simulation",
     )
     gen.set_defaults(func=cmd_generate)
 
