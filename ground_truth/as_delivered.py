@@ -1,0 +1,96 @@
+"""Provisional dates: what of a production date the gate can compare before all of it is delivered.
+
+Why: a plant runs day by day, and a date's late rows arrive up to `lookback_days` after it
+(plants/dbt_vars.py `lateness_bound_days`). gold.dim_date_status says which dates are still
+provisional; comparing them with the complete truth would fail on rows that are simply not due
+yet, and nothing would ever be published. truth.json `late_deliveries` lists what of a date arrives
+after it (source, delivery date, and the machine it is about, or none for a whole file of every
+machine), so the gate knows what is still undelivered by the newest loaded delivery.
+
+The rule (rather than a partial truth recomputed per delivery, which would re-implement how every
+mart treats a partial day): a gold row of a provisional date is compared exactly once nothing that
+can change it is undelivered, and held otherwise — rows of a machine with an undelivered item, and
+rows about no single machine (plant, product, material flow) while anything of the date is
+undelivered. State carried across midnight (the state a machine is in, the previous counter read)
+lets an item of the day before or after reach a date too, so undelivered items of the neighbouring
+dates hold rows as well. Once the date is final, nothing is held: every row must match exactly.
+Chaos recall counts only the items in files already delivered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+PROVISIONAL, FINAL = "provisional", "final"
+ALL_MACHINES = None  # a held-machines entry: a whole file of every machine is undelivered
+
+
+@dataclass(frozen=True)
+class DateStatus:
+    """One row of gold.dim_date_status."""
+
+    production_date: date
+    newest_delivery: date
+    status: str
+
+    @property
+    def provisional(self) -> bool:
+        return self.status == PROVISIONAL
+
+
+def date_statuses(con: duckdb.DuckDBPyConnection) -> dict[date, DateStatus]:
+    """gold.dim_date_status by production date; empty when gold has no such table yet."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'gold' and table_name = 'dim_date_status'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return {}
+    rows = con.execute(
+        "select production_date, newest_delivery_date, status from gold.dim_date_status"
+    ).fetchall()
+    return {day: DateStatus(day, newest, status) for day, newest, status in rows}
+
+
+def held_machines(truths: list[dict[str, Any] | None], newest: date) -> set[str | None]:
+    """The machines (ALL_MACHINES for a whole file) with something still undelivered by delivery
+    `newest`, over the truths of a date and its neighbours."""
+    held: set[str | None] = set()
+    for truth in truths:
+        for late in (truth or {}).get("late_deliveries", []):
+            if date.fromisoformat(late["delivery_date"]) > newest:
+                held.add(late["machine_id"])
+    return held
+
+
+def is_held(row: dict[str, Any], held: set[str | None]) -> bool:
+    """Whether a truth or gold row waits for an undelivered item (see the module docstring)."""
+    if not held:
+        return False
+    machine = row.get("machine_id")
+    return ALL_MACHINES in held or machine is None or machine in held
+
+
+def _delivery_of(item: dict[str, Any]) -> date | None:
+    """The delivery date of the file a chaos item is in (landing/<delivery>/...), if written."""
+    parts = (item.get("file") or "").split("/")
+    try:
+        return date.fromisoformat(parts[1]) if len(parts) > 2 and parts[0] == "landing" else None
+    except ValueError:
+        return None
+
+
+def delivered_truth(truth: dict[str, Any], newest: date) -> dict[str, Any]:
+    """The truth with only the chaos items of files delivered by `newest` (for recall)."""
+    items = []
+    for item in truth.get("chaos", []):
+        delivery = _delivery_of(item)
+        if item.get("file") is None and item["name"] == "degradation":
+            items.append(item)  # a real signal of the simulation, in no file
+        elif delivery is not None and delivery <= newest:
+            items.append(item)
+    return truth | {"chaos": items}
