@@ -312,7 +312,13 @@ class Generator:
         key = day.isoformat()
         truth = dict(self.pending_truth.pop(day) if close else self.pending_truth[day])
         tags = list(self.tags_by_date.pop(key, []) if close else self.tags_by_date.get(key, []))
-        late = self.late_by_date.pop(key, []) if close else self.late_by_date.get(key, [])
+        late = self.late_by_date.pop(key, []) if close else list(self.late_by_date.get(key, []))
+        for (delivery, source), rows in self.pending_rows.items():  # not in a file yet: due then
+            for produced, row in rows:
+                due = {"source": source, "delivery_date": delivery.isoformat()}
+                due["machine_id"] = row.machine_id
+                if produced == day and due not in late:
+                    late.append(due)
         tags.sort(
             key=lambda t: (t["type"], t["source"], t["file"] or "", t["line"] or 0, str(t["key"]))
         )

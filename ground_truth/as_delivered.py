@@ -9,9 +9,11 @@ machine), so the gate knows what is still undelivered by the newest loaded deliv
 
 The rule (rather than a partial truth recomputed per delivery, which would re-implement how every
 mart treats a partial day): a gold row of a provisional date is compared exactly once nothing that
-can change it is undelivered, and held otherwise — rows of a machine with an undelivered item, and
-rows about no single machine (plant, product, material flow) while anything of the date is
-undelivered. State carried across midnight (the state a machine is in, the previous counter read)
+can change it is undelivered, and held otherwise. An undelivered item of a source can change the
+marts downstream of that source in dbt's graph (target/manifest.json; every mart when there is no
+manifest): there it holds the rows of its machine, and rows about no single machine (plant,
+product, material flow); an item of a whole file of every machine holds all their rows. State
+carried across midnight (the state a machine is in, the previous counter read)
 lets an item of the day before or after reach a date too, so undelivered items of the neighbouring
 dates hold rows as well. Once the date is final, nothing is held: every row must match exactly.
 Chaos recall counts only the items in files already delivered.
@@ -19,14 +21,17 @@ Chaos recall counts only the items in files already delivered.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 import duckdb
 
 PROVISIONAL, FINAL = "provisional", "final"
-ALL_MACHINES = None  # a held-machines entry: a whole file of every machine is undelivered
+ALL_MACHINES = None  # the machine of a held item that is a whole file of every machine
+Held = set[tuple[str, str | None]]  # (landing source, machine or ALL_MACHINES) still undelivered
 
 
 @dataclass(frozen=True)
@@ -56,23 +61,53 @@ def date_statuses(con: duckdb.DuckDBPyConnection) -> dict[date, DateStatus]:
     return {day: DateStatus(day, newest, status) for day, newest, status in rows}
 
 
-def held_machines(truths: list[dict[str, Any] | None], newest: date) -> set[str | None]:
-    """The machines (ALL_MACHINES for a whole file) with something still undelivered by delivery
-    `newest`, over the truths of a date and its neighbours."""
-    held: set[str | None] = set()
+def held_items(truths: list[dict[str, Any] | None], newest: date) -> Held:
+    """What is still undelivered by delivery `newest` (source and machine), over the truths of a
+    date and its neighbours."""
+    held: Held = set()
     for truth in truths:
         for late in (truth or {}).get("late_deliveries", []):
             if date.fromisoformat(late["delivery_date"]) > newest:
-                held.add(late["machine_id"])
+                held.add((late["source"], late["machine_id"]))
     return held
 
 
-def is_held(row: dict[str, Any], held: set[str | None]) -> bool:
-    """Whether a truth or gold row waits for an undelivered item (see the module docstring)."""
+@cache
+def upstream_sources() -> dict[str, frozenset[str]]:
+    """Per gold model, the landing sources upstream of it in dbt's graph; empty when dbt has not
+    parsed the project yet (then every source is taken to feed every mart)."""
+    from orchestration.defs.dbt.project import shopfloor_dbt
+
+    path = shopfloor_dbt.manifest_path
+    if not path.exists():
+        return {}
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    parents, sources = manifest["parent_map"], manifest["sources"]
+    found: dict[str, frozenset[str]] = {}
+
+    def walk(uid: str) -> frozenset[str]:
+        if uid in sources:
+            return frozenset({sources[uid]["name"]})
+        if uid not in found:
+            found[uid] = frozenset()  # no cycles in dbt's graph; this guards the recursion
+            found[uid] = frozenset().union(*(walk(p) for p in parents.get(uid, [])))
+        return found[uid]
+
+    nodes = manifest["nodes"].values()
+    return {n["name"]: walk(n["unique_id"]) for n in nodes if n["resource_type"] == "model"}
+
+
+def is_held(table: str, row: dict[str, Any], held: Held) -> bool:
+    """Whether a truth or gold row of gold.`table` waits for an undelivered item (module doc)."""
     if not held:
         return False
+    feeding = upstream_sources().get(table)
     machine = row.get("machine_id")
-    return ALL_MACHINES in held or machine is None or machine in held
+    return any(
+        (feeding is None or source in feeding)
+        and (item_machine is ALL_MACHINES or machine is None or machine == item_machine)
+        for source, item_machine in held
+    )
 
 
 def _delivery_of(item: dict[str, Any]) -> date | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from ground_truth.as_delivered import is_held
+from ground_truth.as_delivered import Held, is_held
 from ground_truth.marts import MARTS, Mart
 from ground_truth.tolerances import ATTRIBUTES, TOLERANCES, within
 
@@ -95,7 +95,7 @@ def compare_mart(
     truth: dict[str, Any],
     day: date,
     gold: dict[str, dict],
-    held: set[str | None] | None = None,
+    held: Held | None = None,
 ) -> list[MetricResult]:
     """All results of one mart on one date (`gold`: its rows of that date by key text),
     including missing and extra rows; rows `held` for an undelivered item (as_delivered.py) of a
@@ -106,7 +106,7 @@ def compare_mart(
     for expected in truth[mart.section]:
         key = _key_text(mart, expected)
         seen.add(key)
-        if is_held(expected, held):
+        if is_held(mart.table, expected, held):
             continue
         actual = gold.get(key)
         if actual is None:
@@ -116,7 +116,7 @@ def compare_mart(
         else:
             results += _compare_row(mart, day, key, expected, actual)
     for key in sorted(set(gold) - seen):
-        if is_held(gold[key], held):
+        if is_held(mart.table, gold[key], held):
             continue
         results.append(MetricResult(day, mart.table, key, ROW, "absent", "present", None, False))
     return results
@@ -127,7 +127,7 @@ def compare_date(
     truth: dict[str, Any],
     day: date,
     gold: dict[str, dict] | None = None,
-    held: set[str | None] | None = None,
+    held: Held | None = None,
 ) -> list[MetricResult]:
     """Every mart of one production date against its truth (`gold`: `gold_by_mart` of a set of
     dates including this one; read for this date alone when not given; `held`: see
@@ -140,6 +140,6 @@ def compare_date(
     ]
 
 
-def held_rows(truth: dict[str, Any], held: set[str | None]) -> int:
+def held_rows(truth: dict[str, Any], held: Held) -> int:
     """How many truth rows of a date wait for an undelivered item."""
-    return sum(is_held(row, held) for mart in MARTS for row in truth[mart.section])
+    return sum(is_held(mart.table, row, held) for mart in MARTS for row in truth[mart.section])

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from ground_truth import audit
-from ground_truth.as_delivered import date_statuses, delivered_truth, held_machines
+from ground_truth.as_delivered import Held, date_statuses, delivered_truth, held_items
 from ground_truth.compare import compare_date, gold_by_mart, held_rows
 from ground_truth.outcome import (
     AWAITING,
@@ -58,10 +58,10 @@ def run_gate(
         if newest is not None and day > newest:  # nothing of it is delivered yet
             verdicts.append(DateVerdict(day, NOT_DELIVERED, provisional=True))
             continue
-        held: set[str | None] = set()
+        held: Held = set()
         if provisional and newest is not None:
             near = [truth, *(load_truth(home, day + timedelta(days=k)) for k in (-1, 1))]
-            held = held_machines(near, newest)
+            held = held_items(near, newest)
             truth_as_delivered = delivered_truth(truth, newest)
         else:
             truth_as_delivered = truth

@@ -3,9 +3,9 @@
 Ten production dates are generated one at a time (`generate --append --days 1`: rows late past
 that day stay in the simulator state and land on later deliveries, never more than lookback_days
 after their date) and each is followed by `shopfloor run`. Every run passes and publishes; the
-dates within lookback_days of the newest delivery are published as provisional (gold.dim_date_status,
-in the serving copy too) and compared with truth as far as delivered, never failing on rows not
-yet due.
+dates within lookback_days of the newest delivery are published as provisional
+(gold.dim_date_status, in the serving copy too) and compared with truth as far as delivered,
+never failing on rows not yet due.
 
 How the last dates become final: production stops after the tenth date and `generate --finish`
 delivers the rows still due, each on its own due delivery date (at most lookback_days after the
