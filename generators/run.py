@@ -186,11 +186,18 @@ class Generator:
         within_bound = (day + timedelta(days=lag) - (oldest or day)).days <= self.bound
         return within_bound and (self.open_tail or day_index + lag < self.n_days)
 
-    def _note_late(self, produced: date, source: str, delivery: date, machine: str | None) -> None:
-        """Record for the truth file that data of `produced` arrives on `delivery` (machine None:
-        the whole file, every machine)."""
+    def _note_late(
+        self, produced: date, source: str, delivery: date, machine: str | None, whole_file: bool
+    ) -> None:
+        """Record for the truth file that data of `produced` arrives on `delivery`: a whole file
+        or rows, of one machine or (machine None) of every machine."""
         if delivery > produced:
-            late = {"source": source, "delivery_date": delivery.isoformat(), "machine_id": machine}
+            late = {
+                "source": source,
+                "delivery_date": delivery.isoformat(),
+                "machine_id": machine,
+                "whole_file": whole_file,
+            }
             if late not in self.late_by_date[produced.isoformat()]:
                 self.late_by_date[produced.isoformat()].append(late)
 
@@ -229,9 +236,9 @@ class Generator:
                         day.isoformat(),
                     )
                 )
-            self._note_late(day, part.source, f.delivery, part.machine_id)
+            self._note_late(day, part.source, f.delivery, part.machine_id, whole_file=True)
             for produced, row in late_in:
-                self._note_late(produced, part.source, f.delivery, row.machine_id)
+                self._note_late(produced, part.source, f.delivery, row.machine_id, whole_file=False)
             self.pending_files[f.delivery].append(f)
             if self.chaos.on("duplicate_files") and self.rng.random() < self.chaos.rate(
                 "duplicate_files"
@@ -278,7 +285,7 @@ class Generator:
             name = f"{source}__{delivery.isoformat()}.csv"
             f = FileOut(delivery, source, name, header, [row for _, row in late])
             for produced, row in late:
-                self._note_late(produced, source, delivery, row.machine_id)
+                self._note_late(produced, source, delivery, row.machine_id, whole_file=False)
             self.pending_files[delivery].append(f)
 
     def _write_delivery(self, staging: Path, delivery: date) -> None:
@@ -316,7 +323,7 @@ class Generator:
         for (delivery, source), rows in self.pending_rows.items():  # not in a file yet: due then
             for produced, row in rows:
                 due = {"source": source, "delivery_date": delivery.isoformat()}
-                due["machine_id"] = row.machine_id
+                due |= {"machine_id": row.machine_id, "whole_file": False}
                 if produced == day and due not in late:
                     late.append(due)
         tags.sort(

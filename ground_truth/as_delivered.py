@@ -13,10 +13,11 @@ can change it is undelivered, and held otherwise. An undelivered item of a sourc
 marts downstream of that source in dbt's graph (target/manifest.json; every mart when there is no
 manifest): there it holds the rows of its machine, and rows about no single machine (plant,
 product, material flow); an item of a whole file of every machine holds all their rows. State
-carried across midnight (the state a machine is in, the previous counter read)
-lets an item of the day before or after reach a date too, so undelivered items of the neighbouring
-dates hold rows as well. Once the date is final, nothing is held: every row must match exactly.
-Chaos recall counts only the items in files already delivered.
+carried across midnight (the state a machine is in, the previous counter read) lets a whole file of
+the day before or after reach a date too, so undelivered files of the neighbouring dates hold rows
+as well (late rows — batches, QC checks — belong to their own date only). Once the date is
+final, nothing is held: every row must match exactly. Chaos recall counts only the items in files
+already delivered.
 """
 
 from __future__ import annotations
@@ -61,13 +62,16 @@ def date_statuses(con: duckdb.DuckDBPyConnection) -> dict[date, DateStatus]:
     return {day: DateStatus(day, newest, status) for day, newest, status in rows}
 
 
-def held_items(truths: list[dict[str, Any] | None], newest: date) -> Held:
-    """What is still undelivered by delivery `newest` (source and machine), over the truths of a
-    date and its neighbours."""
+def held_items(
+    truth: dict[str, Any], neighbours: list[dict[str, Any] | None], newest: date
+) -> Held:
+    """What of a date is still undelivered by delivery `newest` (source and machine): its own
+    late rows and files, and the late whole files of the dates before and after it."""
     held: Held = set()
-    for truth in truths:
-        for late in (truth or {}).get("late_deliveries", []):
-            if date.fromisoformat(late["delivery_date"]) > newest:
+    for other in [truth, *neighbours]:
+        for late in (other or {}).get("late_deliveries", []):
+            own = other is truth or late["whole_file"]
+            if own and date.fromisoformat(late["delivery_date"]) > newest:
                 held.add((late["source"], late["machine_id"]))
     return held
 

@@ -60,8 +60,8 @@ def run_gate(
             continue
         held: Held = set()
         if provisional and newest is not None:
-            near = [truth, *(load_truth(home, day + timedelta(days=k)) for k in (-1, 1))]
-            held = held_items(near, newest)
+            near = [load_truth(home, day + timedelta(days=k)) for k in (-1, 1)]
+            held = held_items(truth, near, newest)
             truth_as_delivered = delivered_truth(truth, newest)
         else:
             truth_as_delivered = truth
