@@ -65,6 +65,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         if problems:  # every mistake at once, never a simulator traceback
             print("\n".join(str(p) for p in problems), file=sys.stderr)
             return 2
+    appending = getattr(args, "append", False) or getattr(args, "finish", False)
     t0 = time.perf_counter()
     try:
         result = generate(
@@ -76,8 +77,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
             args.scale,
             dict(args.chaos_rate or []),
             resolve_plant_path(args.plant) if getattr(args, "plant", None) else None,
-            mode="append" if args.append or args.finish else args.mode,
-            finish=args.finish,
+            mode="append" if appending else getattr(args, "mode", "new"),
+            finish=getattr(args, "finish", False),
         )
     except GenerateError as exc:
         print(f"shopfloor generate: error: {exc}", file=sys.stderr)
@@ -212,10 +213,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The main job on the embedded default plant, as far as the product is built."""
     ns = argparse.Namespace(home=args.home, start=DEMO_START, days=DEMO_DAYS, seed=42,
                             chaos="default", scale=1, chaos_rate=None)  # fmt: skip
-    code = cmd_generate(ns)
-    if code != 0:
-        return code
+    from ingestion.landing import delivery_dates
+
     home = _home(args).root
+    if delivery_dates(home):  # generating again would be refused: run on what is there
+        print(f"{home} already holds deliveries: not generating again "
+              "(`shopfloor generate --overwrite` replaces them)")  # fmt: skip
+    elif (code := cmd_generate(ns)) != 0:
+        return code
     print()
     code = cmd_run(
         argparse.Namespace(
