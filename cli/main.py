@@ -415,8 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
     held.add_argument(
         "--finish",
         action="store_true",
-        help="simulate no new date: deliver every row still due (at most lookback_days after "
-        "its date) and end the simulation",
+        help="simulate no new date: deliver every row still due, with delivery folders up to "
+        "lookback_days after the last date, and end the simulation",
     )
     gen.set_defaults(func=cmd_generate)
 

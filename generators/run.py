@@ -396,12 +396,13 @@ class Generator:
         return sorted({*self.pending_files, *(d for d, _ in self.pending_rows)})
 
     def run(self) -> GenerateResult:
-        if self.finish and self._due():
+        if self.finish:
             latest = latest_delivery(self.plant.timezone)
-            if self._due()[-1] > latest:
+            final = self.start - timedelta(days=1 - self.bound)
+            if final > latest:
                 raise GenerateError(
-                    f"--finish would write delivery folders up to {self._due()[-1]}, after today "
-                    f"({latest} in the plant's time zone): rows are still due then"
+                    f"--finish would write delivery folders up to {final} (lookback_days after "
+                    f"the last date), after today ({latest} in the plant's time zone)"
                 )
         try:
             for folder in Home(self.home).folders:
@@ -427,6 +428,10 @@ class Generator:
                 for day in sorted(self.pending_truth):
                     self._write_truth(staging, day)
             _publish(staging, self.home)
+            if self.finish:  # deliveries go on, empty, until every date's bound has passed
+                last = self.start - timedelta(days=1)
+                for k in range(1, self.bound + 1):
+                    Home(self.home).delivery(last + timedelta(days=k)).mkdir(exist_ok=True)
             set_home_plant(self.home, self.plant.path, self.plant.scale)
             write_state(Home(self.home).simulator_state, self.state())
         finally:

@@ -8,9 +8,10 @@ dates within lookback_days of the newest delivery are published as provisional
 never failing on rows not yet due.
 
 How the last dates become final: production stops after the tenth date and `generate --finish`
-delivers the rows still due, each on its own due delivery date (at most lookback_days after the
-tenth date), as a plant's systems would keep sending after a stop; one more run loads them, and
-every date is then final and matches its whole truth exactly.
+delivers the rows still due, each on its own due delivery date, and the delivery folders up to
+lookback_days after the tenth date (empty where nothing is due), as a plant's systems keep
+delivering after a stop; one more run loads them, and every date is then final and matches its
+whole truth exactly.
 
 The issue's morning is on the way: on the third day the newest delivery folder is held back
 (landed later, as on any real morning) and the run still publishes, the recent dates provisional.

@@ -1,6 +1,6 @@
 -- Date status: per production date with landed data, whether its numbers can still change. Rows land on their production
 -- date or up to lookback_days later (data contract §3.4, macro delivery_can_hold), so a date is provisional until the
--- delivery lookback_days after it is loaded, and final from then on. Built from the bronze manifest alone (landing
+-- delivery lookback_days after it is loaded, and final from then on. Built from bronze bookkeeping alone (landing
 -- data, never truth), so it is published with the rest of gold and serving, the dashboard and the truth gate read it.
 with
 
@@ -8,9 +8,14 @@ files as (
     select * from {{ ref('stg_bronze__files') }}
 ),
 
+loads as (
+    select * from {{ source('bronze', '_loads') }}
+),
+
 newest as (
+    -- a delivery with no file at all (nothing late was due) still moves the dates on
     select max(delivery_date) as newest_delivery_date
-    from files
+    from loads
 ),
 
 dates_with_data as (
