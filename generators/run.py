@@ -500,6 +500,7 @@ def generate(
     if mode == "overwrite":
         shutil.rmtree(paths.landing, ignore_errors=True)
         shutil.rmtree(paths.ground_truth, ignore_errors=True)
+        paths.simulator_state.unlink(missing_ok=True)
         existing, state = [], None
     if finish and (mode != "append" or state is None):
         raise GenerateError("--finish needs --append and a simulation in the home to finish")

@@ -55,8 +55,9 @@ class Home:
     @property
     def simulator_state(self) -> Path:
         """Where the generator keeps what `generate --append` continues from (generators/state.py):
-        counters, machine states, random streams and the rows still due from earlier dates."""
-        return self.ground_truth / "simulator_state.json"
+        counters, machine states, random streams and the rows still due from earlier dates
+        (beside, not in, ground_truth/: that folder holds one folder per production date)."""
+        return self.root / "simulator_state.json"
 
     @property
     def quarantine(self) -> Path:
