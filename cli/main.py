@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +15,6 @@ from typing import TYPE_CHECKING
 from rich_argparse import RichHelpFormatter
 
 from cli.sql import add_sql_parser
-from orchestration.run_lock import holding_writer_turn
 from plants.home import HOME_ENV, Home
 
 if TYPE_CHECKING:
@@ -26,6 +27,23 @@ DEMO_DAYS = 14
 def _home(args: argparse.Namespace) -> Home:
     """The home named by --home, else by $SHOPFLOOR_HOME (default ./data)."""
     return Home.at(args.home) if args.home else Home.from_env()
+
+
+def _writer_turn(command: str) -> Callable:
+    """Run a command that writes the warehouse in the home's writer turn
+    (orchestration/run_lock.py), imported when the command runs: `cli.main` itself stays free of
+    DuckDB and Dagster so that `--help` and `generate` start fast."""
+
+    def wrap(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        @functools.wraps(func)
+        def run(args: argparse.Namespace) -> int:
+            from orchestration.run_lock import holding_writer_turn
+
+            return holding_writer_turn(lambda args: _home(args).root, command)(func)(args)
+
+        return run
+
+    return wrap
 
 
 def _iso_date(text: str) -> date:
@@ -54,11 +72,9 @@ def _override(text: str) -> tuple[str, float]:
 
 
 def _print_generation(result, seconds: float) -> None:
-    print(
-        f"Generated {len(result.days)} production dates "
-        f"({result.days[0]} .. {result.days[-1]}) in {seconds:.1f} s "
-        f"into {result.home}"
-    )
+    span = f"({result.days[0]} .. {result.days[-1]}) " if result.days else "(rows still due) "
+    print(f"Generated {len(result.days)} production dates {span}in {seconds:.1f} s "
+          f"into {result.home}")  # fmt: skip
     print(f"  units simulated: {result.units:,}   files written: {result.files:,}")
     print(f"  {'source':<22}{'rows':>12}{'MB':>10}")
     for source in sorted(result.rows_by_source):
@@ -84,6 +100,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         if problems:  # every mistake at once, never a simulator traceback
             print("\n".join(str(p) for p in problems), file=sys.stderr)
             return 2
+    appending = getattr(args, "append", False) or getattr(args, "finish", False)
     t0 = time.perf_counter()
     try:
         with Progress().stage(f"generate: simulating {args.days} production dates"):
@@ -96,6 +113,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
                 args.scale,
                 dict(args.chaos_rate or []),
                 resolve_plant_path(args.plant) if getattr(args, "plant", None) else None,
+                mode="append" if appending else getattr(args, "mode", "new"),
+                finish=getattr(args, "finish", False),
             )
     except GenerateError as exc:
         print(f"shopfloor generate: error: {exc}", file=sys.stderr)
@@ -134,7 +153,7 @@ def _bronze_problems(outcomes: list, refused: dict[date, str]) -> list[str]:
     return problems
 
 
-@holding_writer_turn(lambda args: _home(args).root, "shopfloor run")  # orchestration/run_lock.py
+@_writer_turn("shopfloor run")
 def cmd_run(args: argparse.Namespace) -> int:
     """Load landed delivery dates into bronze, then build silver and gold, gate and publish,
     through the Dagster jobs in this process; end with PASSED or FAILED for this run."""
@@ -264,10 +283,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Generate the demo period of the default plant, run the whole pipeline, say where to look."""
     ns = argparse.Namespace(home=args.home, start=DEMO_START, days=DEMO_DAYS, seed=42,
                             chaos="default", scale=1, chaos_rate=None)  # fmt: skip
-    code = cmd_generate(ns)
-    if code != 0:
-        return code
+    from ingestion.landing import delivery_dates
+
     home = _home(args).root
+    if delivery_dates(home):  # generating again would be refused: run on what is there
+        print(f"{home} already holds deliveries: not generating again "
+              "(`shopfloor generate --overwrite` replaces them)")  # fmt: skip
+    elif (code := cmd_generate(ns)) != 0:
+        return code
     print()
     code = cmd_run(
         argparse.Namespace(
@@ -365,7 +388,7 @@ def _landing_action(args: argparse.Namespace, act) -> int:
     return 0
 
 
-@holding_writer_turn(lambda args: _home(args).root, "shopfloor landing retract")
+@_writer_turn("shopfloor landing retract")
 def cmd_landing_retract(args: argparse.Namespace) -> int:
     """Take a delivered file (every version) out of what silver and gold read."""
     from ingestion.retract import retract
@@ -373,7 +396,7 @@ def cmd_landing_retract(args: argparse.Namespace) -> int:
     return _landing_action(args, retract)
 
 
-@holding_writer_turn(lambda args: _home(args).root, "shopfloor landing restore")
+@_writer_turn("shopfloor landing restore")
 def cmd_landing_restore(args: argparse.Namespace) -> int:
     """Make the current version of a retracted file read again."""
     from ingestion.retract import restore
@@ -520,6 +543,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=RATE",
         help="override one chaos type's intensity, e.g. timezone_mix=0.5 (repeatable; "
         "the types are listed in generators/chaos.py)",
+    )
+    held = gen.add_mutually_exclusive_group()  # a home that already holds deliveries
+    held.add_argument(
+        "--append",
+        action="store_true",
+        help="continue the home's simulation after its last date (its plant, seed and chaos; "
+        "--start is ignored); rows late past the new last date wait for the next --append",
+    )
+    held.add_argument(
+        "--overwrite",
+        dest="mode",
+        action="store_const",
+        const="overwrite",
+        default="new",
+        help="delete the home's deliveries and truth first",
+    )
+    held.add_argument(
+        "--finish",
+        action="store_true",
+        help="simulate no new date: deliver every row still due, with delivery folders up to "
+        "lookback_days after the last date, and end the simulation",
     )
     gen.set_defaults(func=cmd_generate)
 

@@ -160,6 +160,26 @@ _KPI_COLUMNS = """
 """
 
 
+# Dates whose late rows can still arrive (gold.dim_date_status, rule in its model docs).
+SQL_PROVISIONAL_DATES = """
+select production_date, final_from_delivery from gold.dim_date_status
+where status = 'provisional' and production_date between $start and $end order by 1
+"""
+
+
+def provisional_note(frame: pd.DataFrame) -> str | None:
+    """The caption naming the shown dates that are still provisional, or None when all are
+    final: their late rows may still arrive and change the numbers."""
+    if frame.empty:
+        return None
+    days = ", ".join(f"{d:%Y-%m-%d}" for d in pd.to_datetime(frame["production_date"]))
+    last = pd.to_datetime(frame["final_from_delivery"]).max()
+    return (
+        f"Provisional: {days} — late rows can still arrive and change these numbers "
+        f"(final once the delivery of {last:%Y-%m-%d} is in)."
+    )
+
+
 # gold.kpi_selection(start, end, shifts, machines, by_date, by_machine)
 SQL_PERIOD_KPIS = (
     "select"

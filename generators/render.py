@@ -92,6 +92,8 @@ class Row:
     tags: list[dict[str, Any]] = field(default_factory=list)
     # The same row in the layout after schema drift, for rows that arrive late into such a file.
     drifted: bytes | None = None
+    # The machine whose KPIs the row feeds, on rows that can arrive late (batches, QC checks).
+    machine_id: str | None = None
 
 
 @dataclass
@@ -104,6 +106,7 @@ class SourceRows:
     rows: list[Row]
     late: list[tuple[int, Row]] = field(default_factory=list)  # (days late, row)
     file_tags: list[dict[str, Any]] = field(default_factory=list)  # items about the whole file
+    machine_id: str | None = None  # the one machine the file is about (a machine log), if any
 
 
 def csv_line(values: list[Any]) -> bytes:
@@ -232,7 +235,12 @@ class DayRenderer:
                 if drifted:
                     values.append(b.shift)
                 rows.append(
-                    Row(csv_line(values), tags, None if drifted else csv_line([*values, b.shift]))
+                    Row(
+                        csv_line(values),
+                        tags,
+                        None if drifted else csv_line([*values, b.shift]),
+                        md.machine.id,
+                    )
                 )
                 keys.append(b.batch_id)
         rows.sort(key=lambda r: r.data)  # the MES exports in batch-id order
@@ -258,6 +266,7 @@ class DayRenderer:
                     row.data,
                     [self._rec("duplicate_batches", "production_batches", key)],
                     row.drifted,
+                    row.machine_id,
                 )
                 out.append(dup)
                 out_keys.append(key)
@@ -297,7 +306,7 @@ class DayRenderer:
                         reason,
                         disposition,
                     ]
-                    rows.append(Row(csv_line(values), tags))
+                    rows.append(Row(csv_line(values), tags, machine_id=md.machine.id))
                     keys.append(check_id)
         on_time, late = self._late_split(rows, "qc_checks", keys)
         return SourceRows(
@@ -581,6 +590,7 @@ class DayRenderer:
                     f"{st}__{self.date_s}.log",
                     None,
                     self._malformed(rows, "machine_logs"),
+                    machine_id=md.machine.id,
                 )
             )
         return out

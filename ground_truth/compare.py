@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from ground_truth.as_delivered import Held, is_held
 from ground_truth.marts import MARTS, Mart
 from ground_truth.tolerances import ATTRIBUTES, TOLERANCES, within
 
@@ -90,15 +91,23 @@ def _compare_row(mart: Mart, day: date, key: str, expected: dict, actual: dict) 
 
 
 def compare_mart(
-    mart: Mart, truth: dict[str, Any], day: date, gold: dict[str, dict]
+    mart: Mart,
+    truth: dict[str, Any],
+    day: date,
+    gold: dict[str, dict],
+    held: Held | None = None,
 ) -> list[MetricResult]:
     """All results of one mart on one date (`gold`: its rows of that date by key text),
-    including missing and extra rows."""
+    including missing and extra rows; rows `held` for an undelivered item (as_delivered.py) of a
+    provisional date are left out, in truth and in gold."""
     results: list[MetricResult] = []
     seen: set[str] = set()
+    held = held or set()
     for expected in truth[mart.section]:
         key = _key_text(mart, expected)
         seen.add(key)
+        if is_held(mart.table, expected, held):
+            continue
         actual = gold.get(key)
         if actual is None:
             results.append(
@@ -107,6 +116,8 @@ def compare_mart(
         else:
             results += _compare_row(mart, day, key, expected, actual)
     for key in sorted(set(gold) - seen):
+        if is_held(mart.table, gold[key], held):
+            continue
         results.append(MetricResult(day, mart.table, key, ROW, "absent", "present", None, False))
     return results
 
@@ -116,10 +127,19 @@ def compare_date(
     truth: dict[str, Any],
     day: date,
     gold: dict[str, dict] | None = None,
+    held: Held | None = None,
 ) -> list[MetricResult]:
     """Every mart of one production date against its truth (`gold`: `gold_by_mart` of a set of
-    dates including this one; read for this date alone when not given)."""
+    dates including this one; read for this date alone when not given; `held`: see
+    compare_mart)."""
     gold = gold or gold_by_mart(con, [day])
     return [
-        r for mart in MARTS for r in compare_mart(mart, truth, day, gold[mart.table].get(day, {}))
+        r
+        for mart in MARTS
+        for r in compare_mart(mart, truth, day, gold[mart.table].get(day, {}), held)
     ]
+
+
+def held_rows(truth: dict[str, Any], held: Held) -> int:
+    """How many truth rows of a date wait for an undelivered item."""
+    return sum(is_held(mart.table, row, held) for mart in MARTS for row in truth[mart.section])

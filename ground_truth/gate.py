@@ -12,37 +12,69 @@ from pathlib import Path
 import duckdb
 
 from ground_truth import audit
-from ground_truth.compare import compare_date, gold_by_mart
-from ground_truth.outcome import AWAITING, HAS_TRUTH, NO_TRUTH, DateVerdict, GateOutcome
+from ground_truth.as_delivered import Held, date_statuses, delivered_truth, held_items
+from ground_truth.compare import compare_date, gold_by_mart, held_rows
+from ground_truth.outcome import (
+    AWAITING,
+    HAS_TRUTH,
+    NO_TRUTH,
+    NOT_DELIVERED,
+    DateVerdict,
+    GateOutcome,
+)
 from ground_truth.recall import chaos_recall
 from ground_truth.report import write_report
 from ground_truth.truth import load_truth
 from ingestion.landing import delivery_dates
 from plants.absent import read_absence
-
-# A production date is complete once delivery folder D+4 is in (data contract §3.4 and §9).
-COMPLETE_AFTER_DAYS = 4
+from plants.dbt_vars import lateness_bound_days
 
 
 def run_gate(
     con: duckdb.DuckDBPyConnection, home: Path, days: list[date], run_id: str
 ) -> GateOutcome:
-    """Validate gold for `days` against truth, append to audit, write the report."""
+    """Validate gold for `days` against truth, append to audit, write the report.
+
+    A final date (gold.dim_date_status) is compared with its whole truth; a provisional one as
+    far as it has been delivered (as_delivered.py), never failing on rows not due yet."""
     verdicts, truths = [], {}
     pending = unloaded_deliveries(con, home)
+    bound = lateness_bound_days()
+    statuses = date_statuses(con)
+    newest = max((s.newest_delivery for s in statuses.values()), default=None)
     gold = gold_by_mart(con, sorted(days))
     for day in sorted(days):
         truth = load_truth(home, day)
+        status = statuses.get(day)
+        provisional = status is not None and status.provisional
         if truth is None:
-            verdicts.append(DateVerdict(day, NO_TRUTH))
+            verdicts.append(DateVerdict(day, NO_TRUTH, provisional=provisional))
             continue
-        if any(day <= d <= day + timedelta(days=COMPLETE_AFTER_DAYS) for d in pending):
+        if any(day <= d <= day + timedelta(days=bound) for d in pending):
             # Truth describes the complete date; comparing before its late rows are loaded would
             # fail for the wrong reason. A later run's window validates it.
-            verdicts.append(DateVerdict(day, AWAITING))
+            verdicts.append(DateVerdict(day, AWAITING, provisional=provisional))
             continue
-        truths[day] = truth
-        verdicts.append(DateVerdict(day, HAS_TRUTH, compare_date(con, truth, day, gold)))
+        if newest is not None and day > newest:  # nothing of it is delivered yet
+            verdicts.append(DateVerdict(day, NOT_DELIVERED, provisional=True))
+            continue
+        held: Held = set()
+        if provisional and newest is not None:
+            near = [load_truth(home, day + timedelta(days=k)) for k in (-1, 1)]
+            held = held_items(truth, near, newest)
+            truth_as_delivered = delivered_truth(truth, newest)
+        else:
+            truth_as_delivered = truth
+        truths[day] = truth_as_delivered
+        verdicts.append(
+            DateVerdict(
+                day,
+                HAS_TRUTH,
+                compare_date(con, truth, day, gold, held),
+                provisional=provisional,
+                held_rows=held_rows(truth, held),
+            )
+        )
     recall = chaos_recall(con, truths, home) if truths else []
     outcome = GateOutcome(run_id, verdicts, recall, absence=read_absence(con))
     record(con, outcome)

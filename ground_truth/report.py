@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from ground_truth.outcome import AWAITING, NO_TRUTH, GateOutcome
+from ground_truth.outcome import AWAITING, NO_TRUTH, NOT_DELIVERED, GateOutcome
 from plants.home import Home
 
 MAX_FAILURES = 200
@@ -52,8 +52,13 @@ def render(outcome: GateOutcome) -> str:
         "",
         "## Production dates",
         "",
-        "| date | truth | metrics | failed | verdict |",
-        "|---|---|---:|---:|---|",
+        "A **provisional** date can still receive late rows (gold.dim_date_status: until the "
+        "delivery `lookback_days` after it is loaded); it is compared as far as it has been "
+        "delivered, and rows that wait for an undelivered item are held, not compared. A "
+        "**final** date is compared with its whole truth.",
+        "",
+        "| date | status | truth | metrics | failed | verdict |",
+        "|---|---|---|---:|---:|---|",
     ]
     for v in outcome.dates:
         verdict = "pass" if v.passed else "FAIL"
@@ -61,8 +66,13 @@ def render(outcome: GateOutcome) -> str:
             verdict = "no truth file: expectation suites only, not compared"
         elif v.truth_status == AWAITING:
             verdict = "not compared yet: a landed delivery that can hold its late rows is unloaded"
+        elif v.truth_status == NOT_DELIVERED:
+            verdict = "not compared yet: no delivery of it is loaded"
+        elif v.held_rows:
+            verdict += f" as delivered ({v.held_rows:,} rows held for late deliveries)"
+        status = "provisional" if v.provisional else "final"
         lines.append(
-            f"| {v.production_date} | {v.truth_status} | {len(v.results):,} "
+            f"| {v.production_date} | {status} | {v.truth_status} | {len(v.results):,} "
             f"| {len(v.failures):,} | {verdict} |"
         )
     if outcome.absence is not None and outcome.absence.sources:

@@ -9,9 +9,15 @@ survives from run to run; every dbt call passes them through this one function.
 from __future__ import annotations
 
 import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
+
 from plants.model import PlantConfig
+
+DBT_PROJECT_FILE = Path(__file__).resolve().parents[1] / "dbt_project" / "dbt_project.yml"
 
 
 def dbt_vars(plant: PlantConfig) -> dict[str, Any]:
@@ -32,3 +38,13 @@ def dbt_vars(plant: PlantConfig) -> dict[str, Any]:
 def dbt_vars_arg(plant: PlantConfig) -> list[str]:
     """`--vars <json>` for a dbt command line."""
     return ["--vars", json.dumps(dbt_vars(plant), sort_keys=True)]
+
+
+@cache
+def lateness_bound_days() -> int:
+    """How many days after its production date a row can still be delivered: dbt's var
+    `lookback_days` (dbt_project.yml, the one owner; macros/run_window.sql `delivery_can_hold`).
+    The generator never delivers later, and a date is final once a delivery this many days after
+    it is loaded (gold.dim_date_status)."""
+    project = yaml.safe_load(DBT_PROJECT_FILE.read_text(encoding="utf-8"))
+    return int(project["vars"]["lookback_days"])

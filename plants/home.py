@@ -53,6 +53,13 @@ class Home:
         return self.ground_truth / day.isoformat() / "truth.json"
 
     @property
+    def simulator_state(self) -> Path:
+        """Where the generator keeps what `generate --append` continues from (generators/state.py):
+        counters, machine states, random streams and the rows still due from earlier dates
+        (beside, not in, ground_truth/: that folder holds one folder per production date)."""
+        return self.root / "simulator_state.json"
+
+    @property
     def quarantine(self) -> Path:
         """Landed files bronze refused whole, kept for a person to look at."""
         return self.root / "quarantine"

@@ -26,6 +26,9 @@ def render() -> None:
         st.caption(f"No data for the previous period ({prev_label}): no change shown.")
     else:
         st.caption(f"Change against the previous period: {prev_label}")
+    provisional = data.provisional_note(ui.q(data.SQL_PROVISIONAL_DATES, f.params()))
+    if provisional:
+        st.caption(f":orange-badge[provisional] {provisional}")
 
     spark = {c: daily[c].tolist() for c in daily.columns} if len(daily) > 1 else {}
     cards = [

@@ -17,6 +17,7 @@ from ground_truth.truth import load_truth
 from ingestion.warehouse import connect
 from orchestration.defs.serving.publish import connect_serving, publish, serving_path
 from orchestration.defs.validation.suites import SUITES
+from plants.dbt_vars import lateness_bound_days
 from plants.home import Home
 
 # Chaos types whose recall may fall short of 100 % because of a known, reported gold defect.
@@ -149,11 +150,11 @@ def test_dates_awaiting_a_landed_delivery_are_not_compared_yet(
     pipeline_home: Path, tmp_path: Path
 ) -> None:
     """Truth describes a complete date: while a landed folder that can still hold its late rows
-    (up to 4 days later) is not loaded, the date is reported as awaiting, neither failed nor
-    passed; older dates are compared as usual."""
+    (up to lookback_days later) is not loaded, the date is reported as awaiting, neither failed
+    nor passed; older dates are compared as usual."""
     home = _copy(pipeline_home, tmp_path / "home")
     days = _dates(home)
-    Home(home).delivery(days[0] + timedelta(days=5)).mkdir()
+    Home(home).delivery(days[0] + timedelta(days=lateness_bound_days() + 1)).mkdir()
     con = _warehouse(home, read_only=False)
     try:
         outcome = run_gate(con, home, days, "awaiting-run")

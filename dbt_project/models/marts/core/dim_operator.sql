@@ -1,12 +1,17 @@
--- One row per operator seen in the operator logs: name, the machine they work, when they were
--- first and last on shift.
+-- One row per operator: name, the machine they work, when they were first and last on shift, from the operator logs.
+-- An operator a batch names whose operator log has not arrived yet (a late file of a provisional date, gold.dim_date_status)
+-- is listed too, without name or machine until the log is delivered, so every batch's operator is in the dimension.
 with
 
 operator_shifts as (
     select * from {{ ref('int_operator_shifts') }}
 ),
 
-final as (
+batches as (
+    select * from {{ ref('stg_mes__production_batches') }}
+),
+
+logged as (
     select
         operator_id,
         arg_max(operator_name, production_date) as operator_name,
@@ -16,6 +21,25 @@ final as (
         cast(count(*) as bigint) as shifts_worked
     from operator_shifts
     group by operator_id
+),
+
+named_by_batches_only as (
+    select
+        operator_id,
+        cast(null as varchar) as operator_name,
+        cast(null as varchar) as machine_id,
+        min(production_date) as first_production_date,
+        max(production_date) as last_production_date,
+        cast(0 as bigint) as shifts_worked
+    from batches
+    where operator_id is not null and operator_id not in (select logged.operator_id from logged)
+    group by operator_id
+),
+
+final as (
+    select * from logged
+    union all
+    select * from named_by_batches_only
 )
 
 select * from final
