@@ -8,7 +8,7 @@ truth gate for its dates itself, so it never publishes gold that no gate has jud
 "Published" per production date is this asset's partitions: gold turns green when it is built,
 a date of `serving/publish` only when it reached the serving copy (a run that failed the gate
 leaves it missing or failed). Each materialization names its published dates and which of them
-are still provisional (gold.dim_date_status, when gold has it).
+are still provisional (gold.dim_date_status).
 """
 
 from datetime import date
@@ -22,6 +22,7 @@ from dagster import (
     asset,
 )
 
+from ground_truth.as_delivered import PROVISIONAL, date_statuses
 from ground_truth.gate import run_gate
 from orchestration.defs.dbt.assets import gold_by_production_date, silver_and_dimensions
 from orchestration.defs.serving.publish import publish
@@ -42,19 +43,11 @@ GOLD_KEYS = sorted(
 
 def _provisional_dates(con, days: list[date]) -> MetadataValue:
     """The published dates whose late rows may still restate them (gold.dim_date_status owns the
-    rule; when gold has no such table, says so rather than listing none)."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'gold' and table_name = 'dim_date_status'"
-    ).fetchone()[0]
-    if not exists:
-        return MetadataValue.text("unknown: gold.dim_date_status is not built")
-    rows = con.execute(
-        "select production_date from gold.dim_date_status "
-        "where status = 'provisional' and list_contains(?, production_date) order by 1",
-        [days],
-    ).fetchall()
-    return MetadataValue.json([day.isoformat() for (day,) in rows])
+    rule, ground_truth/as_delivered.py reads it)."""
+    statuses = date_statuses(con)
+    return MetadataValue.json(
+        [day.isoformat() for day in days if day in statuses and statuses[day].status == PROVISIONAL]
+    )
 
 
 def _validation_summary(con, run_id: str) -> tuple[str, int, int]:
