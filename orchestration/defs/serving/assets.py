@@ -11,12 +11,14 @@ leaves it missing or failed). Each materialization names its published dates and
 are still provisional (gold.dim_date_status).
 """
 
+import warnings
 from datetime import date
 
 from dagster import (
     AssetExecutionContext,
     AssetKey,
     BackfillPolicy,
+    BetaWarning,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -64,44 +66,47 @@ def _validation_summary(con, run_id: str) -> tuple[str, int, int]:
     return ("passed" if with_truth else "no truth: expectations only"), checked, failed
 
 
-@asset(
-    key=AssetKey(["serving", "publish"]),
-    deps=GOLD_KEYS,
-    group_name=SERVING_GROUP,
-    partitions_def=production_date_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    pool=WRITER_POOL,
-    description="Atomically replace warehouse/serving.duckdb with validated gold + audit. A "
-    "materialized partition is a production date published to analysts; gold's own partitions "
-    "say only that it was built.",
-)
-def publish_serving(
-    context: AssetExecutionContext, warehouse: WarehouseResource
-) -> MaterializeResult:
-    """Write a new serving file and rename it into place, with a meta.publication row."""
-    days = [date.fromisoformat(k) for k in context.partition_keys]
-    con = warehouse.connect()
-    try:
-        run_id = context.run.run_id
-        status, checked, failed = _validation_summary(con, run_id)
-        if status == "not validated":  # selected without the truth gate: judge the dates now
-            run_gate(con, warehouse.home_path, days, run_id)
-            status, checked, failed = _validation_summary(con, run_id)
-        if status in ("failed", "not validated"):  # defence in depth behind the blocking checks
-            raise RuntimeError(f"refusing to publish: validation {status} in run {run_id}")
-        result = publish(con, warehouse.home_path, run_id, days, status, checked, failed)
-        provisional = _provisional_dates(con, days)
-    finally:
-        con.close()
-    return MaterializeResult(
-        metadata={
-            "serving_path": str(result.path),
-            "tables": result.tables,
-            "validation_status": status,
-            "metrics_checked": checked,
-            "metrics_failed": failed,
-            "production_dates": f"{days[0]} .. {days[-1]}" if days else "none",
-            "published_dates": MetadataValue.json([day.isoformat() for day in days]),
-            "provisional_dates": provisional,
-        }
+with warnings.catch_warnings():  # backfill_policy is a beta parameter of @asset
+    warnings.simplefilter("ignore", BetaWarning)
+
+    @asset(
+        key=AssetKey(["serving", "publish"]),
+        deps=GOLD_KEYS,
+        group_name=SERVING_GROUP,
+        partitions_def=production_date_partitions,
+        backfill_policy=BackfillPolicy.single_run(),
+        pool=WRITER_POOL,
+        description="Atomically replace warehouse/serving.duckdb with validated gold + audit. A "
+        "materialized partition is a production date published to analysts; gold's own partitions "
+        "say only that it was built.",
     )
+    def publish_serving(
+        context: AssetExecutionContext, warehouse: WarehouseResource
+    ) -> MaterializeResult:
+        """Write a new serving file and rename it into place, with a meta.publication row."""
+        days = [date.fromisoformat(k) for k in context.partition_keys]
+        con = warehouse.connect()
+        try:
+            run_id = context.run.run_id
+            status, checked, failed = _validation_summary(con, run_id)
+            if status == "not validated":  # selected without the truth gate: judge the dates now
+                run_gate(con, warehouse.home_path, days, run_id)
+                status, checked, failed = _validation_summary(con, run_id)
+            if status in ("failed", "not validated"):  # defence in depth behind the blocking checks
+                raise RuntimeError(f"refusing to publish: validation {status} in run {run_id}")
+            result = publish(con, warehouse.home_path, run_id, days, status, checked, failed)
+            provisional = _provisional_dates(con, days)
+        finally:
+            con.close()
+        return MaterializeResult(
+            metadata={
+                "serving_path": str(result.path),
+                "tables": result.tables,
+                "validation_status": status,
+                "metrics_checked": checked,
+                "metrics_failed": failed,
+                "production_dates": f"{days[0]} .. {days[-1]}" if days else "none",
+                "published_dates": MetadataValue.json([day.isoformat() for day in days]),
+                "provisional_dates": provisional,
+            }
+        )
