@@ -96,10 +96,7 @@ machine_shifts as (
 
 selected as (
     select * from machine_shifts
-    where
-        production_date between start_date and end_date
-        and (len(shift_codes) = 0 or list_contains(shift_codes, shift_code))
-        and list_contains(machine_ids, machine_id)
+    where {{ in_selection() }}
 ),
 
 summed as (
@@ -193,10 +190,7 @@ batches as (
 
 selected as (
     select * from batches
-    where
-        production_date between start_date and end_date
-        and (len(shift_codes) = 0 or list_contains(shift_codes, shift_code))
-        and list_contains(machine_ids, machine_id)
+    where {{ in_selection() }}
 ),
 
 summed as (
@@ -220,4 +214,13 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+{#- The selection rule of the table macros kpi_selection and product_selection: the production
+    dates between start_date and end_date, the shifts in shift_codes (empty: every shift) and the
+    machines in machine_ids. -#}
+{% macro in_selection() -%}
+production_date between start_date and end_date
+        and (len(shift_codes) = 0 or list_contains(shift_codes, shift_code))
+        and list_contains(machine_ids, machine_id)
 {%- endmacro %}
