@@ -175,7 +175,7 @@ def provisional_note(frame: pd.DataFrame) -> str | None:
     days = ", ".join(f"{d:%Y-%m-%d}" for d in pd.to_datetime(frame["production_date"]))
     last = pd.to_datetime(frame["final_from_delivery"]).max()
     return (
-        f"Provisional: {days} — late rows can still arrive and change these numbers "
+        f"{days} — late rows can still arrive and change these numbers "
         f"(final once the delivery of {last:%Y-%m-%d} is in)."
     )
 
