@@ -181,7 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
              "(Dagster job bronze_job, in-process)")  # fmt: skip
     since = datetime.now(UTC)
     t0 = time.perf_counter()
-    with out.stage("bronze"):
+    with out.stage("bronze"), out.following_steps():
         outcomes = run_partitions(home, landed, echo=out.line, watch=out.on_event)
     failed = [o for o in outcomes if not o.success]
     ok, warned = (sum(o.status == s for o in outcomes) for s in ("ok", "WARN"))

@@ -11,6 +11,8 @@ and the same progress is one plain line per finished step.
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 import uuid
 from collections import Counter
@@ -31,12 +33,22 @@ def new_run_id() -> str:
     return str(uuid.uuid4())
 
 
+def _terminal_or_stdout() -> TextIO:
+    """stdout, or on a terminal a stream of its own onto that terminal. While a step runs,
+    Dagster points file descriptor 1 at the step's compute log; a status line written through
+    fd 1 then lands in that log, not on the screen, and the screen shows a stale line for the
+    whole run. A duplicate of the descriptor taken now keeps pointing at the terminal."""
+    if not sys.stdout.isatty():
+        return sys.stdout
+    return os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding=sys.stdout.encoding)
+
+
 class Progress:
     """The CLI's output: lasting lines, plus a live status line on a terminal."""
 
     def __init__(self, file: TextIO | None = None) -> None:
         # The stream is fixed now: a later redirect of sys.stdout (dbt's output) never reaches it.
-        self.console = Console(file=file or sys.stdout, highlight=False, soft_wrap=True)
+        self.console = Console(file=file or _terminal_or_stdout(), highlight=False, soft_wrap=True)
         # On a terminal the status line is drawn and redrawn in place. Decided once: while a
         # step runs, Dagster tees file descriptor 1 into its compute log, and isatty() says no.
         self.live = self.console.is_terminal
@@ -45,6 +57,7 @@ class Progress:
         self._running: str | None = None
         self._built: Counter[str] = Counter()
         self._steps_done = 0
+        self._within_step = ""  # what the running step reported last (orchestration/progress.py)
 
     def line(self, text: str = "") -> None:
         """A line that stays (above the status line while one is shown)."""
@@ -54,6 +67,7 @@ class Progress:
     def stage(self, name: str) -> Iterator[None]:
         """Follow one stage (one Dagster run): a spinner named after it on a terminal."""
         self._stage, self._running, self._steps_done = name, None, 0
+        self._within_step = ""
         self._built.clear()
         if not self.live:
             yield
@@ -79,7 +93,7 @@ class Progress:
         if kind:
             self._built[kind] += 1
         elif event.is_step_start:
-            self._running = entry.step_key
+            self._running, self._within_step = entry.step_key, ""
         elif event.is_step_success or event.is_step_failure or event.is_step_skipped:
             word = "done" if event.is_step_success else (
                 "FAILED" if event.is_step_failure else "skipped")  # fmt: skip
@@ -90,9 +104,39 @@ class Progress:
         if self._status is not None:
             self._status.update(Text(self._status_text()))
 
+    def on_within_step(self, text: str) -> None:
+        """A step's own progress (a bronze loader's delivery date): shown on the status line only,
+        a pipe would get a line per source and date."""
+        self._within_step = text
+        if self._status is not None:
+            self._status.update(Text(self._status_text()))
+
+    @contextmanager
+    def following_steps(self) -> Iterator[None]:
+        """Show what the running steps report through orchestration/progress.py's logger."""
+        from orchestration.progress import DATE_LOADED
+
+        progress = self
+
+        class _Within(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                progress.on_within_step(record.getMessage())
+
+        handler = _Within(logging.INFO)
+        level = DATE_LOADED.level
+        DATE_LOADED.addHandler(handler)
+        DATE_LOADED.setLevel(logging.INFO)
+        try:
+            yield
+        finally:
+            DATE_LOADED.removeHandler(handler)
+            DATE_LOADED.setLevel(level)
+
     def _status_text(self) -> str:
         so_far = [f"{n:,} {kind}" for kind, n in sorted(self._built.items())]
         if self._steps_done:
             so_far.insert(0, f"{self._steps_done} steps done")
         running = f"running {self._running}" if self._running else "between steps"
+        if self._running and self._within_step:
+            running += f": {self._within_step}"
         return f"{self._stage}: {running}" + (f" ({', '.join(so_far)})" if so_far else "")

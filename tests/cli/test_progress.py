@@ -61,3 +61,22 @@ def test_a_terminal_keeps_the_status_line_while_a_step_runs() -> None:
         out.tty = True
     assert "step bronze__qc_checks done" not in out.getvalue()
     assert "bronze" in out.getvalue()  # the status line was drawn
+
+
+def test_a_terminal_shows_the_delivery_date_a_loader_has_just_finished() -> None:
+    """Live progress per date: the status line names the running loader's last loaded date
+    (orchestration/progress.py), and a pipe gets no line per source and date."""
+    from datetime import date
+
+    from orchestration.progress import date_loaded
+
+    terminal, pipe = Progress(Terminal()), Progress(io.StringIO())
+    for progress in (terminal, pipe):
+        with progress.stage("bronze"), progress.following_steps():
+            progress.on_event(_event("bronze__qc_checks", DagsterEventType.STEP_START))
+            date_loaded("bronze__qc_checks", date(2026, 10, 21), 3, 14)
+            shown = progress._status_text()
+        assert "running bronze__qc_checks: delivery date 2026-10-21 loaded (3/14)" in shown
+    date_loaded("bronze__qc_checks", date(2026, 10, 22), 4, 14)  # nobody follows any more
+    assert "2026-10-22" not in terminal._status_text()
+    assert pipe.console.file.getvalue() == ""

@@ -30,6 +30,7 @@ from ingestion.loader import PartitionReport, load_partition, sweep_strays
 from ingestion.manifest import DUPLICATE, QUARANTINED
 from orchestration.instance import WRITER_POOL
 from orchestration.partitions import delivery_date_partitions, run_dates
+from orchestration.progress import date_loaded
 from orchestration.resources import WarehouseResource
 from plants.home import home_plant
 from plants.model import NOT_DELIVERED
@@ -83,7 +84,10 @@ def _load_dates(
         raise ValueError("bronze assets load delivery-date partitions: run with a partition")
     con = warehouse.connect()
     try:
-        reports = [load(con, warehouse.home_path, day, context.run.run_id) for day in days]
+        reports = []
+        for done, day in enumerate(days, start=1):
+            reports.append(load(con, warehouse.home_path, day, context.run.run_id))
+            date_loaded(context.op_execution_context.op.name, day, done, len(days))
     finally:
         con.close()
     if len(reports) == 1:
