@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dagster import DagsterRunStatus
@@ -42,18 +44,28 @@ def _slot_runs(instance) -> set[str]:
     return {slot.run_id for slot in info.claimed_slots}
 
 
-def test_a_killed_slot_holder_is_marked_failed_and_frees_the_slot(tmp_path: Path) -> None:
+@contextmanager
+def _slot_holder(home: Path) -> Iterator[tuple[subprocess.Popen, object, str]]:
+    """A process running a job that holds the writer slot: (process, instance, its run id)."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(tmp_path)],
+        [sys.executable, "-c", HOLDER, str(home)],
         stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
-    instance = instance_for(tmp_path)
+    instance = instance_for(home)
     try:
         wait_until(proc, lambda: bool(_slot_runs(instance)), "the job held the writer slot")
         (run_id,) = _slot_runs(instance)
+        yield proc, instance, run_id
+    finally:
+        if proc.poll() is None:
+            kill_group(proc)
+        instance.dispose()
 
+
+def test_a_killed_slot_holder_is_marked_failed_and_frees_the_slot(tmp_path: Path) -> None:
+    with _slot_holder(tmp_path) as (proc, instance, run_id):
         assert recover_dead_runs(instance, tmp_path, echo=lambda _: None) == []  # alive: kept
         assert instance.get_run_by_id(run_id).status == DagsterRunStatus.STARTED
 
@@ -63,10 +75,6 @@ def test_a_killed_slot_holder_is_marked_failed_and_frees_the_slot(tmp_path: Path
         assert instance.get_run_by_id(run_id).status == DagsterRunStatus.FAILURE
         assert _slot_runs(instance) == set()
         assert run_id in told[0] and "marked failed" in told[0]
-    finally:
-        if proc.poll() is None:
-            kill_group(proc)
-        instance.dispose()
 
 
 WAREHOUSE_USER = textwrap.dedent(
@@ -103,16 +111,7 @@ WAREHOUSE_USER = textwrap.dedent(
 def test_a_run_started_after_a_crash_recovers_the_dead_run_itself(tmp_path: Path) -> None:
     """What a run the sensor or the schedule launches does: its warehouse resource recovers
     the dead run before the step asks for the writer slot, which it then gets."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(tmp_path)],
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    instance = instance_for(tmp_path)
-    try:
-        wait_until(proc, lambda: bool(_slot_runs(instance)), "the job held the writer slot")
-        (dead,) = _slot_runs(instance)
+    with _slot_holder(tmp_path) as (proc, instance, dead):
         kill_group(proc)
 
         after = subprocess.run(
@@ -121,10 +120,6 @@ def test_a_run_started_after_a_crash_recovers_the_dead_run_itself(tmp_path: Path
 
         assert after.returncode == 0
         assert instance.get_run_by_id(dead).status == DagsterRunStatus.FAILURE
-    finally:
-        if proc.poll() is None:
-            kill_group(proc)
-        instance.dispose()
 
 
 LOCK_HOLDER = """
