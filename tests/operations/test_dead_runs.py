@@ -47,13 +47,15 @@ def _slot_runs(instance) -> set[str]:
 @contextmanager
 def _slot_holder(home: Path) -> Iterator[tuple[subprocess.Popen, object, str]]:
     """A process running a job that holds the writer slot: (process, instance, its run id)."""
+    # The instance (its SQLite storage) exists before the holder starts: two processes creating
+    # it at once race on Dagster's schema migration table.
+    instance = instance_for(home)
     proc = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(home)],
         stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
-    instance = instance_for(home)
     try:
         wait_until(proc, lambda: bool(_slot_runs(instance)), "the job held the writer slot")
         (run_id,) = _slot_runs(instance)
