@@ -105,7 +105,7 @@ def _start_build(context: AssetExecutionContext, warehouse: WarehouseResource) -
     builds nothing, says so on each of the step's assets (an observation with
     KEPT_AS_PUBLISHED), and Dagster skips every step downstream (expectations, truth gate,
     publish)."""
-    dates = run_partition_dates(context.run.tags)
+    dates = run_partition_dates(context.op_execution_context)
     con = warehouse.connect()
     try:
         fingerprint = build_fingerprint(con, warehouse.home_path)
@@ -156,7 +156,7 @@ def silver_and_dimensions(
     if not _start_build(context, warehouse):
         return
     yield from _dbt_build(
-        context, dbt, warehouse, window_vars(run_partition_dates(context.run.tags))
+        context, dbt, warehouse, window_vars(run_partition_dates(context.op_execution_context))
     )
 
 

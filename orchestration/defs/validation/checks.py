@@ -252,7 +252,7 @@ def _run_suites(
     selected = {k.asset_key for k in context.selected_asset_check_keys}
     partition = context.op_execution_context.partition_key if layer == "bronze" else None
     # Silver suites read the rows of the run's deliveries (all of them outside a partitioned run).
-    first, last = run_partition_dates(context.run.tags) or ALL_DELIVERIES
+    first, last = run_partition_dates(context.op_execution_context) or ALL_DELIVERIES
     delivered = _delivered(warehouse)
     con = warehouse.connect()
     try:
