@@ -112,7 +112,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return 2
     t0 = time.perf_counter()
     try:
-        with Progress().stage(f"generate: simulating {args.days} production dates"):
+        stage = f"generate: simulating {args.days} production dates"
+        with Progress() as progress, progress.stage(stage):
             result = generate(
                 home,
                 args.start,
@@ -202,7 +203,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Load landed delivery dates into bronze, then build silver and gold, gate and publish,
     through the Dagster jobs in this process; end with PASSED or FAILED for this run."""
     from cli.progress import Progress
-    from cli.run import landed_dates, refused_dates, run_partitions
+    from cli.run import landed_dates, refused_dates
     from ingestion.landing import undated_entries
 
     home = _home(args).root
@@ -220,7 +221,22 @@ def cmd_run(args: argparse.Namespace) -> int:
               "range (run `shopfloor generate` first)", file=sys.stderr)  # fmt: skip
         _print_refusals(refused, undated_entries(home))
         return 2
-    out = Progress()
+    with Progress() as out:
+        return _load_and_build(args, home, landed, days, refused, out)
+
+
+def _load_and_build(
+    args: argparse.Namespace,
+    home: Path,
+    landed: list[date],
+    days: list[date],
+    refused: dict[date, str],
+    out: Progress,
+) -> int:
+    """Bronze for the landed dates, then silver, gold, the gate and publish; the verdict last."""
+    from cli.run import run_partitions, run_transform
+    from cli.summary import summary_lines
+
     out.line(f"Loading {len(days)} delivery date(s) {days[0]} .. {days[-1]} into bronze "
              "(Dagster job bronze_job, in-process)")  # fmt: skip
     since = datetime.now(UTC)
@@ -238,9 +254,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         _print_refused_input(home, since, out.line)
         _print_refusals(refused, [])
         return _verdict(out, home, problems, None, "bronze only (--bronze-only)")
-    from cli.run import run_transform
-    from cli.summary import summary_lines
-
     out.line(f"\nBuilding silver and gold (dbt, Dagster job transform_job) for "
              f"{days[0]} .. {days[-1]}; dbt's output: {Home(home).dbt_log}")  # fmt: skip
     force = getattr(args, "force", False)
