@@ -1,9 +1,11 @@
 """What Shopfloor relies on from Dagster beyond its public Python API, pinned: an upgrade that
 changes it fails here, not in a run (the event log's private base class: test_event_log.py)."""
 
+import ast
 import importlib
 import inspect
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 
@@ -11,6 +13,28 @@ from cli.run import SKIPPED_BUILD_LOGGER, SKIPPED_BUILD_NOTICE
 from orchestration.partitions import range_run_tags, run_dates, run_partition_dates
 
 DAYS = dg.DailyPartitionsDefinition(start_date="2026-01-01")
+REPO = Path(__file__).resolve().parents[2]
+PRODUCT = ("cli", "dashboard", "generators", "ground_truth", "ingestion", "orchestration", "plants")
+# The one module that builds on private Dagster code, on purpose (tests/orchestration/
+# test_event_log.py pins what it relies on).
+PRIVATE_ON_PURPOSE = {"orchestration/event_log.py"}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    return names | {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+
+
+def test_no_module_imports_private_dagster_code_but_the_pinned_event_log() -> None:
+    private = {
+        path.relative_to(REPO).as_posix(): sorted(
+            m for m in _imported_modules(path) if m.startswith(("dagster._", "dagster_dbt._"))
+        )
+        for package in PRODUCT
+        for path in sorted((REPO / package).rglob("*.py"))
+    }
+    assert {path for path, modules in private.items() if modules} == PRIVATE_ON_PURPOSE
 
 
 def test_a_run_launched_with_the_range_tags_covers_the_range_in_every_step() -> None:

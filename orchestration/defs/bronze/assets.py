@@ -8,6 +8,7 @@ A run may cover a range of delivery dates (`BackfillPolicy.single_run`): each as
 every date of the range in one step on one connection, so a year costs one run's overhead.
 """
 
+import warnings
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -19,11 +20,11 @@ from dagster import (
     AssetsDefinition,
     AssetSpec,
     BackfillPolicy,
+    BetaWarning,
     MaterializeResult,
     MetadataValue,
     asset,
 )
-from dagster._utils.warnings import disable_dagster_warnings
 
 from ingestion.contracts import SOURCES, SourceSpec
 from ingestion.landing import STRAY
@@ -133,7 +134,7 @@ def build_source_asset(spec: SourceSpec) -> AssetsDefinition:
     def load(con: duckdb.DuckDBPyConnection, home: Path, day: date, run_id: str):
         return load_partition(con, home, spec.name, day, run_id)
 
-    with disable_dagster_warnings():  # backfill_policy is a beta parameter
+    with warnings.catch_warnings(action="ignore", category=BetaWarning):  # backfill_policy
 
         @asset(
             key=bronze_key(spec.name),
@@ -157,7 +158,7 @@ def build_source_asset(spec: SourceSpec) -> AssetsDefinition:
     return _load
 
 
-with disable_dagster_warnings():  # backfill_policy is a beta parameter
+with warnings.catch_warnings(action="ignore", category=BetaWarning):  # backfill_policy
 
     @asset(
         key=bronze_key(STRAY_ASSET),
