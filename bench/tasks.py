@@ -235,17 +235,13 @@ def gold_only(home: str, first: str, last: str) -> dict:
     the caller dropped their tables) for production dates [first, last]."""
     import os
 
-    from dagster._core.storage.tags import (
-        ASSET_PARTITION_RANGE_END_TAG,
-        ASSET_PARTITION_RANGE_START_TAG,
-    )
-
     from plants.home import HOME_ENV
 
     os.environ[HOME_ENV] = home
     from orchestration.definitions import defs
     from orchestration.defs.dbt.assets import gold_by_production_date
     from orchestration.instance import instance_for
+    from orchestration.partitions import range_run_tags
 
     job = defs.resolve_job_def("transform_job")
     instance = instance_for(Path(home))
@@ -254,7 +250,7 @@ def gold_only(home: str, first: str, last: str) -> dict:
         result = job.execute_in_process(
             run_config=QUIET, instance=instance, raise_on_error=False,
             asset_selection=list(gold_by_production_date.keys),
-            tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last,
+            tags={**range_run_tags(date.fromisoformat(first), date.fromisoformat(last)),
                   "shopfloor/launched_by": "bench"},
         )  # fmt: skip
     finally:

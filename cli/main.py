@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 DEMO_START = date(2026, 10, 19)  # 14 days from here include the 25 Oct DST change
 DEMO_DAYS = 14
+# generate's simulation settings when none is given. The parser's defaults are None, so that a
+# value given can be told from none: --append and --finish continue the home's simulation with
+# its own settings and refuse another (_append_refusal); --help still shows these.
+SEED_DEFAULT = 42
+CHAOS_DEFAULT = "default"
+SCALE_DEFAULT = 1
 
 
 def _home(args: argparse.Namespace) -> Home:
@@ -101,16 +107,20 @@ def cmd_generate(args: argparse.Namespace) -> int:
             print("\n".join(str(p) for p in problems), file=sys.stderr)
             return 2
     appending = getattr(args, "append", False) or getattr(args, "finish", False)
+    if appending and (refusal := _append_refusal(home, args)):
+        print(f"shopfloor generate: error: {refusal}", file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
     try:
-        with Progress().stage(f"generate: simulating {args.days} production dates"):
+        stage = f"generate: simulating {args.days} production dates"
+        with Progress() as progress, progress.stage(stage):
             result = generate(
                 home,
                 args.start,
                 args.days,
-                args.seed,
-                args.chaos,
-                args.scale,
+                SEED_DEFAULT if args.seed is None else args.seed,
+                CHAOS_DEFAULT if args.chaos is None else args.chaos,
+                SCALE_DEFAULT if args.scale is None else args.scale,
                 dict(args.chaos_rate or []),
                 resolve_plant_path(args.plant) if getattr(args, "plant", None) else None,
                 mode="append" if appending else getattr(args, "mode", "new"),
@@ -121,6 +131,41 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return 2
     _print_generation(result, time.perf_counter() - t0)
     return 0
+
+
+def _append_refusal(home: Path, args: argparse.Namespace) -> str | None:
+    """Why the simulation options given cannot apply: --append and --finish continue the home's
+    simulation with its own seed, chaos, plant and scale (plants/home.py Home.simulator_state and
+    the plant record). None when every option given matches the home's own, or when the home
+    holds no simulation yet (the options then start one)."""
+    from generators.state import read_state
+    from plants.home import home_plant_path, resolve_plant_path
+
+    try:
+        state = read_state(Home(home).simulator_state)
+    except (ValueError, KeyError):
+        return None  # generate names the unreadable state
+    if state is None:
+        return None
+    plant, scale = home_plant_path(home)
+    given = [("--seed", args.seed, state.seed), ("--chaos", args.chaos, state.chaos_level),
+             ("--scale", args.scale, scale)]  # fmt: skip
+    if getattr(args, "plant", None):
+        given.append(("--plant", resolve_plant_path(args.plant), plant))
+    for name, rate in args.chaos_rate or []:
+        given.append((f"--chaos-rate {name}=", rate, state.chaos_rates.get(name)))
+    conflicts = [
+        f"{option}{'' if option.endswith('=') else ' '}{value} (the home's: {own})"
+        for option, value, own in given
+        if value is not None and value != own
+    ]
+    if not conflicts:
+        return None
+    verb = "--finish" if getattr(args, "finish", False) else "--append"
+    return (
+        f"{verb} continues the home's simulation with its own settings, not "
+        f"{', '.join(conflicts)}; drop them, or --overwrite to start a new simulation"
+    )
 
 
 def _print_accounting(home: Path, echo=print) -> None:
@@ -158,7 +203,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Load landed delivery dates into bronze, then build silver and gold, gate and publish,
     through the Dagster jobs in this process; end with PASSED or FAILED for this run."""
     from cli.progress import Progress
-    from cli.run import landed_dates, refused_dates, run_partitions
+    from cli.run import landed_dates, refused_dates
     from ingestion.landing import undated_entries
 
     home = _home(args).root
@@ -176,7 +221,22 @@ def cmd_run(args: argparse.Namespace) -> int:
               "range (run `shopfloor generate` first)", file=sys.stderr)  # fmt: skip
         _print_refusals(refused, undated_entries(home))
         return 2
-    out = Progress()
+    with Progress() as out:
+        return _load_and_build(args, home, landed, days, refused, out)
+
+
+def _load_and_build(
+    args: argparse.Namespace,
+    home: Path,
+    landed: list[date],
+    days: list[date],
+    refused: dict[date, str],
+    out: Progress,
+) -> int:
+    """Bronze for the landed dates, then silver, gold, the gate and publish; the verdict last."""
+    from cli.run import run_partitions, run_transform
+    from cli.summary import summary_lines
+
     out.line(f"Loading {len(days)} delivery date(s) {days[0]} .. {days[-1]} into bronze "
              "(Dagster job bronze_job, in-process)")  # fmt: skip
     since = datetime.now(UTC)
@@ -194,9 +254,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         _print_refused_input(home, since, out.line)
         _print_refusals(refused, [])
         return _verdict(out, home, problems, None, "bronze only (--bronze-only)")
-    from cli.run import run_transform
-    from cli.summary import summary_lines
-
     out.line(f"\nBuilding silver and gold (dbt, Dagster job transform_job) for "
              f"{days[0]} .. {days[-1]}; dbt's output: {Home(home).dbt_log}")  # fmt: skip
     force = getattr(args, "force", False)
@@ -281,8 +338,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Generate the demo period of the default plant, run the whole pipeline, say where to look."""
-    ns = argparse.Namespace(home=args.home, start=DEMO_START, days=DEMO_DAYS, seed=42,
-                            chaos="default", scale=1, chaos_rate=None)  # fmt: skip
+    ns = argparse.Namespace(home=args.home, start=DEMO_START, days=DEMO_DAYS, seed=SEED_DEFAULT,
+                            chaos=CHAOS_DEFAULT, scale=SCALE_DEFAULT, chaos_rate=None)  # fmt: skip
     from ingestion.landing import delivery_dates
 
     home = _home(args).root
@@ -518,18 +575,16 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--seed",
         type=int,
-        default=42,
-        help="random seed: same seed and options, same bytes (default: %(default)s)",
+        help=f"random seed: same seed and options, same bytes (default: {SEED_DEFAULT})",
     )
     gen.add_argument(
         "--chaos",
-        default="default",
         choices=LEVELS,
         metavar="LEVEL",
-        help=f"how much realistic mess to inject: {', '.join(LEVELS)} (default: %(default)s)",
+        help=f"how much realistic mess to inject: {', '.join(LEVELS)} (default: {CHAOS_DEFAULT})",
     )
     gen.add_argument(
-        "--scale", type=int, default=1, help="copies of each production line (default: %(default)s)"
+        "--scale", type=int, help=f"copies of each production line (default: {SCALE_DEFAULT})"
     )
     gen.add_argument(
         "--plant",
@@ -548,8 +603,9 @@ def build_parser() -> argparse.ArgumentParser:
     held.add_argument(
         "--append",
         action="store_true",
-        help="continue the home's simulation after its last date (its plant, seed and chaos; "
-        "--start is ignored); rows late past the new last date wait for the next --append",
+        help="continue the home's simulation after its last date (its plant, scale, seed and "
+        "chaos: other values given are refused; --start is ignored); rows late past the new last "
+        "date wait for the next --append",
     )
     held.add_argument(
         "--overwrite",
@@ -628,7 +684,8 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         help=f"simulate {DEMO_DAYS} days of the default plant, then run the whole pipeline "
         "(bronze, silver, gold, truth gate, publish)",
-        description=f"generate --start {DEMO_START} --days {DEMO_DAYS} --seed 42 --chaos default,"
+        description=f"generate --start {DEMO_START} --days {DEMO_DAYS} --seed {SEED_DEFAULT} "
+        f"--chaos {CHAOS_DEFAULT},"
         " then run, into the home; ends with where to look.",
     )
     demo.set_defaults(func=cmd_demo)

@@ -44,11 +44,14 @@ def _terminal_or_stdout() -> TextIO:
 
 
 class Progress:
-    """The CLI's output: lasting lines, plus a live status line on a terminal."""
+    """The CLI's output: lasting lines, plus a live status line on a terminal. A context manager:
+    leaving it closes the terminal stream it opened (`close`)."""
 
     def __init__(self, file: TextIO | None = None) -> None:
         # The stream is fixed now: a later redirect of sys.stdout (dbt's output) never reaches it.
-        self.console = Console(file=file or _terminal_or_stdout(), highlight=False, soft_wrap=True)
+        stream = file or _terminal_or_stdout()
+        self._opened = stream if file is None and stream is not sys.stdout else None
+        self.console = Console(file=stream, highlight=False, soft_wrap=True)
         # On a terminal the status line is drawn and redrawn in place. Decided once: while a
         # step runs, Dagster tees file descriptor 1 into its compute log, and isatty() says no.
         self.live = self.console.is_terminal
@@ -58,6 +61,19 @@ class Progress:
         self._built: Counter[str] = Counter()
         self._steps_done = 0
         self._within_step = ""  # what the running step reported last (orchestration/progress.py)
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the duplicate of the terminal's descriptor this progress opened; a stream it was
+        given, and stdout, stay open."""
+        if self._opened is not None:
+            self._opened.close()
+            self._opened = None
 
     def line(self, text: str = "") -> None:
         """A line that stays (above the status line while one is shown)."""

@@ -31,19 +31,26 @@ PLANNED_SUBSET_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 PLANT_REFERENCE_STEP = "plant_reference"  # orchestration/defs/bronze/plant.py, rewritten every run
 
 
+# Dagster's warning that a skipped step's blocking checks "emitted no result", and the logger it
+# uses: a logger's name is its module's (`logging.getLogger(__name__)`), here a private one. No
+# private code is imported; tests/orchestration/test_dagster_pins.py fails if an upgrade moves it.
+SKIPPED_BUILD_NOTICE = "will proceed without gating on it"
+SKIPPED_BUILD_LOGGER = "dagster._core.execution.plan.active"
+
+
 class _SkippedBuildNotice(logging.Filter):
     """Drop Dagster's warning that a skipped step's blocking checks "emitted no result": when
     a build is skipped because nothing is new, no step downstream runs, publish included, and
     the CLI says so in one line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "will proceed without gating on it" not in record.getMessage()
+        return SKIPPED_BUILD_NOTICE not in record.getMessage()
 
 
 @contextmanager
 def _without_skipped_build_notice() -> Iterator[None]:
     """Filter that warning for one transform run only, not for the whole process."""
-    logger = logging.getLogger("dagster._core.execution.plan.active")
+    logger = logging.getLogger(SKIPPED_BUILD_LOGGER)
     notice = _SkippedBuildNotice()
     logger.addFilter(notice)
     try:
@@ -271,20 +278,14 @@ def _run_dates(
     job, instance, home: Path, days: list[date], echo, watch: Watch | None
 ) -> list[PartitionOutcome]:
     """One Dagster run of the bronze job for consecutive delivery dates; one outcome per date."""
-    from dagster._core.storage.tags import (
-        ASSET_PARTITION_RANGE_END_TAG,
-        ASSET_PARTITION_RANGE_START_TAG,
-    )
-
-    from orchestration.partitions import partition_key
+    from orchestration.partitions import partition_key, range_run_tags
 
     tags = {"shopfloor/launched_by": "cli"}
     kwargs = {}
     if len(days) == 1:  # exactly what the sensor and the schedule launch
         kwargs["partition_key"] = partition_key(days[0])
     else:
-        tags[ASSET_PARTITION_RANGE_START_TAG] = partition_key(days[0])
-        tags[ASSET_PARTITION_RANGE_END_TAG] = partition_key(days[-1])
+        tags.update(range_run_tags(days[0], days[-1]))
         echo(f"  {days[0]} .. {days[-1]}  {len(days)} delivery dates in one run of bronze_job")
     t0 = time.perf_counter()
     with _planned_events_per_asset(len(days) > 1):
@@ -424,15 +425,11 @@ def run_transform(
     os.environ[HOME_ENV] = str(home)
     first, last = _with_restated(home, first, last, echo)
     from dagster import AssetCheckSeverity
-    from dagster._core.storage.tags import (
-        ASSET_PARTITION_RANGE_END_TAG,
-        ASSET_PARTITION_RANGE_START_TAG,
-    )
 
     from orchestration.definitions import defs
     from orchestration.defs.dbt.build_inputs import FORCE_TAG
     from orchestration.instance import instance_for
-    from orchestration.partitions import partition_key
+    from orchestration.partitions import range_run_tags
 
     job = defs.resolve_job_def("transform_job")
     instance = instance_for(home)
@@ -444,8 +441,7 @@ def run_transform(
                 instance=instance,
                 raise_on_error=False,
                 tags={
-                    ASSET_PARTITION_RANGE_START_TAG: partition_key(first),
-                    ASSET_PARTITION_RANGE_END_TAG: partition_key(last),
+                    **range_run_tags(first, last),
                     "shopfloor/launched_by": "cli",
                     **({FORCE_TAG: "true"} if force else {}),
                 },

@@ -9,11 +9,15 @@ process's connect fails at once with an IOException that names the holder's PID.
 read-only connection must not break a run, so a writer waits for the lock, bounded by
 `wait_seconds()` (`$SHOPFLOOR_LOCK_WAIT_SECONDS`, the one bound on every wait for another
 process: this lock, the home's run lock, the writer slot), and then fails with a message naming
-the holder. A reader does not wait: during a run it fails at once with that message.
+the holder. A reader does not wait: during a run it fails at once with that message. dbt opens the
+warehouse itself (dbt-duckdb) and retries its connect `retries.connect_attempts` times
+(dbt_project/profiles.yml), which profiles.yml reads from `$SHOPFLOOR_DBT_CONNECT_ATTEMPTS`: the
+dbt steps set it from the same bound (dbt_env), so the bound has one owner.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -31,6 +35,7 @@ CHECKPOINT_WAL = "256MB"
 LOCK_WAIT_ENV = "SHOPFLOOR_LOCK_WAIT_SECONDS"
 DEFAULT_LOCK_WAIT_SECONDS = 60.0
 LOCK_POLL_SECONDS = 0.25
+DBT_CONNECT_ATTEMPTS_ENV = "SHOPFLOOR_DBT_CONNECT_ATTEMPTS"  # read by dbt_project/profiles.yml
 # DuckDB's lock error: `Conflicting lock is held in /usr/bin/python3 (PID 123) by user x`
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 # connections whose bronze schema is known to be current (a connection only ever adds to it)
@@ -86,6 +91,19 @@ def wait_seconds() -> float:
         return max(0.0, float(text)) if text else DEFAULT_LOCK_WAIT_SECONDS
     except ValueError:
         raise ValueError(f"${LOCK_WAIT_ENV} is {text!r}, not a number of seconds") from None
+
+
+def dbt_connect_attempts(wait: float) -> int:
+    """dbt-duckdb's connect attempts that wait for a lock at least `wait` s: it sleeps 1, 2, 4 …
+    s after each failed attempt, so n attempts give up after 2**n - 1 s; the fewest that reach
+    `wait`, and at least one (dbt must connect once)."""
+    return max(1, math.ceil(math.log2(wait + 1)))
+
+
+def dbt_env() -> dict[str, str]:
+    """What a dbt invocation's environment carries so that dbt waits for the warehouse as long
+    as every other writer does (wait_seconds)."""
+    return {DBT_CONNECT_ATTEMPTS_ENV: str(dbt_connect_attempts(wait_seconds()))}
 
 
 def lock_holder(error: duckdb.Error) -> str | None:

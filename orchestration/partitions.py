@@ -14,29 +14,34 @@ never launches years before the plant delivered anything. A folder older than th
 later is refused with a reason until the code location is loaded again: `shopfloor run` loads it
 afresh every time; `shopfloor ui` (the webserver and the daemon's sensor) after "Reload" on its
 code location. `$SHOPFLOOR_FIRST_DATE` declares an earlier first date (history still to come).
+
+A run for a range of partitions: every step reads it through Dagster's public context
+(`has_partitions`, `partition_keys`, `partition_key_range`), the unpartitioned ones too (Dagster
+gives every step of a partitioned run the run's range). Launching one has no public Python API:
+`execute_in_process`, `materialize` and `RunRequest` take one `partition_key`; Dagster's own
+launchers (the UI's single-run backfill, `dagster asset materialize --partition-range`, the
+launchpad) set two run tags, whose names Dagster documents for users to type (PR #10441) and its
+demo project (hooli-data-eng-pipelines) passes to `execute_in_process`, but whose constants live
+in the private `dagster._core.storage.tags`. RANGE_START_TAG/RANGE_END_TAG spell them here, once
+(range_run_tags): a persisted, user-typed name outlives a private module path, and
+tests/orchestration/test_dagster_pins.py fails if a Dagster upgrade stops honouring them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 from dagster import DailyPartitionsDefinition, OpExecutionContext
 
-# Dagster's tags naming a run's partition or partition range. Private module: Dagster has no
-# public accessor for the partition of a run as seen from a step that is not partitioned itself.
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-    PARTITION_NAME_TAG,
-)
-
 from ingestion.landing import delivery_dates, latest_delivery
 from plants.home import Home, home_plant
 
 FIRST_DATE_ENV = "SHOPFLOOR_FIRST_DATE"
+# Dagster's run tags for a run over a range of partitions (see the module docstring).
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 def first_partition_date(home: Path, timezone: str) -> date:
@@ -104,11 +109,16 @@ def run_dates(context: OpExecutionContext) -> list[date] | None:
     return [date.fromisoformat(key) for key in context.partition_keys]
 
 
-def run_partition_dates(tags: Mapping[str, str]) -> tuple[date, date] | None:
-    """The first and last date of a run launched for a partition or a partition range, from its
-    tags, as an unpartitioned step sees them (it has no partition of its own); None without."""
-    first = tags.get(ASSET_PARTITION_RANGE_START_TAG) or tags.get(PARTITION_NAME_TAG)
-    last = tags.get(ASSET_PARTITION_RANGE_END_TAG) or tags.get(PARTITION_NAME_TAG)
-    if not (first and last):
+def run_partition_dates(context: OpExecutionContext) -> tuple[date, date] | None:
+    """The first and last date of the run's partition or partition range, as any step sees it,
+    one that is not partitioned itself included; None when the run is not partitioned."""
+    if not context.has_partitions:
         return None
-    return date.fromisoformat(first), date.fromisoformat(last)
+    keys = context.partition_key_range
+    return date.fromisoformat(keys.start), date.fromisoformat(keys.end)
+
+
+def range_run_tags(first: date, last: date) -> dict[str, str]:
+    """The tags that make a run cover the partitions first..last in one run (a single-run
+    backfill), as Dagster's own launchers set them."""
+    return {RANGE_START_TAG: partition_key(first), RANGE_END_TAG: partition_key(last)}

@@ -15,13 +15,16 @@ bounded by `ingestion.warehouse.wait_seconds()` and interruptible (a plain `time
 The lock is `fcntl.flock` on `<home>/run.lock` (plants/home.py): the kernel releases it when
 its holder dies, however it dies, so it is crash-safe by construction; the file names the holder
 (pid, start time, command) for the message of whoever waits. Under it, a run the instance still
-calls STARTING, STARTED or CANCELING is dead when no process it recorded is alive (Dagster
-records the pid of every process that executes a run's steps) or, without a recorded pid, when
-it began before this lock was taken; it is marked failed (`DagsterInstance.report_run_failed`)
-and its writer slots are freed (`free_concurrency_slots_for_run`), as are the slots of any
-finished run. Runs the daemon launches (the UI, the sensor, the schedule) take the same lock and
-recover the same way when their warehouse resource starts (orchestration/resources.py), before
-their first step asks for the slot, so they never interleave with `shopfloor run` either.
+calls STARTING, STARTED or CANCELING is dead when no process it recorded still runs (Dagster
+records the pid of every process that executes a run's steps, in an event with its time; a pid
+whose process started after that time was reused by another process, told apart by the start
+time Linux keeps in /proc/<pid>/stat, as psutil does and without depending on it) or, without a
+recorded pid, when it began before this lock was taken; it is marked failed
+(`DagsterInstance.report_run_failed`) and its writer slots are freed
+(`free_concurrency_slots_for_run`), as are the slots of any finished run. Runs the daemon
+launches (the UI, the sensor, the schedule) take the same lock and recover the same way when
+their warehouse resource starts (orchestration/resources.py), before their first step asks for
+the slot, so they never interleave with `shopfloor run` either.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ from orchestration.instance import WRITER_POOL
 from plants.home import Home
 
 POLL_SECONDS = 0.5
+# /proc gives a process's start in clock ticks since boot, and the boot time in whole seconds
+# (shifted by clock adjustments since boot): a start is known to about a second, so a process
+# that started up to this much after its pid was recorded is still taken for the recorded one.
+START_SLACK_SECONDS = 2.0
 # a run without a recorded pid that started this long before the check is not starting up
 PID_GRACE_SECONDS = 60.0
 _held: dict[Path, float] = {}  # lock files this process holds -> when it took them (epoch s)
@@ -117,18 +124,43 @@ def _alive(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z"
 
 
-def _recorded_pids(instance, run_id: str) -> set[int]:
-    """The pids of the processes that started or executed the run (Dagster's engine events)."""
+def process_start(pid: int) -> float | None:
+    """When the process with this pid started (epoch s, see START_SLACK_SECONDS); None when
+    /proc cannot say (no such process, or not Linux)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = Path("/proc/stat").read_text()
+    except OSError:
+        return None
+    # field 22 of stat, starttime in clock ticks; fields 3.. follow the command name's ")"
+    ticks = int(stat.rpartition(")")[2].split()[19])
+    btime = next(line for line in boot.splitlines() if line.startswith("btime "))
+    return int(btime.split()[1]) + ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _is_recorded_process(pid: int, recorded_at: float) -> bool:
+    """The process now holding `pid` is the one a run recorded at `recorded_at`: alive, and
+    started no later than that (a later one reused the pid)."""
+    if not _alive(pid):
+        return False
+    started = process_start(pid)
+    return started is None or started <= recorded_at + START_SLACK_SECONDS
+
+
+def _recorded_pids(instance, run_id: str) -> dict[int, float]:
+    """The pids of the processes that started or executed the run (Dagster's engine events),
+    each with when it was first recorded (epoch s): the process was running then."""
     from dagster import DagsterEventType
 
-    pids = set()
+    pids: dict[int, float] = {}
     records = instance.get_records_for_run(run_id, of_type=DagsterEventType.ENGINE_EVENT).records
     for record in records:
-        event = record.event_log_entry.dagster_event
+        entry = record.event_log_entry
+        event = entry.dagster_event
         data = event.engine_event_data if event is not None else None
         pid = data.metadata.get("pid") if data is not None else None
         if pid is not None and str(pid.value).isdigit():
-            pids.add(int(pid.value))
+            pids[int(pid.value)] = min(pids.get(int(pid.value), entry.timestamp), entry.timestamp)
     return pids
 
 
@@ -136,9 +168,14 @@ def _why_dead(instance, record, lock_taken: float | None) -> str | None:
     """Why an unfinished run is dead, or None while it may be alive."""
     pids = _recorded_pids(instance, record.dagster_run.run_id)
     if pids:
-        if any(_alive(pid) for pid in pids):
+        if any(_is_recorded_process(pid, at) for pid, at in pids.items()):
             return None
-        return f"its process{'es' if len(pids) > 1 else ''} {sorted(pids)} no longer run"
+        reused = sorted(pid for pid in pids if _alive(pid))
+        return f"its process{'es' if len(pids) > 1 else ''} {sorted(pids)} no longer run" + (
+            f" (pid {', '.join(map(str, reused))} now belongs to a process started later)"
+            if reused
+            else ""
+        )
     began = (record.start_time or record.create_timestamp.timestamp()) or 0.0
     if lock_taken is not None and began < lock_taken:
         return "it recorded no process and began before this run took the home's run lock"

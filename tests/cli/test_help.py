@@ -80,7 +80,9 @@ def test_every_option_has_help_and_shows_its_default(wide, capsys) -> None:
     ui = _help(capsys, "ui")
     assert "--port PORT" in ui and "(default: 3000)" in ui
     generate = _help(capsys, "generate")
-    for default in ("(default: 2026-10-19)", f"(default: {DEMO_DAYS})", "(default: 42)"):
+    defaults = ("(default: 2026-10-19)", f"(default: {DEMO_DAYS})", "(default: 42)",
+                "(default: default)", "(default: 1)")  # fmt: skip
+    for default in defaults:
         assert default in generate, default
 
 

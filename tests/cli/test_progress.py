@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import io
+import os
+import sys
 from types import SimpleNamespace
 
 from dagster import DagsterEventType
@@ -80,3 +82,40 @@ def test_a_terminal_shows_the_delivery_date_a_loader_has_just_finished() -> None
     date_loaded("bronze__qc_checks", date(2026, 10, 22), 4, 14)  # nobody follows any more
     assert "2026-10-22" not in terminal._status_text()
     assert pipe.console.file.getvalue() == ""
+
+
+class _TerminalStdout(io.TextIOWrapper):
+    """stdout on a terminal: a real descriptor (a temporary file's) that says it is a tty."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _open_descriptors() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+def test_a_progress_on_a_terminal_closes_the_descriptor_it_duplicated(
+    tmp_path, monkeypatch
+) -> None:
+    """On a terminal each Progress writes through a duplicate of stdout's descriptor (Dagster
+    repoints fd 1 during a step); leaving it closes that duplicate, and stdout stays open."""
+    with (tmp_path / "terminal").open("wb") as raw:
+        stdout = _TerminalStdout(raw, encoding="utf-8", write_through=True)
+        monkeypatch.setattr(sys, "stdout", stdout)
+        before = _open_descriptors()
+        for _ in range(3):
+            with Progress() as progress:
+                progress.line("a line that stays")
+                assert len(_open_descriptors() - before) == 1  # the duplicate, while it runs
+        assert _open_descriptors() == before
+        assert not stdout.closed
+        monkeypatch.undo()
+    assert (tmp_path / "terminal").read_text(encoding="utf-8").count("a line that stays") == 3
+
+
+def test_a_progress_leaves_a_stream_it_was_given_open() -> None:
+    out = io.StringIO()
+    with Progress(out) as progress:
+        progress.line("kept")
+    assert not out.closed and out.getvalue() == "kept\n"

@@ -110,3 +110,30 @@ def test_generate_prints_a_summary(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "production_batches" in proc.stdout and "chaos injected" in proc.stdout
     assert (tmp_path / "ground_truth" / "2026-06-01" / "truth.json").exists()
+
+
+def test_append_refuses_settings_other_than_the_homes_own(tmp_path, capsys):
+    """--append continues the home's simulation: a seed, chaos, rate or scale given that differs
+    from the home's own is refused in one line naming each with the home's value, not ignored."""
+    from cli.main import main
+
+    home = tmp_path / "home"
+    generate(home, date(2026, 6, 1), 1, seed=7, chaos_level="none")
+    before = _digest(home)
+    argv = ["--home", str(home), "generate", "--append", "--days", "1", "--seed", "8",
+            "--chaos", "heavy", "--chaos-rate", "late_arrivals=0.5", "--scale", "2"]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    named = [
+        "--seed 8 (the home's: 7)",
+        "--chaos heavy (the home's: none)",
+        "--chaos-rate late_arrivals=0.5 (the home's: 0.0)",
+        "--scale 2 (the home's: 1)",
+    ]
+    assert all(n in err for n in named), err
+    assert _digest(home) == before  # nothing generated
+
+    # the home's own values, or none, continue it
+    assert main(["--home", str(home), "generate", "--append", "--days", "1", "--seed", "7"]) == 0
+    assert (home / "ground_truth" / "2026-06-02" / "truth.json").exists()

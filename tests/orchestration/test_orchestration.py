@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -162,6 +163,52 @@ def test_the_manifest_is_prepared_when_missing_or_stale(tmp_path: Path) -> None:
     (project.project_dir / "models" / "two.sql").write_text("select 2 as two\n")
     ensure_manifest(project)
     assert models() == {"one", "two"}
+
+
+def _locked(path: Path) -> bool:
+    """True when another open file holds an exclusive lock on `path`."""
+    with path.open("a") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(file, fcntl.LOCK_UN)
+        return False
+
+
+def test_the_manifest_is_published_whole_under_the_preparers_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While dagster-dbt's preparer writes a new manifest, a reader still finds the old one
+    whole (not the half written so far), and the preparer's lock is held throughout."""
+    from dagster_dbt import DagsterDbtProjectPreparer
+
+    from orchestration.defs.dbt.project import ensure_manifest
+
+    project = _tiny_dbt_project(tmp_path / "tiny")
+    old = '{"nodes": {}}'
+    project.manifest_path.parent.mkdir(parents=True)
+    project.manifest_path.write_text(old, encoding="utf-8")
+    os.utime(project.manifest_path, (0, 0))  # older than every dbt file: stale
+    seen = {}
+
+    def prepare(preparer: DagsterDbtProjectPreparer, prepared) -> None:
+        prepared.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        with prepared.manifest_path.open("w", encoding="utf-8") as out:
+            out.write('{"nodes": ')
+            out.flush()
+            seen["read"] = project.manifest_path.read_text(encoding="utf-8")
+            seen["locked"] = _locked(project.manifest_path.with_suffix(".concurrent-update-lock"))
+            out.write('{"one": 1}}')
+
+    monkeypatch.setattr(DagsterDbtProjectPreparer, "prepare", prepare)
+    ensure_manifest(project)
+    assert seen == {"read": old, "locked": True}
+    assert json.loads(project.manifest_path.read_text(encoding="utf-8")) == {"nodes": {"one": 1}}
+    assert sorted(p.name for p in project.manifest_path.parent.iterdir()) == [
+        "manifest.concurrent-update-lock",
+        "manifest.json",
+    ]
 
 
 def test_job_schedule_and_sensor_are_registered() -> None:

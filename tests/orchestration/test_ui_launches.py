@@ -17,16 +17,12 @@ from pathlib import Path
 
 import pytest
 from dagster import AssetKey, DagsterInstance, SkipReason, build_sensor_context
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-)
 
 from orchestration.definitions import defs
 from orchestration.defs.dbt.project import shopfloor_dbt
 from orchestration.defs.landing.sensors import landing_sensor
 from orchestration.defs.validation.checks import TRUTH_CHECK
-from orchestration.partitions import FIRST_DATE, FIRST_DATE_ENV
+from orchestration.partitions import FIRST_DATE, FIRST_DATE_ENV, range_run_tags
 from tests.bronze_fixtures import QC_HEADER, land
 from tests.homes import REPO, copy_built, truth_dates
 
@@ -91,8 +87,7 @@ def _launch(home: Path, monkeypatch: pytest.MonkeyPatch, days: list[date], key: 
     if len(days) == 1:
         kwargs = {"partition_key": days[0].isoformat()}
     else:
-        kwargs = {"tags": {ASSET_PARTITION_RANGE_START_TAG: days[0].isoformat(),
-                           ASSET_PARTITION_RANGE_END_TAG: days[-1].isoformat()}}  # fmt: skip
+        kwargs = {"tags": range_run_tags(days[0], days[-1])}
     with DagsterInstance.ephemeral() as instance:
         return job.execute_in_process(instance=instance, raise_on_error=False, **kwargs)
 

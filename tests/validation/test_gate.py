@@ -170,13 +170,10 @@ def test_dates_awaiting_a_landed_delivery_are_not_compared_yet(
 def _gate_job_run(home: Path):
     """Run only the truth checks and publish (not dbt) for the home's dates, in-process."""
     from dagster import AssetKey, AssetSelection, DagsterInstance, Definitions, define_asset_job
-    from dagster._core.storage.tags import (
-        ASSET_PARTITION_RANGE_END_TAG,
-        ASSET_PARTITION_RANGE_START_TAG,
-    )
 
     from orchestration.definitions import defs
     from orchestration.defs.validation.checks import truth_gate
+    from orchestration.partitions import range_run_tags
     from plants.home import HOME_ENV
 
     os.environ[HOME_ENV] = str(home)
@@ -190,10 +187,7 @@ def _gate_job_run(home: Path):
     return merged.resolve_job_def("gate_only").execute_in_process(
         instance=DagsterInstance.ephemeral(),
         raise_on_error=False,
-        tags={
-            ASSET_PARTITION_RANGE_START_TAG: days[0].isoformat(),
-            ASSET_PARTITION_RANGE_END_TAG: days[-1].isoformat(),
-        },
+        tags=range_run_tags(days[0], days[-1]),
     )
 
 

@@ -3,10 +3,12 @@
 Why: each source is its own asset so that its lineage (landing folder → bronze table), its
 partitions and its checks show separately in the UI; all of them run the same loader code the
 CLI uses. The Dagster run id is the load id, so bronze rows point back to the run that wrote them.
+Each source asset's key is the one dbt's source for its table declares (bronze_key): spelled once.
 A run may cover a range of delivery dates (`BackfillPolicy.single_run`): each asset then loads
 every date of the range in one step on one connection, so a year costs one run's overhead.
 """
 
+import warnings
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,16 +20,17 @@ from dagster import (
     AssetsDefinition,
     AssetSpec,
     BackfillPolicy,
+    BetaWarning,
     MaterializeResult,
     MetadataValue,
     asset,
 )
-from dagster._utils.warnings import disable_dagster_warnings
 
 from ingestion.contracts import SOURCES, SourceSpec
 from ingestion.landing import STRAY
 from ingestion.loader import PartitionReport, load_partition, sweep_strays
 from ingestion.manifest import DUPLICATE, QUARANTINED
+from orchestration.defs.dbt.sources import source_asset_key
 from orchestration.instance import WRITER_POOL
 from orchestration.partitions import delivery_date_partitions, run_dates
 from orchestration.progress import date_loaded
@@ -45,7 +48,11 @@ def landing_key(source_name: str) -> AssetKey:
 
 
 def bronze_key(name: str) -> AssetKey:
-    return AssetKey(["bronze", name])
+    """The asset key of a bronze table: the one its dbt source declares (orchestration/defs/dbt/
+    sources.py); the stray-file sweep, which no dbt model reads, has the only other one."""
+    if name == STRAY_ASSET:
+        return AssetKey([BRONZE_GROUP, STRAY_ASSET])
+    return source_asset_key(SOURCES[name].table)
 
 
 def _metadata(reports: list[PartitionReport]) -> dict[str, object]:
@@ -127,7 +134,7 @@ def build_source_asset(spec: SourceSpec) -> AssetsDefinition:
     def load(con: duckdb.DuckDBPyConnection, home: Path, day: date, run_id: str):
         return load_partition(con, home, spec.name, day, run_id)
 
-    with disable_dagster_warnings():  # backfill_policy is a beta parameter
+    with warnings.catch_warnings(action="ignore", category=BetaWarning):  # backfill_policy
 
         @asset(
             key=bronze_key(spec.name),
@@ -151,7 +158,7 @@ def build_source_asset(spec: SourceSpec) -> AssetsDefinition:
     return _load
 
 
-with disable_dagster_warnings():  # backfill_policy is a beta parameter
+with warnings.catch_warnings(action="ignore", category=BetaWarning):  # backfill_policy
 
     @asset(
         key=bronze_key(STRAY_ASSET),

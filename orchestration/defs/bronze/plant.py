@@ -1,14 +1,16 @@
 """The plant's reference data as a Dagster asset: the home's plant file written into `plant.*`.
 
 Why an asset: dbt reads the plant's shifts, spellings, products and state codes as the source
-`plant`, which maps onto this asset, so the lineage shows plant file → reference → silver, and
-every build starts from the plant file as it is now (plants/reference.py).
+`plant`, whose tables' keys (declared in the source's meta, read by plant_table_key) are this
+asset's, so the lineage shows plant file → reference → silver, and every build starts from the
+plant file as it is now (plants/reference.py).
 """
 
 from collections.abc import Iterator
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
+from orchestration.defs.dbt.sources import source_asset_key
 from orchestration.instance import WRITER_POOL
 from orchestration.resources import WarehouseResource
 from plants.home import home_plant
@@ -16,8 +18,8 @@ from plants.reference import SCHEMA, TABLES, write_reference
 
 
 def plant_table_key(name: str) -> AssetKey:
-    """Asset key of one reference table (dbt source `plant.<name>` maps onto it)."""
-    return AssetKey([SCHEMA, name])
+    """Asset key of one reference table: the one its dbt source `plant.<name>` declares."""
+    return source_asset_key(f"{SCHEMA}.{name}")
 
 
 @multi_asset(

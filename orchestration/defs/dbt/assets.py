@@ -12,12 +12,14 @@ as dbt recommends: they test the SQL, not the data.
 """
 
 import json
+import os
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 
 from dagster import AssetExecutionContext, AssetObservation, BackfillPolicy, TimeWindow
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from ingestion.warehouse import dbt_env
 from orchestration.defs.dbt.build_inputs import (
     FORCE_TAG,
     build_fingerprint,
@@ -87,6 +89,7 @@ def _dbt_build(
     step = context.op_execution_context.op.name
     log = Home(warehouse.home_path).dbt_log
     context.log.info(f"dbt's output: {log}")
+    os.environ.update(dbt_env())  # dbt's connect waits for a reader as long as our writers do
     with invocation_target(step) as target, dbt_output_to(log, f"run {context.run_id}, {step}"):
         if state_key:
             reuse_partial_parse(target, state_key)
@@ -105,7 +108,7 @@ def _start_build(context: AssetExecutionContext, warehouse: WarehouseResource) -
     builds nothing, says so on each of the step's assets (an observation with
     KEPT_AS_PUBLISHED), and Dagster skips every step downstream (expectations, truth gate,
     publish)."""
-    dates = run_partition_dates(context.run.tags)
+    dates = run_partition_dates(context.op_execution_context)
     con = warehouse.connect()
     try:
         fingerprint = build_fingerprint(con, warehouse.home_path)
@@ -156,7 +159,7 @@ def silver_and_dimensions(
     if not _start_build(context, warehouse):
         return
     yield from _dbt_build(
-        context, dbt, warehouse, window_vars(run_partition_dates(context.run.tags))
+        context, dbt, warehouse, window_vars(run_partition_dates(context.op_execution_context))
     )
 
 

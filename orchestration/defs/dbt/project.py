@@ -6,10 +6,11 @@ orchestration/defs/dbt/project.py` ahead of a deployment, and ensure_manifest at
 manifest is missing (a fresh clone) or older than a file of the dbt project (an edit); otherwise
 importing the definitions costs no dbt start-up at all. The preparer's file lock
 (`run_with_concurrent_update_guard`) makes one of several importers at once (pytest workers, a
-run next to the UI) parse while the others wait, then skip the parse. Not `prepare_if_dev()`: under
-`dagster dev` (`shopfloor ui`) it parses on every import, and every run the UI launches imports the
-definitions in a new process, so each would pay a parse (+10 CPU-s measured) for edits the age
-check above already picks up.
+run next to the UI) parse while the others wait, then skip the parse; the parse writes into a
+scratch target and the manifest is renamed into place, so no reader sees half of it. Not
+`prepare_if_dev()`: under `dagster dev` (`shopfloor ui`) it parses on every import, and every run
+the UI launches imports the definitions in a new process, so each would pay a parse (+10 CPU-s
+measured) for edits the age check above already picks up.
 
 Each dbt invocation of a run writes its artefacts (manifest, compiled SQL, run results, dbt.log;
 ≈12 MB) into a folder of its own under target/, as dagster-dbt does by default so that runs never
@@ -37,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dagster_dbt import DbtProject
+from dagster_dbt.dbt_project import run_with_concurrent_update_guard
 
 DBT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 SOURCE_DIRS = ("models", "macros", "seeds", "tests")
@@ -46,6 +48,7 @@ PARTIAL_PARSE = "partial_parse.msgpack"
 PARTIAL_PARSE_KEYED = "partial_parse.vars"
 KEYED_STATES_KEPT = 4
 LOCK_SUFFIX = ".lock"
+PREPARE_PREFIX = "prepare-"  # target/prepare-<id>/: where the preparer parses, then renamed from
 
 shopfloor_dbt = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 # The dbt of this interpreter's environment: `.venv/bin/shopfloor ui` started without the venv on
@@ -128,11 +131,44 @@ def _newest_source_mtime(project: DbtProject) -> float:
 
 def ensure_manifest(project: DbtProject = shopfloor_dbt) -> Path:
     """The manifest path, prepared first by dagster-dbt's preparer when it is missing or older
-    than a file of the dbt project."""
+    than a file of the dbt project, and published whole (_prepare_and_publish)."""
     if not _is_fresh(project):
         _dbt_on_path()
-        project.preparer.prepare(project)
+        run_with_concurrent_update_guard(
+            project.manifest_path, _prepare_and_publish, project=project
+        )
     return project.manifest_path
+
+
+def _prepare_and_publish(project: DbtProject) -> None:
+    """Run the project's preparer on a copy of the project whose target is a scratch folder of
+    target/, then move its manifest (and parse state) over the project's, each by one rename.
+
+    Why: the preparer writes manifest.json where its project says, in place, so a process that
+    reads the manifest meanwhile (importing the definitions, as_delivered's lineage) could read
+    half of it. Called under the preparer's own lock (dagster-dbt's run_with_concurrent_update_
+    guard on the manifest path, as `prepare` takes it): one importer prepares, the others wait
+    and then find the manifest newer and skip. Scratch folders left by a killed preparer are
+    removed by the next one, which alone holds the lock."""
+    target = project.project_dir / project.target_path
+    for stale in target.glob(f"{PREPARE_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    scratch = project.target_path / f"{PREPARE_PREFIX}{uuid.uuid4().hex[:12]}"
+    staged = DbtProject(
+        project_dir=project.project_dir,
+        target_path=scratch,
+        profiles_dir=project.profiles_dir,
+        profile=project.profile,
+        target=project.target,
+    )
+    try:
+        project.preparer.prepare(staged)
+        state = staged.manifest_path.with_name(PARTIAL_PARSE)
+        if state.exists():
+            os.replace(state, target / PARTIAL_PARSE)
+        os.replace(staged.manifest_path, project.manifest_path)
+    finally:
+        shutil.rmtree(project.project_dir / scratch, ignore_errors=True)
 
 
 def _is_fresh(project: DbtProject) -> bool:

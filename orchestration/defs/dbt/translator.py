@@ -3,8 +3,9 @@
 Why: a model's schema is its layer (silver, gold; seeds and models without one are reference),
 so the key and the group say where it lives. A source names the asset that writes its table in
 its own `config.meta.dagster.asset_key` (dbt_project/models/staging/*/_*__sources.yml), which
-dagster-dbt's default translator reads: the bronze assets and the plant's reference tables, so
-the graph runs landing → bronze → silver → gold without gaps.
+dagster-dbt's default translator reads: the bronze assets and the plant's reference tables, which
+take their own keys from there (sources.py), so the graph runs landing → bronze → silver → gold
+without gaps and each key is spelled once.
 """
 
 from collections.abc import Mapping

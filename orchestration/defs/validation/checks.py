@@ -6,6 +6,7 @@ so `publish` never copies gold that failed truth or silver that failed a critica
 Warnings (severity WARN) are recorded and shown but never block.
 """
 
+import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
@@ -19,9 +20,9 @@ from dagster import (
     AssetCheckSpec,
     AssetKey,
     Output,
+    PreviewWarning,
     multi_asset_check,
 )
-from dagster._utils.warnings import disable_dagster_warnings
 
 from ground_truth import audit
 from ground_truth.gate import run_gate
@@ -78,7 +79,7 @@ def _truth_metadata(outcome: GateOutcome, table: str, verdict: DateVerdict) -> d
 # Truth is judged per production date, so `matches_truth` is partitioned and every run (one date
 # or a range) records one verdict per date. Chaos recall is measured over the run's dates
 # together (too few injections a day to judge one): one unpartitioned verdict per run.
-with disable_dagster_warnings():
+with warnings.catch_warnings(action="ignore", category=PreviewWarning):
     TRUTH_SPECS = [
         AssetCheckSpec(
             TRUTH_CHECK,
@@ -228,7 +229,7 @@ def _record(con, run_id: str, suite: Suite, partition: str | None, outcomes: lis
 
 def _gx_specs(layer: str) -> list[AssetCheckSpec]:
     partitions = delivery_date_partitions if layer == "bronze" else None
-    with disable_dagster_warnings():
+    with warnings.catch_warnings(action="ignore", category=PreviewWarning):
         return [
             AssetCheckSpec(
                 GX_CHECK,
@@ -252,7 +253,7 @@ def _run_suites(
     selected = {k.asset_key for k in context.selected_asset_check_keys}
     partition = context.op_execution_context.partition_key if layer == "bronze" else None
     # Silver suites read the rows of the run's deliveries (all of them outside a partitioned run).
-    first, last = run_partition_dates(context.run.tags) or ALL_DELIVERIES
+    first, last = run_partition_dates(context.op_execution_context) or ALL_DELIVERIES
     delivered = _delivered(warehouse)
     con = warehouse.connect()
     try:
