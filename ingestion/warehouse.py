@@ -13,6 +13,12 @@ the holder. A reader does not wait: during a run it fails at once with that mess
 warehouse itself (dbt-duckdb) and retries its connect `retries.connect_attempts` times
 (dbt_project/profiles.yml), which profiles.yml reads from `$SHOPFLOOR_DBT_CONNECT_ATTEMPTS`: the
 dbt steps set it from the same bound (dbt_env), so the bound has one owner.
+
+Memory: DuckDB lets each connection's buffer pool grow to 80 % of RAM, and a run has two
+(its own process for bronze, the gate and publish; dbt's child for silver and gold). A plant-year
+rebuild peaked at 3.4 GiB that way, most of it cached pages DuckDB never gave back. Every
+connection, ours and dbt's (dbt_env), is held to `memory_limit()` (`$SHOPFLOOR_DUCKDB_MEMORY_LIMIT`,
+default 1536MB); past it DuckDB spills to a temporary folder beside the warehouse instead.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ LOCK_WAIT_ENV = "SHOPFLOOR_LOCK_WAIT_SECONDS"
 DEFAULT_LOCK_WAIT_SECONDS = 60.0
 LOCK_POLL_SECONDS = 0.25
 DBT_CONNECT_ATTEMPTS_ENV = "SHOPFLOOR_DBT_CONNECT_ATTEMPTS"  # read by dbt_project/profiles.yml
+MEMORY_LIMIT_ENV = "SHOPFLOOR_DUCKDB_MEMORY_LIMIT"  # read here and by dbt_project/profiles.yml
+DEFAULT_MEMORY_LIMIT = "1536MB"
 # DuckDB's lock error: `Conflicting lock is held in /usr/bin/python3 (PID 123) by user x`
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 # connections whose bronze schema is known to be current (a connection only ever adds to it)
@@ -100,10 +108,19 @@ def dbt_connect_attempts(wait: float) -> int:
     return max(1, math.ceil(math.log2(wait + 1)))
 
 
+def memory_limit() -> str:
+    """DuckDB's memory limit per connection: `$SHOPFLOOR_DUCKDB_MEMORY_LIMIT` (a DuckDB size such
+    as 4GB, or a share of RAM such as 50%), default DEFAULT_MEMORY_LIMIT (module doc: why)."""
+    return os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
+
+
 def dbt_env() -> dict[str, str]:
     """What a dbt invocation's environment carries so that dbt waits for the warehouse as long
-    as every other writer does (wait_seconds)."""
-    return {DBT_CONNECT_ATTEMPTS_ENV: str(dbt_connect_attempts(wait_seconds()))}
+    as every other writer does (wait_seconds) and holds the same memory limit (memory_limit)."""
+    return {
+        DBT_CONNECT_ATTEMPTS_ENV: str(dbt_connect_attempts(wait_seconds())),
+        MEMORY_LIMIT_ENV: memory_limit(),
+    }
 
 
 def lock_holder(error: duckdb.Error) -> str | None:
@@ -166,6 +183,7 @@ def connect(
         wait = 0.0 if read_only else wait_seconds()
     con = _open(home, read_only, wait)
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET memory_limit = ?", [memory_limit()])
     if not read_only:
         con.execute("SET checkpoint_threshold = ?", [CHECKPOINT_WAL])
     return con
