@@ -67,15 +67,15 @@ def test_a_held_item_holds_its_machine_and_the_rows_of_no_single_machine() -> No
 
 
 def test_a_late_source_holds_only_the_marts_downstream_of_it() -> None:
-    """dbt's graph says which marts a source feeds: late operator logs hold operator rows, not
-    machine rows (without a parsed manifest every mart is held: the safe side)."""
+    """dbt's graph (the manifest the dbt assets are defined from) says which marts a source
+    feeds: late operator logs hold operator rows, not machine rows."""
     lineage = upstream_sources()
     held = {("operator_logs", None)}
     row = {"machine_id": "SMELTER-01"}
     assert is_held("kpi_operator_daily", row, held)
-    if lineage:  # parsed by any earlier dbt run of this checkout
-        assert "operator_logs" not in lineage["kpi_machine_daily"]
-        assert not is_held("kpi_machine_daily", row, held)
+    assert "operator_logs" in lineage["kpi_operator_daily"]
+    assert "operator_logs" not in lineage["kpi_machine_daily"]
+    assert not is_held("kpi_machine_daily", row, held)
 
 
 def test_rows_the_truth_as_delivered_restates_are_not_held() -> None:
