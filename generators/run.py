@@ -366,7 +366,7 @@ class Generator:
         )
         # ... and what gold must show of it by each delivery until the last of its late rows
         if any(when > day for when in deliveries.values()):
-            plant_day = self._open_day(day)
+            plant_day = self._open_day(day, truth)
             truth["as_delivered"] = truth_as_delivered(self.plant, plant_day, truth, deliveries)
         if close:
             self.open_days.pop(day, None)
@@ -435,14 +435,18 @@ class Generator:
             meter_energy(md)
         return plant_day
 
-    def _open_day(self, day: date) -> PlantDay:
-        """The simulated day of an open truth: kept since it was simulated in this generation, or
-        simulated again from its machines' states at its start (simulate_day is a function of
-        them, the seed and the date: an earlier generation's day comes back as it was)."""
+    def _open_day(self, day: date, truth: dict[str, Any]) -> PlantDay:
+        """The simulated day of an open `truth`: kept since it was simulated in this generation,
+        or simulated again from its machines' states at its start (simulate_day is a function of
+        them, the seed and the date: an earlier generation's day comes back as it was, which its
+        truth confirms)."""
         plant_day = self.open_days.get(day)
         if plant_day is None:
             starts = {m: replace(state) for m, state in self.day_starts[day].items()}
             plant_day = self.open_days[day] = self._plant_day(day, starts)
+            again = compute_truth(self.plant, plant_day)
+            if any(again[k] != v for k, v in truth.items() if k in again):
+                raise GenerateError(f"the simulator state does not reproduce {day}: not resumable")
         return plant_day
 
     def _due(self) -> list[date]:

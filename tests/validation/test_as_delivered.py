@@ -182,6 +182,7 @@ def _restated(home: Path, outcome: GateOutcome) -> list[tuple[MetricResult, obje
     return found
 
 
+@pytest.mark.xdist_group("morning")  # one worker builds the home, once
 def test_provisional_dates_with_batches_still_due_are_compared_and_pass(
     morning: Path, morning_outcome: GateOutcome
 ) -> None:
@@ -196,6 +197,7 @@ def test_provisional_dates_with_batches_still_due_are_compared_and_pass(
     assert all(r.passed and r.actual == r.expected for r, _ in restated)
 
 
+@pytest.mark.xdist_group("morning")
 def test_a_wrong_gold_value_on_a_provisional_date_fails_the_gate(
     morning: Path, morning_outcome: GateOutcome, tmp_path: Path
 ) -> None:
