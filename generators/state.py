@@ -3,9 +3,12 @@
 Why its own file: a plant lives day by day, so the simulation must be able to stop after any
 date and go on later exactly as if it had run on: the same PLC counters, machine states (batch
 sequences, time to the next failure), random stream of the file-level chaos, schema-drift day, and
-the rows and files still due on delivery dates after the last one written. The asset registry's
-SCD2 history needs nothing here: it is a function of the plant file and the day index, rebuilt
-from `origin`. Written as JSON (bytes as base64) under the home (plants/home.py
+the rows and files still due on delivery dates after the last one written. For a date whose truth
+is still open it also keeps the delivery date of each of its batch and QC rows and its machines'
+states at its start: its truth as delivered (truth.json `as_delivered`) is computed over the day
+simulated again from those, rather than keeping the whole simulated day in this file. The asset
+registry's SCD2 history needs nothing here: it is a function of the plant file and the day index,
+rebuilt from `origin`. Written as JSON (bytes as base64) under the home (plants/home.py
 `Home.simulator_state`), atomically, once a generation has published its files.
 """
 
