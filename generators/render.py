@@ -86,6 +86,21 @@ PHASE_LINES = {
 }
 
 
+# The sources whose every row reports one batch or one QC finding (Row.reports): the truth as
+# delivered restates what gold shows while some of their rows are still to come (truth.json
+# `as_delivered`), so nothing of theirs has to be held back from the truth gate.
+RESTATED_SOURCES = ("production_batches", "qc_checks")
+
+
+@dataclass(frozen=True)
+class Reported:
+    """What one row of the batch or QC file reports: a batch (`finding` None) or one QC finding
+    (reason, disposition) of a batch."""
+
+    batch_id: str
+    finding: tuple[str, str] | None = None
+
+
 @dataclass
 class Row:
     data: bytes
@@ -94,6 +109,8 @@ class Row:
     drifted: bytes | None = None
     # The machine whose KPIs the row feeds, on rows that can arrive late (batches, QC checks).
     machine_id: str | None = None
+    # What the row reports, on rows of RESTATED_SOURCES (a truncated partial write reports nothing).
+    reports: Reported | None = None
 
 
 @dataclass
@@ -240,6 +257,7 @@ class DayRenderer:
                         tags,
                         None if drifted else csv_line([*values, b.shift]),
                         md.machine.id,
+                        Reported(b.batch_id),
                     )
                 )
                 keys.append(b.batch_id)
@@ -267,6 +285,7 @@ class DayRenderer:
                     [self._rec("duplicate_batches", "production_batches", key)],
                     row.drifted,
                     row.machine_id,
+                    row.reports,
                 )
                 out.append(dup)
                 out_keys.append(key)
@@ -306,7 +325,8 @@ class DayRenderer:
                         reason,
                         disposition,
                     ]
-                    rows.append(Row(csv_line(values), tags, machine_id=md.machine.id))
+                    finding = Reported(b.batch_id, (reason, disposition))
+                    rows.append(Row(csv_line(values), tags, None, md.machine.id, finding))
                     keys.append(check_id)
         on_time, late = self._late_split(rows, "qc_checks", keys)
         return SourceRows(

@@ -8,17 +8,17 @@ import random
 import shutil
 import uuid
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from generators.chaos import ChaosConfig, record
 from generators.registry import Registry
-from generators.render import CounterState, DayRenderer, Row, SourceRows
-from generators.simulate import MachineState, simulate_day
+from generators.render import RESTATED_SOURCES, CounterState, DayRenderer, Reported, Row, SourceRows
+from generators.simulate import MachineState, PlantDay, simulate_day
 from generators.state import FileOut, SimState, read_state, write_state
-from generators.truth import compute_truth, meter_energy
+from generators.truth import compute_truth, meter_energy, truth_as_delivered
 from ingestion.landing import delivery_dates, latest_delivery
 from plants.dbt_vars import lateness_bound_days
 from plants.home import Home, home_plant_path, set_home_plant
@@ -137,6 +137,12 @@ class Generator:
         self.tags_by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
         # production date → what of it arrives after it: source, delivery date, machine (or none)
         self.late_by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # production date → delivery date of each batch and QC row of it (the earliest copy's),
+        # and, while its truth is open, the simulated day and its machines' states at its start
+        # (a later --append simulates it again from those: generators/truth.py as_delivered)
+        self.row_deliveries: dict[date, dict[Reported, date]] = defaultdict(dict)
+        self.open_days: dict[date, PlantDay] = {}
+        self.day_starts: dict[date, dict[str, MachineState]] = {}
         self.headers: dict[str, bytes] = {}
         if resume is not None:
             self._resume(resume)
@@ -154,6 +160,8 @@ class Generator:
         self.pending_truth.update({date.fromisoformat(d): t for d, t in state.open_truth.items()})
         self.tags_by_date.update(state.tags_by_date)
         self.late_by_date.update(state.late_by_date)
+        self.row_deliveries.update(state.row_deliveries)
+        self.day_starts.update(state.day_starts)
 
     def state(self) -> SimState:
         """What the next `--append` continues from."""
@@ -174,6 +182,8 @@ class Generator:
             open_truth={d.isoformat(): t for d, t in self.pending_truth.items()},
             tags_by_date=dict(self.tags_by_date),
             late_by_date=dict(self.late_by_date),
+            row_deliveries={d: self.row_deliveries[d] for d in self.pending_truth},
+            day_starts={d: self.day_starts[d] for d in self.pending_truth},
             finished=self.finish,
         )
 
@@ -197,9 +207,19 @@ class Generator:
                 "delivery_date": delivery.isoformat(),
                 "machine_id": machine,
                 "whole_file": whole_file,
+                # the truth as delivered (`as_delivered`) restates its rows: nothing to hold
+                "restated": source in RESTATED_SOURCES,
             }
             if late not in self.late_by_date[produced.isoformat()]:
                 self.late_by_date[produced.isoformat()].append(late)
+
+    def _note_rows(self, delivery: date, rows: list[tuple[date, Row]]) -> None:
+        """Rows of the batch or QC file placed in a file of `delivery`: a batch or finding is
+        delivered with its first copy (a duplicated batch row may come twice)."""
+        for produced, row in rows:
+            if row.reports is not None:
+                seen = self.row_deliveries[produced]
+                seen[row.reports] = min(seen.get(row.reports, delivery), delivery)
 
     def _deliver(self, day_index: int, parts: list[SourceRows], has_shifts: bool = True) -> None:
         day = self.days[day_index]
@@ -211,12 +231,14 @@ class Generator:
                 continue  # nothing was produced that date: no file, except the registry export
             late_in = self._in_layout(part.header, late_in)
             rows = part.rows + [row for _, row in late_in]
+            own = list(part.rows)
             for lag, row in part.late:
                 if self._lag_ok(day_index, lag):
                     self.pending_rows[(day + timedelta(days=lag), part.source)].append((day, row))
                 else:  # nothing to be late into: the row simply arrives on time
                     row.tags = [t for t in row.tags if t["name"] != "late_arrivals"]
                     rows.append(row)
+                    own.append(row)
             f = FileOut(day, part.source, part.name, part.header, rows, list(part.file_tags))
             oldest = min([produced for produced, _ in late_in], default=day)
             lag = self.rng.randint(1, 2)
@@ -239,6 +261,7 @@ class Generator:
             self._note_late(day, part.source, f.delivery, part.machine_id, whole_file=True)
             for produced, row in late_in:
                 self._note_late(produced, part.source, f.delivery, row.machine_id, whole_file=False)
+            self._note_rows(f.delivery, [(day, row) for row in own] + late_in)
             self.pending_files[f.delivery].append(f)
             if self.chaos.on("duplicate_files") and self.rng.random() < self.chaos.rate(
                 "duplicate_files"
@@ -274,7 +297,7 @@ class Generator:
         """Late rows as the file they join is laid out (after schema drift, the drifted row)."""
         if not (header and b"shift_code" in header):
             return late
-        return [(p, Row(r.drifted or r.data, r.tags, r.drifted, r.machine_id)) for p, r in late]
+        return [(p, replace(r, data=r.drifted or r.data)) for p, r in late]
 
     def _files_of_late_rows(self, delivery: date) -> None:
         """Rows due on a delivery date after the last simulated date (`--finish`): a file of
@@ -286,6 +309,7 @@ class Generator:
             f = FileOut(delivery, source, name, header, [row for _, row in late])
             for produced, row in late:
                 self._note_late(produced, source, delivery, row.machine_id, whole_file=False)
+            self._note_rows(delivery, late)
             self.pending_files[delivery].append(f)
 
     def _write_delivery(self, staging: Path, delivery: date) -> None:
@@ -320,12 +344,16 @@ class Generator:
         truth = dict(self.pending_truth.pop(day) if close else self.pending_truth[day])
         tags = list(self.tags_by_date.pop(key, []) if close else self.tags_by_date.get(key, []))
         late = self.late_by_date.pop(key, []) if close else list(self.late_by_date.get(key, []))
+        deliveries = dict(self.row_deliveries.pop(day, {}) if close else self.row_deliveries[day])
         for (delivery, source), rows in self.pending_rows.items():  # not in a file yet: due then
             for produced, row in rows:
                 due = {"source": source, "delivery_date": delivery.isoformat()}
                 due |= {"machine_id": row.machine_id, "whole_file": False}
+                due |= {"restated": source in RESTATED_SOURCES}
                 if produced == day and due not in late:
                     late.append(due)
+                if produced == day and row.reports is not None:
+                    deliveries[row.reports] = min(deliveries.get(row.reports, delivery), delivery)
         tags.sort(
             key=lambda t: (t["type"], t["source"], t["file"] or "", t["line"] or 0, str(t["key"]))
         )
@@ -336,6 +364,13 @@ class Generator:
         truth["late_deliveries"] = sorted(
             late, key=lambda d: (d["delivery_date"], d["source"], d["machine_id"] or "")
         )
+        # ... and what gold must show of it by each delivery until the last of its late rows
+        if any(when > day for when in deliveries.values()):
+            plant_day = self._open_day(day, truth)
+            truth["as_delivered"] = truth_as_delivered(self.plant, plant_day, truth, deliveries)
+        if close:
+            self.open_days.pop(day, None)
+            self.day_starts.pop(day, None)
         path = Home(staging).truth_file(day)  # staging mirrors the home
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(truth, indent=1, sort_keys=False) + "\n", encoding="utf-8")
@@ -345,19 +380,10 @@ class Generator:
         """Rendered sources of day i, and whether that day has a scheduled shift."""
         day = self.days[i]
         index = self.offset + i  # the day's index in the whole simulation
-        plant_day = simulate_day(
-            self.plant,
-            day,
-            index,
-            self.seed,
-            self.states,
-            self.registry.ideal_by_machine(index),
-            self.registry.maintenance_days,
-            self.chaos.rate("degradation"),
-            self.registry.present(index),
-        )
+        self.day_starts[day] = {m: replace(state) for m, state in self.states.items()}
+        plant_day = self._plant_day(day, self.states)
+        self.open_days[day] = plant_day
         for md in plant_day.machines:
-            meter_energy(md)
             self.result.units += len(md.unit_times)
         truth = compute_truth(self.plant, plant_day)
         truth |= {
@@ -390,6 +416,38 @@ class Generator:
                     )
                 )
         return renderer.all_sources(), bool(plant_day.shifts)
+
+    def _plant_day(self, day: date, states: dict[str, MachineState]) -> PlantDay:
+        """Simulate one production date from the machines' `states` (updated in place)."""
+        index = (day - self.origin).days
+        plant_day = simulate_day(
+            self.plant,
+            day,
+            index,
+            self.seed,
+            states,
+            self.registry.ideal_by_machine(index),
+            self.registry.maintenance_days,
+            self.chaos.rate("degradation"),
+            self.registry.present(index),
+        )
+        for md in plant_day.machines:
+            meter_energy(md)
+        return plant_day
+
+    def _open_day(self, day: date, truth: dict[str, Any]) -> PlantDay:
+        """The simulated day of an open `truth`: kept since it was simulated in this generation,
+        or simulated again from its machines' states at its start (simulate_day is a function of
+        them, the seed and the date: an earlier generation's day comes back as it was, which its
+        truth confirms)."""
+        plant_day = self.open_days.get(day)
+        if plant_day is None:
+            starts = {m: replace(state) for m, state in self.day_starts[day].items()}
+            plant_day = self.open_days[day] = self._plant_day(day, starts)
+            again = compute_truth(self.plant, plant_day)
+            if any(again[k] != v for k, v in truth.items() if k in again):
+                raise GenerateError(f"the simulator state does not reproduce {day}: not resumable")
+        return plant_day
 
     def _due(self) -> list[date]:
         """Delivery dates that still have a file or a row to write."""

@@ -3,9 +3,12 @@
 Why its own file: a plant lives day by day, so the simulation must be able to stop after any
 date and go on later exactly as if it had run on: the same PLC counters, machine states (batch
 sequences, time to the next failure), random stream of the file-level chaos, schema-drift day, and
-the rows and files still due on delivery dates after the last one written. The asset registry's
-SCD2 history needs nothing here: it is a function of the plant file and the day index, rebuilt
-from `origin`. Written as JSON (bytes as base64) under the home (plants/home.py
+the rows and files still due on delivery dates after the last one written. For a date whose truth
+is still open it also keeps the delivery date of each of its batch and QC rows and its machines'
+states at its start: its truth as delivered (truth.json `as_delivered`) is computed over the day
+simulated again from those, rather than keeping the whole simulated day in this file. The asset
+registry's SCD2 history needs nothing here: it is a function of the plant file and the day index,
+rebuilt from `origin`. Written as JSON (bytes as base64) under the home (plants/home.py
 `Home.simulator_state`), atomically, once a generation has published its files.
 """
 
@@ -19,10 +22,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generators.render import CounterState, Row
+from generators.render import CounterState, Reported, Row
 from generators.simulate import MachineState
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: rows say what they report; open dates' row deliveries and day starts
 
 
 @dataclass
@@ -75,6 +78,10 @@ class SimState:
     open_truth: dict[str, dict[str, Any]]  # truth of dates whose chaos list can still grow
     tags_by_date: dict[str, list[dict[str, Any]]]
     late_by_date: dict[str, list[dict[str, Any]]]
+    # open dates: each batch and QC row's delivery date, and the machines' states at the start
+    # of the date (to simulate it again for its truth as delivered)
+    row_deliveries: dict[date, dict[Reported, date]] = field(default_factory=dict)
+    day_starts: dict[date, dict[str, MachineState]] = field(default_factory=dict)
     finished: bool = False  # `--finish` delivered everything due: nothing more can be appended
 
 
@@ -92,11 +99,23 @@ def _row(row: Row) -> dict[str, Any]:
         "tags": row.tags,
         "drifted": _b64(row.drifted),
         "machine_id": row.machine_id,
+        "reports": _reported(row.reports) if row.reports else None,
     }
 
 
 def _unrow(d: dict[str, Any]) -> Row:
-    return Row(_unb64(d["data"]) or b"", d["tags"], _unb64(d["drifted"]), d["machine_id"])
+    reports = _unreported(d["reports"]) if d["reports"] else None
+    return Row(_unb64(d["data"]) or b"", d["tags"], _unb64(d["drifted"]), d["machine_id"], reports)
+
+
+def _reported(r: Reported) -> list[str | None]:
+    return [r.batch_id, *(r.finding or (None, None))]
+
+
+def _unreported(values: list[str | None]) -> Reported:
+    batch_id, reason, disposition = values
+    finding = None if reason is None or disposition is None else (reason, disposition)
+    return Reported(str(batch_id), finding)
 
 
 def _tuples(value: Any) -> Any:
@@ -140,6 +159,14 @@ def to_json(state: SimState) -> dict[str, Any]:
         "open_truth": state.open_truth,
         "tags_by_date": state.tags_by_date,
         "late_by_date": state.late_by_date,
+        "row_deliveries": {
+            day.isoformat(): [[*_reported(r), when.isoformat()] for r, when in rows.items()]
+            for day, rows in state.row_deliveries.items()
+        },
+        "day_starts": {
+            day.isoformat(): {k: asdict(v) for k, v in machines.items()}
+            for day, machines in state.day_starts.items()
+        },
         "finished": state.finished,
     }
 
@@ -179,6 +206,16 @@ def from_json(d: dict[str, Any]) -> SimState:
         open_truth=d["open_truth"],
         tags_by_date=d["tags_by_date"],
         late_by_date=d["late_by_date"],
+        row_deliveries={
+            date.fromisoformat(day): {
+                _unreported(row[:3]): date.fromisoformat(row[3]) for row in rows
+            }
+            for day, rows in d["row_deliveries"].items()
+        },
+        day_starts={
+            date.fromisoformat(day): {k: MachineState(**v) for k, v in machines.items()}
+            for day, machines in d["day_starts"].items()
+        },
         finished=d["finished"],
     )
 

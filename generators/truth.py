@@ -5,12 +5,15 @@ from __future__ import annotations
 import bisect
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
 
 from generators.calendar import day_bounds
+from generators.render import Reported
 from generators.simulate import PHASES, Batch, MachineDay, PlantDay
 from plants.model import PlantConfig
 
@@ -278,6 +281,7 @@ def compute_truth(plant: PlantConfig, day: PlantDay) -> dict[str, Any]:
     for md in day.machines:
         for b in md.batches:
             product_q[b.product].add_batch(b)
+        for b in [*md.batches, *md.unreported_batches]:  # QC findings count without batch row
             for (reason, disposition), n in b.defects.items():
                 defects[(md.machine.id, b.product, reason, disposition)] += n
     product_daily = []
@@ -345,3 +349,44 @@ def compute_truth(plant: PlantConfig, day: PlantDay) -> dict[str, Any]:
             if md.efficiency < 1.0
         ],
     }
+
+
+def as_delivered(day: PlantDay, undelivered: Collection[Reported]) -> PlantDay:
+    """The plant-day as its batch and QC files report it while the `undelivered` rows are still
+    to come, as a correct pipeline must show it then (dbt int_batches_enriched,
+    fct_quality_check): a batch without its batch row is no batch at all (no produced units,
+    energy or batch count; quantities come from the batch file), while the QC findings of it that
+    are delivered still count as defects (kpi_quality_daily reads the QC file alone); a QC finding
+    not delivered is no defect, and the batch it belongs to has no scrap or rework from it
+    (scrap and rework are the sums of the QC rows delivered)."""
+    missing_batches = {r.batch_id for r in undelivered if r.finding is None}
+    missing_findings: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for r in undelivered:
+        if r.finding is not None:
+            missing_findings[r.batch_id].add(r.finding)
+    machines = []
+    for md in day.machines:
+        batches = [b.without_findings(missing_findings.get(b.batch_id, ())) for b in md.batches]
+        reported = [b for b in batches if b.batch_id not in missing_batches]
+        unreported = [b for b in batches if b.batch_id in missing_batches]
+        machines.append(replace(md, batches=reported, unreported_batches=unreported))
+    return replace(day, machines=machines)
+
+
+def truth_as_delivered(
+    plant: PlantConfig, day: PlantDay, whole: dict[str, Any], deliveries: dict[Reported, date]
+) -> dict[str, dict[str, Any]]:
+    """truth.json `as_delivered`: for each delivery date from the production date on that
+    brings a row of the date's batch or QC file (`deliveries`: each row's delivery date), the
+    truth sections that differ from the whole-day truth `whole` in the truth as delivered by
+    then (compute_truth of `as_delivered`); a delivery date holds until the next one, and the
+    last one (everything delivered) differs in nothing. Empty when nothing of them is late."""
+    late = {row: when for row, when in deliveries.items() if when > day.production_date}
+    if not late:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for cut in sorted({day.production_date, *late.values()}):
+        undelivered = [row for row, when in late.items() if when > cut]
+        partial = compute_truth(plant, as_delivered(day, undelivered))
+        out[cut.isoformat()] = {k: v for k, v in partial.items() if v != whole[k]}
+    return out

@@ -1,28 +1,37 @@
-"""Provisional dates: what of a production date the gate can compare before all of it is delivered.
+"""Provisional dates: the truth a date must match before all of it is delivered.
 
 Why: a plant runs day by day, and a date's late rows arrive up to `lookback_days` after it
 (plants/dbt_vars.py `lateness_bound_days`). gold.dim_date_status says which dates are still
 provisional; comparing them with the complete truth would fail on rows that are simply not due
-yet, and nothing would ever be published. truth.json `late_deliveries` lists what of a date arrives
-after it (source, delivery date, and the machine it is about, or none for a whole file of every
-machine), so the gate knows what is still undelivered by the newest loaded delivery.
+yet, and nothing would ever be published.
 
-The rule (rather than a partial truth recomputed per delivery, which would re-implement how every
-mart treats a partial day): a gold row of a provisional date is compared exactly once nothing that
-can change it is undelivered, and held otherwise. An undelivered item of a source can change the
-marts downstream of that source in dbt's graph (target/manifest.json; every mart when there is no
-manifest): there it holds the rows of its machine, and rows about no single machine (plant,
-product, material flow); an item of a whole file of every machine holds all their rows. State
-carried across midnight (the state a machine is in, the previous counter read) lets a whole file of
-the day before or after reach a date too, so undelivered files of the neighbouring dates hold rows
-as well (late rows — batches, QC checks — belong to their own date only). Once the date is
-final, nothing is held: every row must match exactly. Chaos recall counts only the items in files
-already delivered.
+The rule. A provisional date is compared exactly (the tolerances of a final one) against its truth
+as delivered by the newest loaded delivery, which the generator writes: truth.json `as_delivered`
+maps each delivery date that brings rows of the date's batch or QC file to the truth sections
+that differ then (generators/truth.py `truth_as_delivered`: the same compute_truth over the
+plant-day without the rows not delivered yet). A batch or QC row is a discrete fact, so a row
+still to come is exactly a batch or a finding gold does not have yet, and the truth can say what
+gold must show meanwhile.
+
+What is still held: a whole late file of any other source (machine logs, sensors, PLC snapshots,
+operator logs, the dispensing cell's files), listed in truth.json `late_deliveries` without
+`restated`. Those files record a continuous process, and while one is missing gold shows what
+the pipeline infers across the gap, not a fact of the simulation: a machine's state timeline lasts
+from its last logged line until the end of that line's production date, so the missing day has no
+states at all and its neighbour's last state runs on (int_machine_state_intervals); a PLC counter
+delta spans the missing reads; an operator without a log has no sign-in and no name. A truth for
+that would re-implement dbt's handling of each gap, which is the very thing the gate checks. So a
+gold row of a provisional date is held while an undelivered whole file can change it: a file of a
+source holds the marts downstream of that source in dbt's graph (the manifest dagster-dbt loads
+for the dbt assets), there the rows of its machine and rows about no single machine (plant,
+product, material flow), and a file of every machine all their rows. State carried across
+midnight lets a whole file of the day before or after reach a date too, so those of the
+neighbouring dates hold rows as well. Once the date is final, nothing is held and the whole truth
+must match. Chaos recall counts only the items in files already delivered.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -65,27 +74,37 @@ def date_statuses(con: duckdb.DuckDBPyConnection) -> dict[date, DateStatus]:
 def held_items(
     truth: dict[str, Any], neighbours: list[dict[str, Any] | None], newest: date
 ) -> Held:
-    """What of a date is still undelivered by delivery `newest` (source and machine): its own
-    late rows and files, and the late whole files of the dates before and after it."""
+    """What of a date is still undelivered by delivery `newest` and not restated by its truth as
+    delivered (source and machine): its own late files and rows of other sources than batches
+    and QC checks, and such late whole files of the dates before and after it."""
     held: Held = set()
     for other in [truth, *neighbours]:
         for late in (other or {}).get("late_deliveries", []):
             own = other is truth or late["whole_file"]
-            if own and date.fromisoformat(late["delivery_date"]) > newest:
+            due = date.fromisoformat(late["delivery_date"]) > newest
+            if own and due and not late.get("restated"):
                 held.add((late["source"], late["machine_id"]))
     return held
 
 
+def truth_as_delivered(truth: dict[str, Any], newest: date) -> dict[str, Any]:
+    """The truth sections of a date as delivered by delivery `newest` (truth.json
+    `as_delivered`: the entry of the latest delivery date on or before it; the whole truth when
+    there is none, or after the last one, which differs in nothing)."""
+    by_delivery = truth.get("as_delivered") or {}
+    past = [d for d in by_delivery if date.fromisoformat(d) <= newest]
+    return truth | by_delivery[max(past)] if past else truth
+
+
 @cache
 def upstream_sources() -> dict[str, frozenset[str]]:
-    """Per gold model, the landing sources upstream of it in dbt's graph; empty when dbt has not
-    parsed the project yet (then every source is taken to feed every mart)."""
-    from orchestration.defs.dbt.project import shopfloor_dbt
+    """Per gold model, the landing sources upstream of it in dbt's graph: read from the manifest
+    the dbt assets are defined from (ensure_manifest; dagster-dbt parses it once per process)."""
+    from dagster_dbt.dbt_manifest import validate_manifest
 
-    path = shopfloor_dbt.manifest_path
-    if not path.exists():
-        return {}
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    from orchestration.defs.dbt.project import ensure_manifest
+
+    manifest = validate_manifest(ensure_manifest())
     parents, sources = manifest["parent_map"], manifest["sources"]
     found: dict[str, frozenset[str]] = {}
 
@@ -124,7 +143,8 @@ def _delivery_of(item: dict[str, Any]) -> date | None:
 
 
 def delivered_truth(truth: dict[str, Any], newest: date) -> dict[str, Any]:
-    """The truth with only the chaos items of files delivered by `newest` (for recall)."""
+    """The truth as delivered by `newest`: its sections (truth_as_delivered) and only the chaos
+    items of files delivered by then (for recall)."""
     items = []
     for item in truth.get("chaos", []):
         delivery = _delivery_of(item)
@@ -132,4 +152,4 @@ def delivered_truth(truth: dict[str, Any], newest: date) -> dict[str, Any]:
             items.append(item)  # a real signal of the simulation, in no file
         elif delivery is not None and delivery <= newest:
             items.append(item)
-    return truth | {"chaos": items}
+    return truth_as_delivered(truth, newest) | {"chaos": items}

@@ -35,8 +35,9 @@ def run_gate(
 ) -> GateOutcome:
     """Validate gold for `days` against truth, append to audit, write the report.
 
-    A final date (gold.dim_date_status) is compared with its whole truth; a provisional one as
-    far as it has been delivered (as_delivered.py), never failing on rows not due yet."""
+    A final date (gold.dim_date_status) is compared with its whole truth; a provisional one with
+    its truth as delivered by the newest loaded delivery, holding only what a late whole file of
+    a source other than batches and QC checks can still change (as_delivered.py)."""
     verdicts, truths = [], {}
     pending = unloaded_deliveries(con, home)
     bound = lateness_bound_days()
@@ -62,17 +63,17 @@ def run_gate(
         if provisional and newest is not None:
             near = [load_truth(home, day + timedelta(days=k)) for k in (-1, 1)]
             held = held_items(truth, near, newest)
-            truth_as_delivered = delivered_truth(truth, newest)
+            expected = delivered_truth(truth, newest)
         else:
-            truth_as_delivered = truth
-        truths[day] = truth_as_delivered
+            expected = truth
+        truths[day] = expected
         verdicts.append(
             DateVerdict(
                 day,
                 HAS_TRUTH,
-                compare_date(con, truth, day, gold, held),
+                compare_date(con, expected, day, gold, held),
                 provisional=provisional,
-                held_rows=held_rows(truth, held),
+                held_rows=held_rows(expected, held),
             )
         )
     recall = chaos_recall(con, truths, home) if truths else []

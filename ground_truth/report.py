@@ -53,9 +53,10 @@ def render(outcome: GateOutcome) -> str:
         "## Production dates",
         "",
         "A **provisional** date can still receive late rows (gold.dim_date_status: until the "
-        "delivery `lookback_days` after it is loaded); it is compared as far as it has been "
-        "delivered, and rows that wait for an undelivered item are held, not compared. A "
-        "**final** date is compared with its whole truth.",
+        "delivery `lookback_days` after it is loaded); it is compared exactly with its truth as "
+        "delivered by the newest loaded delivery (late batch and QC rows not due yet are not in "
+        "it), and rows that a late whole file of another source can still change are held, not "
+        "compared. A **final** date is compared with its whole truth.",
         "",
         "| date | status | truth | metrics | failed | verdict |",
         "|---|---|---|---:|---:|---|",
