@@ -22,7 +22,7 @@ from ground_truth.outcome import (
     DateVerdict,
     GateOutcome,
 )
-from ground_truth.recall import chaos_recall
+from ground_truth.recall import ItemTally
 from ground_truth.report import write_report
 from ground_truth.truth import load_truth
 from ingestion.landing import delivery_dates
@@ -38,7 +38,8 @@ def run_gate(
     A final date (gold.dim_date_status) is compared with its whole truth; a provisional one with
     its truth as delivered by the newest loaded delivery, holding only what a late whole file of
     a source other than batches and QC checks can still change (as_delivered.py)."""
-    verdicts, truths = [], {}
+    verdicts: list[DateVerdict] = []
+    chaos = ItemTally(con, home)
     pending = unloaded_deliveries(con, home)
     bound = lateness_bound_days()
     statuses = date_statuses(con)
@@ -66,7 +67,7 @@ def run_gate(
             expected = delivered_truth(truth, newest)
         else:
             expected = truth
-        truths[day] = expected
+        chaos.add(day, expected.get("chaos", []))
         verdicts.append(
             DateVerdict(
                 day,
@@ -76,7 +77,7 @@ def run_gate(
                 held_rows=held_rows(expected, held),
             )
         )
-    recall = chaos_recall(con, truths, home) if truths else []
+    recall = chaos.recall() if chaos.days else []
     outcome = GateOutcome(run_id, verdicts, recall, absence=read_absence(con))
     record(con, outcome)
     outcome.report = write_report(home, outcome)
