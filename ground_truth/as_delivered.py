@@ -99,12 +99,10 @@ def truth_as_delivered(truth: dict[str, Any], newest: date) -> dict[str, Any]:
 @cache
 def upstream_sources() -> dict[str, frozenset[str]]:
     """Per gold model, the landing sources upstream of it in dbt's graph: read from the manifest
-    the dbt assets are defined from (ensure_manifest; dagster-dbt parses it once per process)."""
-    from dagster_dbt.dbt_manifest import validate_manifest
+    the dbt assets are defined from (parsed_manifest: dagster-dbt parses it once per process)."""
+    from orchestration.defs.dbt.project import parsed_manifest
 
-    from orchestration.defs.dbt.project import ensure_manifest
-
-    manifest = validate_manifest(ensure_manifest())
+    manifest = parsed_manifest()
     parents, sources = manifest["parent_map"], manifest["sources"]
     found: dict[str, frozenset[str]] = {}
 

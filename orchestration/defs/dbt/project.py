@@ -32,12 +32,14 @@ import os
 import shutil
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from dagster_dbt import DbtProject
+from dagster_dbt.dbt_manifest import validate_manifest
 from dagster_dbt.dbt_project import run_with_concurrent_update_guard
 
 DBT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
@@ -138,6 +140,14 @@ def ensure_manifest(project: DbtProject = shopfloor_dbt) -> Path:
             project.manifest_path, _prepare_and_publish, project=project
         )
     return project.manifest_path
+
+
+def parsed_manifest(project: DbtProject = shopfloor_dbt) -> Mapping[str, Any]:
+    """The manifest the dbt assets are defined from, parsed by dagster-dbt's own reader, which
+    `@dbt_assets` uses too and which caches it: one parse per process for every reader (the
+    sources' asset keys, the gate's lineage). Its module, `dagster_dbt.dbt_manifest`, is public
+    but not re-exported at the top level."""
+    return validate_manifest(ensure_manifest(project))
 
 
 def _prepare_and_publish(project: DbtProject) -> None:

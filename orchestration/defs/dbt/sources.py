@@ -10,12 +10,11 @@ up by dbt source (`mes` holds three bronze tables) and names them by unique id, 
 knows its table (`bronze.qc_checks`).
 """
 
-import json
 from functools import cache
 
 from dagster import AssetKey
 
-from orchestration.defs.dbt.project import ensure_manifest
+from orchestration.defs.dbt.project import parsed_manifest
 from orchestration.defs.dbt.translator import ShopfloorTranslator
 
 
@@ -31,7 +30,7 @@ def source_asset_key(table: str) -> AssetKey:
 @cache
 def source_asset_keys() -> dict[str, AssetKey]:
     """Every dbt source table ("<schema>.<name>") and the asset key it declares, read once."""
-    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    manifest = parsed_manifest()
     translator = ShopfloorTranslator()
     return {
         f"{source['schema']}.{source['name']}": translator.get_asset_key(source)
