@@ -7,7 +7,10 @@ written once here, a test says what it checks and not how a home is opened.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,19 @@ def build_pipeline(home: Path, bulk_days: int | None = None) -> list[PartitionOu
         outcome = run_transform(home, day, day, echo=lambda _: None)
         assert outcome.success, (day, outcome.failures)
     return bronze
+
+
+def run_as_cron(home: Path) -> subprocess.CompletedProcess:
+    """`shopfloor run --home HOME` (global option after the subcommand) in its own process, the
+    venv's bin off PATH, as a cron job or a service starts it: exit code and plain output."""
+    venv_bin = Path(sys.executable).parent
+    path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and Path(p) != venv_bin]
+    env = {**os.environ, "PATH": os.pathsep.join(path or ["/usr/bin", "/bin"])}
+    env.pop("VIRTUAL_ENV", None)
+    return subprocess.run(
+        [str(venv_bin / "shopfloor"), "run", "--home", str(home)],
+        capture_output=True, text=True, env=env, check=False, timeout=900,
+    )  # fmt: skip
 
 
 def copy_built(src: Path, dst: Path) -> Path:

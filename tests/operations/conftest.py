@@ -16,17 +16,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from generators.run import generate
 from ingestion.warehouse import LOCK_WAIT_ENV
 from plants.home import HOME_ENV, Home
 
-START = date(2026, 10, 22)
 SHOPFLOOR = Path(sys.executable).with_name("shopfloor")
 HANG_GUARD_SECONDS = 900  # only against a hang: no assertion is about time
 POLL_SECONDS = 0.05
@@ -97,20 +94,11 @@ def gold_fingerprint(database: Path) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture(scope="session")
-def generated_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One generated day without chaos, never run: copy it before running."""
-    home = tmp_path_factory.mktemp("ops_generated")
-    generate(home, START, 1, seed=5, chaos_level="none")
-    return home
-
-
-@pytest.fixture(scope="session")
-def clean_run(generated_day: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`shopfloor run` on a copy of `generated_day`, never killed: the result to equal."""
-    home = tmp_path_factory.mktemp("ops_clean") / "home"
-    shutil.copytree(generated_day, home)
-    code, out = run_to_end(home)
-    assert code == 0, out[-3000:]
+def clean_run(one_day_run: tuple[Path, subprocess.CompletedProcess]) -> Path:
+    """The home of `shopfloor run` on a copy of `one_clean_day`, never killed: the result to
+    equal (tests/conftest.py `one_day_run`, shared with the CLI tests)."""
+    home, run = one_day_run
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return home
 
 

@@ -7,8 +7,6 @@ import os
 import signal
 from pathlib import Path
 
-import pytest
-
 from orchestration.run_lock import BUSY_EXIT, INTERRUPTED_EXIT
 from plants.home import Home
 from tests.operations.conftest import (
@@ -22,8 +20,6 @@ from tests.operations.conftest import (
     shopfloor,
     wait_until,
 )
-
-pytestmark = pytest.mark.xdist_group("ops_clean_run")
 
 
 def test_a_run_waits_for_an_analysts_reader_and_succeeds_once_it_closes(
