@@ -7,7 +7,8 @@ a plant runs daily: bronze loads the new delivery, and silver and gold rebuild t
 restate, lookback_days back (macros/run_window.sql), not every landed date (which made each run
 cost more than the last). Every run passes and publishes; the dates within lookback_days of the
 newest delivery are published as provisional (gold.dim_date_status, in the serving copy too) and
-compared with truth as far as delivered, never failing on rows not yet due.
+compared with their truth as delivered, never failing on rows not yet due, and never with all
+their metrics held.
 
 How the last dates become final: production stops after the tenth date and `generate --finish`
 delivers the rows still due, each on its own due delivery date, and the delivery folders up to
@@ -30,6 +31,7 @@ import pytest
 from cli.main import main
 from ground_truth.as_delivered import FINAL, PROVISIONAL
 from ground_truth.compare import compare_date
+from ground_truth.outcome import HAS_TRUTH
 from ground_truth.truth import load_truth
 from ingestion.landing import delivery_dates
 from ingestion.warehouse import connect
@@ -67,6 +69,20 @@ def _last_publication(home: Path) -> tuple[str, list[date]]:
     return rows[0][0], rows[0][1]
 
 
+def _assert_every_provisional_date_compared(home: Path, morning: date) -> None:
+    """The last gate compared metrics on every provisional date with truth: none had all of them
+    held (a provisional date is compared with its truth as delivered, ground_truth/as_delivered)."""
+    checked = query(
+        home,
+        "select v.production_date, v.metrics_checked from audit.validation_runs v "
+        "join gold.dim_date_status s using (production_date) "
+        "where v.truth_status = ? and s.status = ? and v.run_id = "
+        "(select run_id from audit.validation_runs order by validated_at desc limit 1)",
+        [HAS_TRUTH, PROVISIONAL],
+    )
+    assert checked and all(n > 0 for _, n in checked), (morning, checked)
+
+
 @pytest.mark.slow
 def test_ten_days_one_at_a_time_publish_daily_and_end_final(tmp_path: Path) -> None:
     home = tmp_path / "plant"
@@ -81,6 +97,7 @@ def test_ten_days_one_at_a_time_publish_daily_and_end_final(tmp_path: Path) -> N
             shutil.move(Home(home).delivery(day), aside)
             assert _run_newest(home) == 0, "the run must publish without the newest folder"
             published_runs += 1
+            _assert_every_provisional_date_compared(home, day)
             statuses = _statuses(home)
             newest = day - timedelta(days=1)
             assert statuses == dict.fromkeys([START, newest], PROVISIONAL)
@@ -89,6 +106,7 @@ def test_ten_days_one_at_a_time_publish_daily_and_end_final(tmp_path: Path) -> N
             shutil.move(aside, Home(home).delivery(day))
         assert _run_newest(home) == 0, f"day {day}: the run must pass and publish"
         published_runs += 1
+        _assert_every_provisional_date_compared(home, day)
         status, dates = _last_publication(home)
         assert status.startswith("passed") and day in dates, (day, status, dates)
         statuses = _statuses(home)
