@@ -39,7 +39,8 @@ class WarehouseResource(ConfigurableResource):
         dead runs recovered before any step asks for the writer slot."""
         from orchestration.run_lock import recover_dead_runs, run_lock
 
-        with run_lock(self.home_path, f"Dagster run {context.run_id}", context.log.info):
+        run_id = context.run.run_id if context.run is not None else "without a run"
+        with run_lock(self.home_path, f"Dagster run {run_id}", context.log.info):
             if context.instance is not None:
                 recover_dead_runs(context.instance, self.home_path, context.log.warning)
             yield self

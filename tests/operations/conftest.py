@@ -15,7 +15,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -30,20 +31,45 @@ POLL_SECONDS = 0.05
 
 
 def shopfloor(home: Path, *args: str, wait: float | None = None, **popen) -> subprocess.Popen:
-    """`shopfloor --home HOME ARGS` started as its own process group (so a kill reaches dbt)."""
+    """`shopfloor --home HOME ARGS` started as its own process group (so a kill reaches dbt),
+    with Ctrl-C (SIGINT) not ignored, as from a terminal (_sigint_not_ignored)."""
     env = {k: v for k, v in os.environ.items() if k not in (HOME_ENV, LOCK_WAIT_ENV)}
     env["PATH"] = f"{SHOPFLOOR.parent}{os.pathsep}{env.get('PATH', '')}"
     if wait is not None:
         env[LOCK_WAIT_ENV] = str(wait)
-    return subprocess.Popen(
-        [str(SHOPFLOOR), "--home", str(home), *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        **popen,
-    )
+    with _sigint_not_ignored():
+        return subprocess.Popen(
+            [str(SHOPFLOOR), "--home", str(home), *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+            **popen,
+        )
+
+
+@contextmanager
+def _sigint_not_ignored() -> Iterator[None]:
+    """A child inherits an ignored SIGINT, and Python then never raises KeyboardInterrupt in it
+    (as under nohup); a worker of the suite may have had it ignored by earlier in-process work,
+    and a test that presses Ctrl-C must start its run as a terminal would."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def ignores_sigint(pid: int) -> bool:
+    """Whether process `pid` ignores SIGINT (/proc/<pid>/status SigIgn)."""
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    return False
 
 
 def finish(proc: subprocess.Popen) -> tuple[int, str]:

@@ -90,7 +90,7 @@ def _dbt_build(
     log = Home(warehouse.home_path).dbt_log
     context.log.info(f"dbt's output: {log}")
     os.environ.update(dbt_env())  # dbt's connect waits for a reader as long as our writers do
-    with invocation_target(step) as target, dbt_output_to(log, f"run {context.run_id}, {step}"):
+    with invocation_target(step) as target, dbt_output_to(log, f"run {context.run.run_id}, {step}"):
         if state_key:
             reuse_partial_parse(target, state_key)
         invocation = dbt.cli([*BUILD, "--vars", build_vars], context=context, target_path=target)
