@@ -51,25 +51,34 @@ def shopfloor(home: Path, *args: str, wait: float | None = None, **popen) -> sub
 
 @contextmanager
 def _sigint_not_ignored() -> Iterator[None]:
-    """A child inherits an ignored SIGINT, and Python then never raises KeyboardInterrupt in it
-    (as under nohup); a worker of the suite may have had it ignored by earlier in-process work,
-    and a test that presses Ctrl-C must start its run as a terminal would."""
-    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-        yield
-        return
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    """A child inherits an ignored SIGINT (then Python never raises KeyboardInterrupt in it, as
+    under nohup) and a blocked one (the signal mask survives exec). A worker of the suite may have
+    either from earlier in-process work, and a test that presses Ctrl-C must start its run as a
+    terminal would; the parent's disposition and mask are restored after the start."""
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    blocked = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGINT])
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def ignores_sigint(pid: int) -> bool:
-    """Whether process `pid` ignores SIGINT (/proc/<pid>/status SigIgn)."""
+    """Whether process `pid`'s main thread ignores or blocks SIGINT (/proc/<pid>/status)."""
+    bit = 1 << (signal.SIGINT - 1)
+    masks = {}
     for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
-        if line.startswith("SigIgn:"):
-            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
-    return False
+        name, _, value = line.partition(":")
+        if name in ("SigIgn", "SigBlk"):
+            masks[name] = int(value.strip(), 16)
+    return any(mask & bit for mask in masks.values())
 
 
 def finish(proc: subprocess.Popen) -> tuple[int, str]:

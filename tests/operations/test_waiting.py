@@ -71,7 +71,7 @@ def test_a_second_run_waits_for_the_first_or_refuses_naming_it(
         interrupted = shopfloor(home, "run", "--quiet", wait=600)
         said = Output(interrupted)
         wait_until(interrupted, lambda: said.says("Waiting up to 600 s"), "the run waited")
-        assert not ignores_sigint(interrupted.pid), "the run was started with Ctrl-C ignored"
+        assert not ignores_sigint(interrupted.pid), "Ctrl-C ignored or blocked"
         interrupted.send_signal(signal.SIGINT)
         code = interrupted.wait(timeout=HANG_GUARD_SECONDS)
         assert code == INTERRUPTED_EXIT and "Traceback" not in said.text(), said.text()
