@@ -218,8 +218,7 @@ class Generator:
         delivered with its first copy (a duplicated batch row may come twice)."""
         for produced, row in rows:
             if row.reports is not None:
-                seen = self.row_deliveries[produced]
-                seen[row.reports] = min(seen.get(row.reports, delivery), delivery)
+                _note_first_delivery(self.row_deliveries[produced], row.reports, delivery)
 
     def _deliver(self, day_index: int, parts: list[SourceRows], has_shifts: bool = True) -> None:
         day = self.days[day_index]
@@ -353,7 +352,7 @@ class Generator:
                 if produced == day and due not in late:
                     late.append(due)
                 if produced == day and row.reports is not None:
-                    deliveries[row.reports] = min(deliveries.get(row.reports, delivery), delivery)
+                    _note_first_delivery(deliveries, row.reports, delivery)
         tags.sort(
             key=lambda t: (t["type"], t["source"], t["file"] or "", t["line"] or 0, str(t["key"]))
         )
@@ -495,6 +494,11 @@ class Generator:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return self.result
+
+
+def _note_first_delivery(seen: dict[Reported, date], reports: Reported, delivery: date) -> None:
+    """A batch or finding is delivered with its first copy (a duplicated row may come twice)."""
+    seen[reports] = min(seen.get(reports, delivery), delivery)
 
 
 def _publish(staging: Path, home: Path) -> None:

@@ -109,7 +109,16 @@ def run_lock(home: Path, command: str, echo: Callable[[str], None] = print) -> I
         os.close(fd)
 
 
-def _alive(pid: int) -> bool:
+def _proc_stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state first), or None when /proc
+    cannot say (no such process, or not Linux)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+
+
+def _alive(pid: int, stat: list[str] | None) -> bool:
     """A process with this pid exists and is not a zombie (Linux: /proc states it)."""
     try:
         os.kill(pid, 0)
@@ -117,23 +126,21 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rpartition(")")[2].split()[0] != "Z"
+    return stat is None or stat[0] != "Z"
 
 
-def process_start(pid: int) -> float | None:
+def process_start(pid: int, stat: list[str] | None = None) -> float | None:
     """When the process with this pid started (epoch s, see START_SLACK_SECONDS); None when
     /proc cannot say (no such process, or not Linux)."""
+    stat = stat if stat is not None else _proc_stat(pid)
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
         boot = Path("/proc/stat").read_text()
     except OSError:
         return None
+    if stat is None:
+        return None
     # field 22 of stat, starttime in clock ticks; fields 3.. follow the command name's ")"
-    ticks = int(stat.rpartition(")")[2].split()[19])
+    ticks = int(stat[19])
     btime = next(line for line in boot.splitlines() if line.startswith("btime "))
     return int(btime.split()[1]) + ticks / os.sysconf("SC_CLK_TCK")
 
@@ -141,9 +148,10 @@ def process_start(pid: int) -> float | None:
 def _is_recorded_process(pid: int, recorded_at: float) -> bool:
     """The process now holding `pid` is the one a run recorded at `recorded_at`: alive, and
     started no later than that (a later one reused the pid)."""
-    if not _alive(pid):
+    stat = _proc_stat(pid)
+    if not _alive(pid, stat):
         return False
-    started = process_start(pid)
+    started = process_start(pid, stat)
     return started is None or started <= recorded_at + START_SLACK_SECONDS
 
 
@@ -170,7 +178,7 @@ def _why_dead(instance, record, lock_taken: float | None) -> str | None:
     if pids:
         if any(_is_recorded_process(pid, at) for pid, at in pids.items()):
             return None
-        reused = sorted(pid for pid in pids if _alive(pid))
+        reused = sorted(pid for pid in pids if _alive(pid, _proc_stat(pid)))
         return f"its process{'es' if len(pids) > 1 else ''} {sorted(pids)} no longer run" + (
             f" (pid {', '.join(map(str, reused))} now belongs to a process started later)"
             if reused
