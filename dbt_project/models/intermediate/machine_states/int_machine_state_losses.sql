@@ -7,7 +7,9 @@
 -- (waiting for material or carrier: starved or blocked), idle at a shift start. A `Shift X
 -- started, state S` line that finds the machine already in S carries on what was going on (a
 -- repair, a changeover or a minor stop across the shift change): it takes the cause of the line
--- that began it and starts no event of its own.
+-- that began it and starts no event of its own; one that finds it in another state begins a new
+-- one, a setup then counted against the product the machine runs next that date (the line names
+-- none).
 with
 
 state_intervals as (
@@ -42,7 +44,13 @@ cause_grouped as (
         *,
         sum(case when carries_on then 0 else 1 end) over (
             partition by machine_id order by started_at rows unbounded preceding
-        ) as cause_group
+        ) as cause_group,
+        -- the product the machine runs next that date: what a setup begun at a shift start (whose
+        -- line names no product) changed over to
+        first_value(case when event_type = 'PRODUCTION_RUNNING' then detail end ignore nulls) over (
+            partition by machine_id, production_date order by started_at
+            rows between 1 following and unbounded following
+        ) as next_product
     from carry_on_flagged
 ),
 
@@ -50,7 +58,8 @@ with_cause_line as (
     select
         *,
         first_value(event_type) over cause_line as cause_event_type,
-        first_value(detail) over cause_line as cause_detail
+        first_value(detail) over cause_line as cause_detail,
+        first_value(next_product) over cause_line as cause_next_product
     from cause_grouped
     window cause_line as (partition by machine_id, cause_group order by started_at)
 ),
@@ -77,6 +86,8 @@ with_cause as (
                 then regexp_extract(cause_detail, '^(\S+)', 1)
             when cause_event_type in ('MINOR_STOP', 'IDLE', 'CHANGEOVER_STARTED')
                 then coalesce(cause_detail, 'UNKNOWN')
+            when state = 'SETUP' and cause_event_type = 'SHIFT_STARTED' and cause_next_product is not null
+                then cause_next_product
             when cause_event_type = 'CYCLE_COMPLETE' then 'BETWEEN_CYCLES'
             when cause_event_type = 'SHIFT_STARTED' then 'SHIFT_START'
             else 'UNKNOWN'
@@ -86,6 +97,8 @@ with_cause as (
                 then nullif(regexp_extract(cause_detail, '^\S+\s+(.*)$', 1), '')
             when cause_event_type in ('MINOR_STOP', 'IDLE') then cause_detail
             when cause_event_type = 'CHANGEOVER_STARTED' then 'changeover to ' || cause_detail
+            when state = 'SETUP' and cause_event_type = 'SHIFT_STARTED' and cause_next_product is not null
+                then 'changeover to ' || cause_next_product
             when cause_event_type = 'CYCLE_COMPLETE' then 'waiting between cycles'
             when cause_event_type = 'SHIFT_STARTED' then lower(state) || ' at shift start'
             else lower(state) || ', cause not logged'
