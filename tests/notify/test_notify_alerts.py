@@ -43,28 +43,30 @@ def _shift_kpis(home: Path, kpi: str) -> list[tuple]:
     return query(home, f"select machine_id, shift_code, {kpi} from gold.kpi_machine_shift")
 
 
-def test_below_target_fires_only_under_the_machines_target(one_day_run) -> None:
-    home, _ = one_day_run
-    plant = home_plant(home)
-    rows = _shift_kpis(home, "oee")
-    worst = min(rows, key=lambda r: r[2])
-    # plant target 0: nothing is below; the worst machine's own target just above its worst shift
-    targets = {
-        "plant": {"oee": 0.0, "availability": 0.0},
-        "machines": {worst[0]: {"oee": worst[2] + 1e-6}},
-    }
-    con = _read(home)
+def _with_targets(one_day_run, tmp_path: Path, **kpis: float) -> Path:
+    """A private copy of the built day whose gold.dim_target sets every machine's targets."""
+    home = copy_built(one_day_run[0], tmp_path / "targets")
+    con = connect(home)
     try:
-        silent = below_target(
-            con,
-            dataclasses.replace(plant, targets={"plant": {"oee": 0.0, "availability": 0.0}}),
-            [ONE_DAY],
-            RULES,
+        for kpi, target in kpis.items():  # names from the test itself
+            con.execute(f"update gold.dim_target set {kpi} = ?", [target])
+    finally:
+        con.close()
+    return home
+
+
+def test_below_target_fires_only_under_the_machines_target(one_day_run, tmp_path: Path) -> None:
+    home = _with_targets(one_day_run, tmp_path, oee=0.0, availability=0.0)
+    worst = min(_shift_kpis(home, "oee"), key=lambda r: r[2])
+    con = connect(home)
+    try:
+        silent = below_target(con, [ONE_DAY], RULES)  # nothing is below a target of 0
+        con.execute(  # the worst machine's target just above its worst shift
+            "update gold.dim_target set oee = ? where scope = 'machine' and scope_id = ?",
+            [worst[2] + 1e-6, worst[0]],
         )
-        fired = below_target(con, dataclasses.replace(plant, targets=targets), [ONE_DAY], RULES)
-        other_day = below_target(
-            con, dataclasses.replace(plant, targets=targets), [ONE_DAY + timedelta(days=1)], RULES
-        )
+        fired = below_target(con, [ONE_DAY], RULES)
+        other_day = below_target(con, [ONE_DAY + timedelta(days=1)], RULES)
     finally:
         con.close()
     assert silent == [] and other_day == []
@@ -75,22 +77,20 @@ def test_below_target_fires_only_under_the_machines_target(one_day_run) -> None:
         worst[1],
         ONE_DAY,
     )
-    assert alert.observed == pytest.approx(worst[2]) and alert.threshold == pytest.approx(
-        worst[2] + 1e-6
-    )
+    assert alert.observed == pytest.approx(worst[2])
+    assert alert.threshold == pytest.approx(worst[2] + 1e-6)
 
 
-def test_below_target_covers_availability_and_can_be_switched_off(one_day_run) -> None:
-    home, _ = one_day_run
-    plant = dataclasses.replace(
-        home_plant(home), targets={"plant": {"oee": 0.0, "availability": 1.01}}
-    )
+def test_below_target_covers_availability_and_can_be_switched_off(
+    one_day_run, tmp_path: Path
+) -> None:
+    home = _with_targets(one_day_run, tmp_path, oee=0.0, availability=1.01)
     every_shift = len(_shift_kpis(home, "availability"))
     off = Alerts.model_validate({"below_target": {"enabled": False}})
     con = _read(home)
     try:
-        fired = below_target(con, plant, [ONE_DAY], RULES)
-        switched_off = below_target(con, plant, [ONE_DAY], off)
+        fired = below_target(con, [ONE_DAY], RULES)
+        switched_off = below_target(con, [ONE_DAY], off)
     finally:
         con.close()
     assert {a.rule for a in fired} == {"availability_below_target"} and len(fired) == every_shift
