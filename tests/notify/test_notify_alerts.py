@@ -161,6 +161,11 @@ def test_source_late_fires_on_a_source_that_stopped(one_day_run, tmp_path: Path)
         patient = dataclasses.replace(plant, late_after_days={"qc_checks": 3})
         assert late_sources(con, patient, RULES) == []
         by_source = {f.source: f for f in freshness(con, plant)}
+        # a source with nothing delivered yet trails by every date the plant delivered: one here
+        con.execute("delete from bronze._files where source = 'operator_logs'")
+        never = {a.source for a in late_sources(con, plant, RULES)}
+        strict = dataclasses.replace(plant, late_after_days={"operator_logs": 0})
+        never_strict = {a.source: a.observed for a in late_sources(con, strict, RULES)}
     finally:
         con.close()
     assert (alert.rule, alert.source, alert.observed, alert.threshold) == (
@@ -171,6 +176,7 @@ def test_source_late_fires_on_a_source_that_stopped(one_day_run, tmp_path: Path)
     )
     assert alert.production_date == ONE_DAY - timedelta(days=3)
     assert by_source["qc_checks"].late and not by_source["production_batches"].late
+    assert never == {"qc_checks"} and never_strict == {"qc_checks": 3, "operator_logs": 1}
 
 
 def test_plant_check_validates_late_after_days(tmp_path: Path) -> None:
