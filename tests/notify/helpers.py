@@ -10,6 +10,8 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -65,10 +67,29 @@ class Server:
     port: int
 
 
-def serve(auth: bool) -> Iterator[Server]:
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (openssl; valid one day)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def serve(auth: bool, tls: tuple[Path, Path] | None = None) -> Iterator[Server]:
+    """A server on a free port: AUTH required when `auth`; STARTTLS required with `tls`
+    (certificate, key), and then AUTH only after it."""
     inbox = Inbox()
     port = free_port()
-    kwargs = {"authenticator": _Authenticator(), "auth_require_tls": False} if auth else {}
+    kwargs: dict = {"authenticator": _Authenticator(), "auth_require_tls": tls is not None}
+    kwargs = kwargs if auth else {}
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+        kwargs |= {"tls_context": context, "require_starttls": True}
     controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     try:

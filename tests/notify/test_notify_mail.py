@@ -215,3 +215,20 @@ def test_delivery_while_a_run_holds_the_warehouse_is_recorded_later(
         con.close()
     assert row[:2] == (delivery.delivery_id, "sent") and row[2] == delivery.attempted_at
     assert not list(home.notify_outbox.glob("*.json"))
+
+
+def test_starttls_then_auth(tmp_path: Path, smtp_tls_server, monkeypatch) -> None:
+    """The server requires STARTTLS before AUTH; the client verifies its certificate (trusted
+    here through SSL_CERT_FILE, which Python's default context reads, as a plant's CA would be)."""
+    server, cert = smtp_tls_server
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    smtp = {"security": "starttls", "user": USER, "password_env": PASSWORD_ENV}
+    home = write_notify(tmp_path / "home", notify_section(server.port, smtp=smtp))
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    deliver_report(home, DAY, report_files(tmp_path / "r"))
+    assert len(server.inbox.messages) == 1
+
+    monkeypatch.delenv("SSL_CERT_FILE")  # an untrusted certificate is refused, by name
+    with pytest.raises(DeliveryFailed, match="CERTIFICATE_VERIFY_FAILED"):
+        deliver_report(home, DAY, report_files(tmp_path / "r"))
+    assert len(server.inbox.messages) == 1
