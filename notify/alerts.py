@@ -40,6 +40,10 @@ GATE_FAILED, RUN_ERRORED = "gate_failed", "run_errored"
 RUN_FAILURE_RULES = (GATE_FAILED, RUN_ERRORED)
 
 
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def below_target_rule(kpi: str) -> str:
     return f"{kpi}_below_target"
 
@@ -67,8 +71,8 @@ class Alert:
             "alert_id": self.alert_id, "run_id": self.run_id or run_id,
             "raised_at": self.raised_at, "rule": self.rule, "severity": self.severity,
             "production_date": self.production_date, "machine_id": self.machine_id,
-            "shift_code": self.shift_code, "source": self.source, "observed": self.observed,
-            "threshold": self.threshold, "message": self.message, "notified": notified,
+            "shift_code": self.shift_code, "source": self.source, "observed": _float(self.observed),
+            "threshold": _float(self.threshold), "message": self.message, "notified": notified,
         }  # fmt: skip
 
     def line(self) -> str:

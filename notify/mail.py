@@ -213,6 +213,9 @@ def deliver(
     except DeliveryFailed as failure:
         error, attempts = str(failure), failure.attempts
         raise
+    except BaseException as unexpected:  # a bug or an interrupt: recorded as failed, then raised
+        error = f"{type(unexpected).__name__}: {unexpected}"
+        raise
     finally:
         delivery = Delivery(
             delivery_id=uuid.uuid4().hex,
