@@ -19,7 +19,7 @@ from notify import mail
 from notify.config import NotifyConfigError, load
 from notify.mail import CONTENT_TYPES, DeliveryFailed, deliver, deliver_report
 from notify.record import flush_outbox
-from plants.home import Home
+from plants.home import Home, home_plant_path, resolve_plant_path, set_home_plant
 from tests.notify.helpers import (
     PASSWORD,
     PASSWORD_ENV,
@@ -232,3 +232,14 @@ def test_starttls_then_auth(tmp_path: Path, smtp_tls_server, monkeypatch) -> Non
     with pytest.raises(DeliveryFailed, match="CERTIFICATE_VERIFY_FAILED"):
         deliver_report(home, DAY, report_files(tmp_path / "r"))
     assert len(server.inbox.messages) == 1
+
+
+def test_naming_another_plant_keeps_the_notify_section(tmp_path: Path) -> None:
+    """`shopfloor run --plant` and `generate` rewrite shopfloor.yaml: the mail settings stay."""
+    section = notify_section(25)
+    home = write_notify(tmp_path / "home", section)
+    set_home_plant(home.root, resolve_plant_path("prairie"))
+    assert load(home).smtp.host == "127.0.0.1" and load(home).recipients == tuple(
+        section["recipients"]
+    )
+    assert home_plant_path(home.root)[0] == resolve_plant_path("prairie")
