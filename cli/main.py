@@ -210,7 +210,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.start and args.end and args.start > args.end:
         print("shopfloor run: error: --start is after --end", file=sys.stderr)
         return 2
-    if not _home_plant_ok(home, getattr(args, "plant", None)):
+    if not _home_plant_ok(home, getattr(args, "plant", None)) or not _notify_ok(home):
         return 2
     landed = landed_dates(home, args.start, args.end)
     refused = refused_dates(home, landed)
@@ -223,6 +223,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     with Progress() as out:
         return _load_and_build(args, home, landed, days, refused, out)
+
+
+def _notify_ok(home: Path) -> bool:
+    """Whether the home's `notify:` section is valid (else its problems on stderr): a mail
+    setting mistyped must stop the run before it builds, not when it has to send."""
+    from notify.config import NotifyConfigError, load
+
+    try:
+        load(Home(home))
+    except NotifyConfigError as exc:
+        print(f"shopfloor run: error: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def _load_and_build(
@@ -416,6 +429,30 @@ def cmd_plant_vars(args: argparse.Namespace) -> int:
 
     home = _home(args).root
     print(json.dumps(dbt_vars(home_plant(home))))
+    return 0
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    """Send a test message with the home's `notify:` mail settings (notify/config.py): 0 sent,
+    1 not delivered (the server's answer on stderr), 2 settings missing or invalid."""
+    from notify.config import NotifyConfigError
+    from notify.mail import DeliveryFailed, MailNotConfigured, deliver
+
+    home = _home(args)
+    try:
+        delivery = deliver(
+            home, kind="test", subject="Shopfloor test message",
+            body=f"A test message from the Shopfloor home {home.root}: mail is set up.\n",
+            attachments=[], recipients=args.to,
+        )  # fmt: skip
+    except (NotifyConfigError, MailNotConfigured) as exc:
+        print(f"shopfloor mail: error: {exc}", file=sys.stderr)
+        return 2
+    except DeliveryFailed as exc:
+        print(f"shopfloor mail: {exc}", file=sys.stderr)
+        return 1
+    print(f"test message sent to {', '.join(delivery.recipients)} "
+          f"({delivery.attempts} attempt(s)); recorded in audit.deliveries")  # fmt: skip
     return 0
 
 
@@ -707,6 +744,21 @@ def build_parser() -> argparse.ArgumentParser:
     hist = landing_sub.add_parser("history", help="the audit trail; a file's versions with PATH")
     hist.add_argument("path", metavar="PATH", nargs="?", help="landing/<date>/<source>/<file>")
     hist.set_defaults(func=cmd_landing_history)
+
+    mail = sub.add_parser(
+        "mail",
+        help="send a test e-mail with the home's mail settings (shopfloor.yaml `notify:`)",
+        description="Send a test message through the SMTP server of the home's `notify:` "
+        "section (the password from the variable it names, default $SHOPFLOOR_SMTP_PASSWORD); "
+        "exit 1 with the server's answer when it is not delivered.",
+    )
+    mail.add_argument(
+        "--to",
+        action="append",
+        metavar="ADDRESS",
+        help="recipient, repeat for more (default: the section's `recipients`)",
+    )
+    mail.set_defaults(func=cmd_mail)
 
     plant = sub.add_parser("plant", help="check a plant file; print the home's plant as dbt vars")
     plant_sub = plant.add_subparsers(dest="plant_command", metavar="{check,vars}", required=True)
