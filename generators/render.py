@@ -518,7 +518,7 @@ class DayRenderer:
                 rows.append(Row(snapshot.encode(doc), tags))
             cs.units_before_today += len(md.unit_times)
         return SourceRows(
-            "controller_snapshots", f"controller_snapshots__{self.date_s}.jsonl", None, rows
+            snapshot.SOURCE, snapshot.file_name(self.day.production_date), None, rows
         )
 
     def _log_line(self, t: int, level: str, message: str) -> bytes:

@@ -8,7 +8,10 @@ in contract order.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
+
+SOURCE = "controller_snapshots"
 
 
 def node_read(
@@ -32,3 +35,8 @@ def snapshot_doc(endpoint: str, server_timestamp: str, nodes: list[dict[str, Any
 def encode(doc: dict[str, Any]) -> bytes:
     """The line's bytes (without the line end)."""
     return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def file_name(day: date) -> str:
+    """The file of one production date (data contract §1, file names per source)."""
+    return f"{SOURCE}__{day.isoformat()}.jsonl"
