@@ -326,3 +326,38 @@ async def capture(
             metrics.reconnects,
         )
     return metrics
+
+
+async def server_clock(endpoint: Endpoint) -> float:
+    """The server's clock now (epoch seconds)."""
+    client = await connect(endpoint)
+    try:
+        return _epoch(await client.get_node(CLOCK).read_value()) or 0.0
+    finally:
+        await client.disconnect()
+
+
+async def run_capture(
+    home: Home,
+    plant: PlantConfig,
+    config: CaptureConfig,
+    start: date | None,
+    until: date | datetime | None,
+    once: bool,
+) -> Metrics:
+    """`shopfloor capture`: `until` a production date (through its end) or a UTC instant; `once`
+    the start date (else the date in progress on the first endpoint's clock)."""
+    grid = Grid(plant)
+    if once and until is None:
+        if start is None:
+            start_day = grid.production_date(await server_clock(config.endpoints[0]))
+        else:
+            start_day = start
+        until = start_day
+    if isinstance(until, datetime):
+        stop = (until if until.tzinfo else until.replace(tzinfo=UTC)).timestamp()
+    elif isinstance(until, date):
+        stop = float(day_bounds(plant, until)[1] - 1)
+    else:
+        stop = float("inf")
+    return await capture(home, plant, config, start, stop)
