@@ -870,7 +870,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="capture one production date (--from, else the one in progress), publish it and exit",
     )
-    cap.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    cap.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        help="what the log (stderr) says: INFO names each retry, gap and published "
+        "date (default: %(default)s)",
+    )
     cap.set_defaults(func=cmd_capture)
 
     return parser

@@ -517,9 +517,7 @@ class DayRenderer:
                 doc = snapshot.snapshot_doc(nodes.plant_endpoint(m), timefmt.utc_iso(t), reads)
                 rows.append(Row(snapshot.encode(doc), tags))
             cs.units_before_today += len(md.unit_times)
-        return SourceRows(
-            snapshot.SOURCE, snapshot.file_name(self.day.production_date), None, rows
-        )
+        return SourceRows(snapshot.SOURCE, snapshot.file_name(self.day.production_date), None, rows)
 
     def _log_line(self, t: int, level: str, message: str) -> bytes:
         return f"{timefmt.local_iso(t, self.tz)} [{level}] {message}".encode()

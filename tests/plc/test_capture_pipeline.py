@@ -16,6 +16,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generators.run import generate
@@ -59,6 +60,7 @@ def spooled_lines(home: Path) -> int:
     return sum(len(p.read_bytes().splitlines()) for p in Home(home).capture_dir.rglob("*.jsonl"))
 
 
+@pytest.mark.slow  # a pipeline run in the test: scheduled among the costliest
 def test_a_captured_day_through_a_server_restart_is_the_generated_one_and_passes_the_gate(
     tmp_path: Path,
 ) -> None:
