@@ -8,10 +8,12 @@ change). The grid runs on the server's clock, its CurrentTime node (i=2258): a P
 or the simulated time of `shopfloor plc-sim`, however fast it runs. Every `poll_s` wall seconds
 the capture reads that clock; each grid instant it has passed is read:
 
-- live (one Read of every node) when it is the instant the server holds now;
-- else from the server's history (HistoryRead raw): the capture fell behind a fast server or was
-  disconnected; a server without history, or an instant history lacks, gives a Bad read
-  (BadCommunicationError, value null) counted as a gap in the log and in the metrics.
+- live (one Read of the clock and every node) when it is the instant the server holds now (a
+  value's server timestamp in [t, t + 60 s));
+- else from the server's history (HistoryRead raw; the last value stamped at or before t): the
+  capture fell behind a fast server or was disconnected; a server without history, or an
+  instant history lacks, gives a Bad read (BadCommunicationError, value null) counted as a gap
+  in the log and in the metrics.
 
 Only instants inside the plant's scheduled shifts are read, as the generator does. A Good read
 is current at the instant, so its source timestamp is the instant (contract §5.9); an Uncertain
@@ -147,10 +149,11 @@ class EndpointCapture:
         self, endpoint: Endpoint, grid: Grid, spool: SnapshotSpool, metrics: Metrics
     ) -> None:
         self.endpoint, self.grid, self.spool, self.metrics = endpoint, grid, spool, metrics
-        self.after: float | None = None  # the last instant written
-        spooled = [spool.last_instant(m) for m in endpoint.machines]
-        if spooled and all(s is not None for s in spooled):
-            self.after = min(s for s in spooled if s is not None)
+        # the last instant spooled per machine: a restarted capture goes on after it, and never
+        # writes an instant twice (one machine can be ahead if the last run died mid-instant)
+        self.written = {m: spool.last_instant(m) for m in endpoint.machines}
+        known = [t for t in self.written.values() if t is not None]
+        self.after: float | None = min(known) if len(known) == len(self.written) else None
         self.types: dict[str, str] = {}
 
     async def _types(self, client: Client) -> None:
@@ -198,7 +201,7 @@ class EndpointCapture:
         if clock < latest + step:
             for (node_id, _), dv in zip(pairs, values[1:], strict=True):
                 stamp = _epoch(dv.ServerTimestamp)
-                if stamp is None or stamp < latest + step:
+                if stamp is None or latest <= stamp < latest + step:
                     live[node_id] = dv
         past = due if len(live) < len(pairs) else due[:-1]
         histories: dict[str, list] = {}
@@ -208,6 +211,8 @@ class EndpointCapture:
         for t in due:
             from_history = False
             for machine_id, addresses in self.endpoint.machines.items():
+                if t <= (self.written[machine_id] or 0):
+                    continue
                 reads = []
                 for node_id in addresses:
                     if t == latest and node_id in live:
@@ -225,6 +230,7 @@ class EndpointCapture:
                     reads.append(read)
                 doc = snapshot.snapshot_doc(self.endpoint.url, utc_iso(t), reads)
                 self.spool.append(self.grid.production_date(t), machine_id, snapshot.encode(doc))
+                self.written[machine_id] = t
                 self.metrics.lines += 1
             self.metrics.backfilled += from_history
         self.after = latest
@@ -330,7 +336,11 @@ async def capture(
 
 async def server_clock(endpoint: Endpoint) -> float:
     """The server's clock now (epoch seconds)."""
-    client = await connect(endpoint)
+    try:
+        client = await connect(endpoint)
+    except CONNECTION_ERRORS as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        raise CaptureUnreachable(f"cannot reach {endpoint.url}: {reason}") from exc
     try:
         return _epoch(await client.get_node(CLOCK).read_value()) or 0.0
     finally:

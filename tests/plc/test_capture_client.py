@@ -86,7 +86,7 @@ def test_bad_and_stale_reads_are_written_with_their_status_and_counted(tmp_path:
            "poll_s": 0.02}  # fmt: skip
     config = parse_capture_config(raw, PLANT, "test")
     home = Home(tmp_path)
-    until = datetime.fromisoformat(utc_iso(start + 3 * step))
+    halfway, until = (datetime.fromisoformat(utc_iso(t)) for t in (at[1], at[3]))
 
     async def run():
         ready = asyncio.Event()
@@ -94,12 +94,13 @@ def test_bad_and_stale_reads_are_written_with_their_status_and_counted(tmp_path:
             serve(schedule, SimClock(start, time.time(), 600), port, ready)
         )
         await ready.wait()
-        try:
-            return await run_capture(home, PLANT, config, DAY, until, False)
+        try:  # a capture stopped halfway, and one started again: it goes on after its last line
+            first = await run_capture(home, PLANT, config, DAY, halfway, False)
+            return first, await run_capture(home, PLANT, config, DAY, until, False)
         finally:
             server.cancel()
 
-    metrics = asyncio.run(run())
+    first, then = asyncio.run(run())
 
     spool = home.capture_dir / "spool" / DAY.isoformat()
     lines = [json.loads(x) for x in (spool / "SMELTER-01.jsonl").read_bytes().splitlines()]
@@ -118,7 +119,11 @@ def test_bad_and_stale_reads_are_written_with_their_status_and_counted(tmp_path:
     assert {(r["value"], r["status_code"]) for line in other for r in line["nodes"]} == {
         (None, nodes.BAD)
     }
-    assert metrics.reads == {nodes.GOOD: 5, nodes.STALE: 1, nodes.BAD: 2 + 8}
+    assert {s: first.reads[s] + then.reads[s] for s in nodes.STATUS_NAMES} == {
+        nodes.GOOD: 5,
+        nodes.STALE: 1,
+        nodes.BAD: 2 + 8,
+    }
     assert not home.landing.exists()  # the date is not over: its lines wait in the spool
 
 
