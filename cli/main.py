@@ -526,6 +526,7 @@ def cmd_plc_sim(args: argparse.Namespace) -> int:
     from plc.simulator import SimClock, endpoint_url, serve
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("asyncua").setLevel(logging.ERROR)  # its notes on an unsecured endpoint
     home = _home(args)
     plant_path, scale = home_plant_path(home.root)
     if args.plant:
