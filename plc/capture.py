@@ -125,6 +125,8 @@ async def connect(endpoint: Endpoint) -> Client:
     """A connected client, with the endpoint's security and user."""
     client = Client(endpoint.url, timeout=endpoint.timeout_s)
     sec = endpoint.security
+    if sec.application_uri:
+        client.application_uri = sec.application_uri
     if sec.policy != "None":
         password = os.environ.get(sec.private_key_password_env or "") or None
         await client.set_security(

@@ -17,6 +17,7 @@ the pipeline reads. Secrets (key and user passwords) come from the environment, 
           private_key: /etc/shopfloor/capture-key.pem
           private_key_password_env: SHOPFLOOR_CAPTURE_KEY_PASSWORD   # optional
           server_certificate: /etc/shopfloor/plc-sm1.der             # optional: fetched else
+          application_uri: urn:plant:shopfloor-capture  # the URI in the certificate
         username: capture                                           # optional
         password_env: SHOPFLOOR_CAPTURE_PASSWORD                    # with username
         machines:
@@ -54,6 +55,7 @@ class Security:
     private_key: str | None = None
     private_key_password_env: str | None = None
     server_certificate: str | None = None
+    application_uri: str | None = None  # the URI in `certificate` (a PLC checks they match)
 
 
 @dataclass(frozen=True)

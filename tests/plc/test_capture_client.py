@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from asyncua import Client, ua
+from asyncua import Client, Server, ua
 from asyncua.crypto import security_policies
+from asyncua.crypto.cert_gen import setup_self_signed_certificate
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from cli.main import main
 from generators.calendar import day_bounds
@@ -175,3 +177,48 @@ def test_a_node_can_be_read_at_the_plcs_own_address_and_written_under_the_contra
         nodes.node_id("SMELTER-01", "State"): nodes.node_id("SMELTER-01", "State"),
         nodes.node_id("SMELTER-01", "TotalCount"): 'ns=3;s="DB10"',
     }
+
+
+def test_a_signed_and_encrypted_endpoint_is_read_with_the_configured_certificates(
+    tmp_path: Path,
+) -> None:
+    url = f"opc.tcp://127.0.0.1:{free_port()}/secured/"
+    client_uri = "urn:shopfloor:capture-test"
+
+    async def scenario() -> tuple[int, int, str]:
+        server_use, client_use = ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH
+        for name, uri, use in (("plc", "urn:shopfloor:test-plc", server_use),
+                               ("capture", client_uri, client_use)):  # fmt: skip
+            await setup_self_signed_certificate(
+                tmp_path / f"{name}-key.pem", tmp_path / f"{name}.der", uri, "127.0.0.1", [use],
+                {"commonName": name},
+            )  # fmt: skip
+        server = Server()
+        await server.init()
+        await server.set_application_uri("urn:shopfloor:test-plc")
+        server.set_endpoint(url)
+        server.set_security_policy([ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt])
+        await server.load_certificate(str(tmp_path / "plc.der"))
+        await server.load_private_key(str(tmp_path / "plc-key.pem"))
+        security = Security("Basic256Sha256", "SignAndEncrypt", str(tmp_path / "capture.der"),
+                            str(tmp_path / "capture-key.pem"), None, str(tmp_path / "plc.der"),
+                            client_uri)  # fmt: skip
+        async with server:
+            client = await connect(Endpoint(url, {}, security))
+            try:
+                state = await client.get_node(
+                    ua.NodeId(ua.ObjectIds.Server_ServerStatus_State)
+                ).read_value()
+                mode = client.security_policy.Mode
+            finally:
+                await client.disconnect()
+            with pytest.raises(ua.UaError, match="No matching endpoints"):
+                await connect(Endpoint(url, {}))  # no security: the server offers none
+        return mode, state, client.application_uri
+
+    mode, state, uri = asyncio.run(scenario())
+    assert (mode, state, uri) == (
+        ua.MessageSecurityMode.SignAndEncrypt,
+        ua.ServerState.Running,
+        client_uri,
+    )
