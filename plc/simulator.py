@@ -31,7 +31,7 @@ from plc import nodes
 from plc.schedule import Read, Schedule
 
 PATH = "/shopfloor/"
-TICK_S = 0.01  # wall seconds between updates of the served values at most
+TICK_S = (0.01, 1.0)  # wall seconds between updates of the served values: at least, at most
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,10 @@ async def serve(
         )
     current_time = ua.NodeId(ua.ObjectIds.Server_ServerStatus_CurrentTime)
     served: dict[str, int] = {}
+    # four updates per grid step in wall time, within TICK_S: a real-time server idles, a fast
+    # one keeps up
+    step = int(schedule.plant.sampling["snapshot_interval_s"])
+    tick = min(max(step / 4 / clock.speed, TICK_S[0]), TICK_S[1])
     async with server:
         if ready is not None:
             ready.set()
@@ -159,4 +163,4 @@ async def serve(
                 current_time,
                 ua.DataValue(ua.Variant(stamp, ua.VariantType.DateTime), ServerTimestamp=stamp),
             )
-            await asyncio.sleep(TICK_S)
+            await asyncio.sleep(tick)
