@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import sys
@@ -538,6 +539,94 @@ def cmd_landing_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sim_settings(args: argparse.Namespace, home: Home) -> tuple[date, int, int, str, dict]:
+    """plc-sim's period, seed and chaos: those given, else the home's simulation (its simulator
+    state), else generate's defaults."""
+    from generators.state import read_state
+
+    state = read_state(home.simulator_state)
+    start = args.start or (state.origin if state else DEMO_START)
+    days = args.days or ((state.next_day - start).days if state else 1)
+    seed = args.seed if args.seed is not None else (state.seed if state else SEED_DEFAULT)
+    chaos = args.chaos or (state.chaos_level if state else CHAOS_DEFAULT)
+    rates = dict(state.chaos_rates) if state and not args.chaos else {}
+    return start, days, seed, chaos, rates | dict(args.chaos_rate or [])
+
+
+def cmd_plc_sim(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+
+    from generators.run import GenerateError
+    from plants.home import home_plant_path, resolve_plant_path
+    from plc.schedule import build_schedule
+    from plc.simulator import SimClock, endpoint_url, serve
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("asyncua").setLevel(logging.ERROR)  # its notes on an unsecured endpoint
+    home = _home(args)
+    plant_path, scale = home_plant_path(home.root)
+    if args.plant:
+        plant_path = resolve_plant_path(args.plant)
+    start, days, seed, chaos, rates = _sim_settings(args, home)
+    try:
+        schedule = build_schedule(plant_path, start, days, seed, chaos, rates, scale)
+    except (GenerateError, ValueError) as exc:
+        print(f"shopfloor plc-sim: error: {exc}", file=sys.stderr)
+        return 2
+    anchor = args.anchor.timestamp() if args.anchor else time.time()
+    clock = SimClock(schedule.start, anchor, args.speed)
+    at = datetime.fromtimestamp(anchor, UTC)
+    print(f"plc-sim: {len(schedule.nodes)} nodes of {schedule.plant.name} at "
+          f"{endpoint_url(args.port)} (seed {seed}, chaos {chaos}, {start} + {days} days, "
+          f"{args.speed:g}x, period start at {at:%Y-%m-%dT%H:%M:%SZ})", flush=True)  # fmt: skip
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(schedule, clock, args.port))
+    return 0
+
+
+def _until(text: str) -> date | datetime:
+    """A production date (through its end) or a UTC instant."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected YYYY-MM-DD or a UTC time like 2026-10-22T10:00:00Z, got {text!r}"
+        ) from None
+
+
+def cmd_capture(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+
+    from plants.home import home_plant
+    from plc.capture import CaptureUnreachable, run_capture
+    from plc.config import CaptureConfigError, load_capture_config
+
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("asyncua").setLevel(logging.ERROR)
+    home = _home(args)
+    plant = home_plant(home.root)
+    try:
+        path = Path(args.config) if args.config else home.capture_config
+        config = load_capture_config(path, plant)
+    except CaptureConfigError as exc:
+        print(f"shopfloor capture: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        metrics = asyncio.run(run_capture(home, plant, config, args.start, args.until, args.once))
+    except CaptureUnreachable as exc:
+        print(f"shopfloor capture: error: {exc}; what was read is kept in "
+              f"{home.capture_dir / 'spool'} and the next capture continues after it",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    print(f"capture: {metrics.lines} lines, {metrics.gaps} gaps, published "
+          f"{', '.join(metrics.published) or 'no date yet'}")  # fmt: skip
+    return 0
+
+
 DESCRIPTION = (
     "Shopfloor turns a plant's raw deliveries into proven KPIs: simulate a plant (generate), "
     "load and build the warehouse and publish what passes the truth gate (run), and open the "
@@ -769,6 +858,80 @@ def build_parser() -> argparse.ArgumentParser:
         "vars", help="print the home's plant facts as dbt vars (for dbt ... --vars)"
     )
     dbt_vars.set_defaults(func=cmd_plant_vars)
+
+    sim = sub.add_parser(
+        "plc-sim",
+        help="serve the simulated plant's controllers over OPC-UA on 127.0.0.1 (for capture)",
+        description="An OPC-UA server playing the generator's simulation: State, TotalCount and "
+        "StatusWord of every controller, with status codes and source timestamps, on a "
+        "simulated clock (the server's CurrentTime). Same plant, seed and period as the home's "
+        "simulation unless given.",
+    )
+    sim.add_argument("--port", type=int, default=4840, help="TCP port (default: %(default)s)")
+    sim.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="simulated seconds per wall second (default: %(default)s, real time)",
+    )
+    sim.add_argument(
+        "--anchor",
+        type=datetime.fromisoformat,
+        metavar="UTC_TIME",
+        help="wall instant at which the simulated clock stands at the period's "
+        "start (default: now); a restart with the same anchor carries on",
+    )
+    sim.add_argument("--start", type=_iso_date, metavar="DATE", help="first production date")
+    sim.add_argument("--days", type=int, help="number of production dates")
+    sim.add_argument("--seed", type=int, help="random seed")
+    sim.add_argument("--chaos", choices=LEVELS, metavar="LEVEL", help="chaos level")
+    sim.add_argument(
+        "--chaos-rate",
+        type=_override,
+        action="append",
+        metavar="NAME=RATE",
+        help="override one chaos type's intensity (repeatable)",
+    )
+    sim.add_argument("--plant", help="plant name or file (default: the home's plant)")
+    sim.set_defaults(func=cmd_plc_sim)
+
+    cap = sub.add_parser(
+        "capture",
+        help="read PLCs over OPC-UA on the 60-s grid and land controller_snapshots files",
+        description="Poll the configured OPC-UA endpoints (<home>/capture.yaml) on the plant's "
+        "snapshot grid, by the server's clock, and land one controller_snapshots file per "
+        "production date in landing/<date>/controller_snapshots/. Runs until stopped, or "
+        "--until / --once.",
+    )
+    cap.add_argument("--config", help="capture configuration (default: <home>/capture.yaml)")
+    cap.add_argument(
+        "--from",
+        dest="start",
+        type=_iso_date,
+        metavar="DATE",
+        help="first production date to capture, from its start (default: from the "
+        "server's clock now, or after the last line already captured)",
+    )
+    cap.add_argument(
+        "--until",
+        type=_until,
+        metavar="DATE|UTC_TIME",
+        help="stop when the server's clock passes this instant or production date",
+    )
+    cap.add_argument(
+        "--once",
+        action="store_true",
+        help="capture one production date (--from, else the one in progress), publish it and exit",
+    )
+    cap.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        help="what the log (stderr) says: INFO names each retry, gap and published "
+        "date (default: %(default)s)",
+    )
+    cap.set_defaults(func=cmd_capture)
+
     return parser
 
 

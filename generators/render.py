@@ -21,6 +21,7 @@ from generators.chaos import ChaosConfig, machine_variants, product_variants, re
 from generators.registry import AssetRecord
 from generators.simulate import PHASES, MachineDay, PlantDay, state_at
 from plants.model import Machine, PlantConfig
+from plc import nodes, snapshot
 
 BATCH_COLUMNS = [
     "batch_id",
@@ -479,34 +480,31 @@ class DayRenderer:
                         )
                     )
                 cs.last_value = value
-                reads = [
-                    ("State", self.plant.state_codes[iv.state], "Int16"),
-                    ("TotalCount", value, "UInt16" if wrap else "UInt32"),
-                ]
+                values = {nodes.STATE: self.plant.state_codes[iv.state], nodes.TOTAL_COUNT: value}
                 if m.is_dispenser:
                     i = bisect.bisect_right(word_times, t) - 1
-                    reads.append(("StatusWord", words[i][1] if i >= 0 else 0, "Byte"))
-                nodes = []
-                for name, val, dtype in reads:
-                    node_id = f"ns=2;s={m.id}.{name}"
-                    read = {
-                        "node_id": node_id,
-                        "value": val,
-                        "data_type": dtype,
-                        "source_timestamp": timefmt.utc_iso(t),
-                        "status_code": "Good",
-                    }
+                    values[nodes.STATUS_WORD] = words[i][1] if i >= 0 else 0
+                reads = []
+                for name in nodes.node_names(m):
+                    node_id = nodes.node_id(m.id, name)
+                    read = snapshot.node_read(
+                        node_id,
+                        values[name],
+                        nodes.data_type(name, wrap),
+                        timefmt.utc_iso(t),
+                        nodes.GOOD,
+                    )
                     if node_id in last and self._hit("opcua_bad_values"):
                         if self.rng.random() < 0.5:
                             prev_val, prev_ts = last[node_id]
                             read |= {
                                 "value": prev_val,
                                 "source_timestamp": prev_ts,
-                                "status_code": "UncertainLastUsableValue",
+                                "status_code": nodes.STALE,
                             }
                             kind = "stale"
                         else:
-                            read |= {"value": None, "status_code": "BadCommunicationError"}
+                            read |= {"value": None, "status_code": nodes.BAD}
                             kind = "bad"
                         tags.append(
                             self._rec(
@@ -514,18 +512,12 @@ class DayRenderer:
                             )
                         )
                     else:
-                        last[node_id] = (val, read["source_timestamp"])
-                    nodes.append(read)
-                doc = {
-                    "endpoint": f"opc.tcp://plc-{m.station.lower()}.plant.local:4840",
-                    "server_timestamp": timefmt.utc_iso(t),
-                    "nodes": nodes,
-                }
-                rows.append(Row(json.dumps(doc, separators=(",", ":")).encode(), tags))
+                        last[node_id] = (read["value"], read["source_timestamp"])
+                    reads.append(read)
+                doc = snapshot.snapshot_doc(nodes.plant_endpoint(m), timefmt.utc_iso(t), reads)
+                rows.append(Row(snapshot.encode(doc), tags))
             cs.units_before_today += len(md.unit_times)
-        return SourceRows(
-            "controller_snapshots", f"controller_snapshots__{self.date_s}.jsonl", None, rows
-        )
+        return SourceRows(snapshot.SOURCE, snapshot.file_name(self.day.production_date), None, rows)
 
     def _log_line(self, t: int, level: str, message: str) -> bytes:
         return f"{timefmt.local_iso(t, self.tz)} [{level}] {message}".encode()

@@ -8,6 +8,7 @@ import random
 import shutil
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -415,6 +416,12 @@ class Generator:
                     )
                 )
         return renderer.all_sources(), bool(plant_day.shifts)
+
+    def rendered_days(self) -> Iterator[tuple[date, list[SourceRows]]]:
+        """Each production date's rendered sources in order, writing nothing: the simulation
+        `run` delivers, for a reader that plays it instead (the PLC simulator, plc/schedule.py)."""
+        for i, day in enumerate(self.days):
+            yield day, self._simulate(i)[0]
 
     def _plant_day(self, day: date, states: dict[str, MachineState]) -> PlantDay:
         """Simulate one production date from the machines' `states` (updated in place)."""

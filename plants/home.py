@@ -60,6 +60,17 @@ class Home:
         return self.root / "simulator_state.json"
 
     @property
+    def capture_config(self) -> Path:
+        """`shopfloor capture`'s endpoints, nodes and security (plc/config.py)."""
+        return self.root / "capture.yaml"
+
+    @property
+    def capture_dir(self) -> Path:
+        """The capture's own files: production dates still being captured (spool/) and its
+        metrics (plc/landing.py); a date's file moves into landing/ when complete."""
+        return self.root / "capture"
+
+    @property
     def quarantine(self) -> Path:
         """Landed files bronze refused whole, kept for a person to look at."""
         return self.root / "quarantine"
