@@ -15,10 +15,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: never a GUI backend, also under a desktop session
 
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 DPI = 150
 WIDTH_IN = 7.2  # the PDF's text width (180 mm) in inches
@@ -63,18 +63,35 @@ def oee_by_machine_and_shift(
         rows = machine_shift[machine_shift["shift_code"] == shift].set_index("machine_id")
         values = [rows["oee"].get(m) for m in machines]
         xs = [m + (i - (len(shifts) - 1) / 2) * width for m in range(len(machines))]
-        ax.bar(xs, [v if pd.notna(v) else 0 for v in values], width * 0.95,
-               label=shift, color=SHIFT_COLOURS[i % len(SHIFT_COLOURS)])  # fmt: skip
+        ax.bar(
+            xs,
+            [v if pd.notna(v) else 0 for v in values],
+            width * 0.95,
+            label=shift,
+            color=SHIFT_COLOURS[i % len(SHIFT_COLOURS)],
+        )
     for m, machine in enumerate(machines):
         if machine in targets:
-            ax.hlines(targets[machine], m - 0.45, m + 0.45, colors=TARGET_COLOUR, linewidth=1.5,
-                      linestyles="--", label="target" if m == 0 else None)  # fmt: skip
+            ax.hlines(
+                targets[machine],
+                m - 0.45,
+                m + 0.45,
+                colors=TARGET_COLOUR,
+                linewidth=1.5,
+                linestyles="--",
+                label="target" if m == 0 else None,
+            )
     ax.set_xticks(range(len(machines)), machines)
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylabel("OEE", fontsize=8)
-    ax.legend(fontsize=7, ncols=len(shifts) + 1, loc="upper center", bbox_to_anchor=(0.5, 1.18),
-              frameon=False)  # fmt: skip
+    ax.legend(
+        fontsize=7,
+        ncols=len(shifts) + 1,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1.18),
+        frameon=False,
+    )
     return _png(fig)
 
 
@@ -99,8 +116,13 @@ def production_by_shift(by_shift: pd.DataFrame) -> bytes:
     return _png(fig)
 
 
-def loss_waterfall(start_label: str, start_s: float, losses: Sequence[tuple[str, float]],
-                   end_label: str, end_s: float) -> bytes:  # fmt: skip
+def loss_waterfall(
+    start_label: str,
+    start_s: float,
+    losses: Sequence[tuple[str, float]],
+    end_label: str,
+    end_s: float,
+) -> bytes:
     """Planned busy time, each loss stepping down, fully productive time; in hours."""
     fig, ax = _figure(2.8)
     labels = [start_label, *(name for name, _ in losses), end_label]
@@ -156,8 +178,15 @@ def state_timeline(states: pd.DataFrame, machines: Sequence[str], start, end) ->
     ax.xaxis_date()
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in STATE_COLOURS.values()]
-    ax.legend(handles, list(STATE_COLOURS), fontsize=7, ncols=len(STATE_COLOURS), frameon=False,
-              loc="upper center", bbox_to_anchor=(0.5, 1.0 + 0.5 / (len(machines) + 2)))  # fmt: skip
+    ax.legend(
+        handles,
+        list(STATE_COLOURS),
+        fontsize=7,
+        ncols=len(STATE_COLOURS),
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1.0 + 0.5 / (len(machines) + 2)),
+    )
     return _png(fig)
 
 

@@ -55,8 +55,11 @@ class _Document(FPDF):
     def __init__(self, title: str, footer: str):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.report_title, self.report_footer = title, footer
-        for style, name in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf"),
-                            ("I", "DejaVuSans-Oblique.ttf")):  # fmt: skip
+        for style, name in (
+            ("", "DejaVuSans.ttf"),
+            ("B", "DejaVuSans-Bold.ttf"),
+            ("I", "DejaVuSans-Oblique.ttf"),
+        ):
             self.add_font(FONT, style, str(FONT_DIR / name))
         self.set_auto_page_break(auto=True, margin=16)
         self.set_margins(15, 14, 15)
@@ -99,8 +102,7 @@ class _Document(FPDF):
     def banner(self, text: str, colour: tuple[int, int, int]) -> None:
         self.set_fill_color(*colour)
         self.set_font(FONT, "B", 10)
-        self.multi_cell(0, 6, text, fill=True, padding=2, align="L", new_x="LMARGIN",
-                        new_y="NEXT")  # fmt: skip
+        self.multi_cell(0, 6, text, fill=True, padding=2, align="L", new_x="LMARGIN", new_y="NEXT")
         self.set_fill_color(255)
         self.set_font(FONT, "", 9)
         self.ln(2)
@@ -109,16 +111,27 @@ class _Document(FPDF):
         self.image(png, w=self.epw)
         self.ln(1)
 
-    def grid(self, rows: list[list[str]], widths: tuple[float, ...] | None = None,
-             numeric_from: int = 1, bold: frozenset[int] = frozenset()) -> None:  # fmt: skip
+    def grid(
+        self,
+        rows: list[list[str]],
+        widths: tuple[float, ...] | None = None,
+        numeric_from: int = 1,
+        bold: frozenset[int] = frozenset(),
+    ) -> None:
         """A table whose first row is its headings; columns from `numeric_from` on align right,
         the rows numbered in `bold` (1 = the first below the headings) in bold."""
         self.set_font(FONT, "", 8)
         aligns = ["LEFT" if i < numeric_from else "RIGHT" for i in range(len(rows[0]))]
-        with self.table(col_widths=widths, headings_style=HEADINGS, line_height=4.6,
-                        text_align=tuple(aligns), padding=(0.6, 1.2), cell_fill_mode="ROWS",
-                        cell_fill_color=(248, 250, 252), borders_layout="HORIZONTAL_LINES",
-                        ) as table:  # fmt: skip
+        with self.table(
+            col_widths=widths,
+            headings_style=HEADINGS,
+            line_height=4.6,
+            text_align=tuple(aligns),
+            padding=(0.6, 1.2),
+            cell_fill_mode="ROWS",
+            cell_fill_color=(248, 250, 252),
+            borders_layout="HORIZONTAL_LINES",
+        ) as table:
             for i, values in enumerate(rows):
                 row = table.row(style=BOLD if i in bold else None)
                 for value in values:
@@ -131,11 +144,14 @@ def pdf_bytes(report: ReportData, generated_at: datetime | None = None) -> bytes
     """The report of one production date as a PDF."""
     generated = (generated_at or datetime.now(UTC)).astimezone(UTC)
     gate = report.gate
-    title = (f"Shopfloor daily report · {report.plant_name} ({report.plant_id}) · "
-             f"production date {report.production_date}")  # fmt: skip
+    title = (
+        f"Shopfloor daily report · {report.plant_name} ({report.plant_id}) · "
+        f"production date {report.production_date}"
+    )
     published = f"{gate.published_at:%Y-%m-%d %H:%M} UTC" if gate.published_at else "never"
-    footer = (f"From the serving copy (published {published}); generated "
-              f"{generated:%Y-%m-%d %H:%M} UTC")  # fmt: skip
+    footer = (
+        f"From the serving copy (published {published}); generated {generated:%Y-%m-%d %H:%M} UTC"
+    )
     doc = _Document(title, footer)
     if gate.shows_numbers:
         _summary_page(doc, report)
@@ -158,13 +174,11 @@ def pdf_bytes(report: ReportData, generated_at: datetime | None = None) -> bytes
 def _title(doc: _Document, report: ReportData) -> None:
     doc.add_page()
     doc.set_font(FONT, "B", 18)
-    doc.cell(0, 10, f"Daily report {report.production_date:%A %d %B %Y}",
-             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    doc.cell(
+        0, 10, f"Daily report {report.production_date:%A %d %B %Y}", new_x="LMARGIN", new_y="NEXT"
+    )
     gate = report.gate
-    if not gate.shows_numbers:
-        colour = RED
-    else:
-        colour = AMBER if gate.provisional else GREEN
+    colour = (AMBER if gate.provisional else GREEN) if gate.shows_numbers else RED
     doc.banner(f"Status of this date: {gate.headline}", colour)
     doc.paragraph(f"Machines of the plant on this date: {_machine_list(report)}.")
     doc.ln(1)
@@ -176,14 +190,23 @@ def _summary_page(doc: _Document, report: ReportData) -> None:
     target = _target_row(report, "plant", report.plant_id)
     base = report.baseline.iloc[0] if report.baseline is not None and len(report.baseline) else None
     doc.heading("KPI summary")
-    rows = [["KPI", "This date", "Target", "vs target",
-             f"Previous {COMPARISON_DAYS} days", "vs previous"]]  # fmt: skip
+    rows = [
+        [
+            "KPI",
+            "This date",
+            "Target",
+            "vs target",
+            f"Previous {COMPARISON_DAYS} days",
+            "vs previous",
+        ]
+    ]
     for label, column in SUMMARY_RATIOS:
         value = plant[column]
         goal = None if target is None else target.get(column)
         before = None if base is None else base[column]
-        rows.append([label, _pct(value), _pct(goal), _pp(value, goal), _pct(before),
-                     _pp(value, before)])  # fmt: skip
+        rows.append(
+            [label, _pct(value), _pct(goal), _pp(value, goal), _pct(before), _pp(value, before)]
+        )
     finished = _finished(report)
     days = len(report.baseline_dates) if base is not None else 0
     for label, value, before in (
@@ -211,25 +234,39 @@ def _summary_page(doc: _Document, report: ReportData) -> None:
     rows = [["Shift", "Produced", "Good", "Rework", "Scrap", "First pass yield"]]
     for r in by_shift.itertuples():
         fpy = r.good_qty / r.produced_qty if r.produced_qty else None
-        rows.append([r.shift, _count(r.produced_qty), _count(r.good_qty), _count(r.rework_qty),
-                     _count(r.scrap_qty), _pct(fpy)])  # fmt: skip
+        rows.append(
+            [
+                r.shift,
+                _count(r.produced_qty),
+                _count(r.good_qty),
+                _count(r.rework_qty),
+                _count(r.scrap_qty),
+                _pct(fpy),
+            ]
+        )
     doc.grid(rows)
 
 
 def _summary_notes(report: ReportData, days: int) -> str:
     products = ", ".join(report.finished_products) or "none"
-    notes = [f"Units produced count finished goods only (product kind 'finished': {products}); "
-             "the other stages' output is in the machine tables."]  # fmt: skip
+    notes = [
+        f"Units produced count finished goods only (product kind 'finished': {products}); "
+        "the other stages' output is in the machine tables."
+    ]
     if report.baseline_excluded:
         dates = ", ".join(str(d) for d in report.baseline_excluded)
-        notes.append(f"No comparison with the previous {COMPARISON_DAYS} days: {dates} did not "
-                     "pass the gate, and their numbers are not shown.")  # fmt: skip
+        notes.append(
+            f"No comparison with the previous {COMPARISON_DAYS} days: {dates} did not "
+            "pass the gate, and their numbers are not shown."
+        )
     elif days:
         first, last = report.baseline_dates[0], report.baseline_dates[-1]
-        notes.append(f"Previous days: {days} validated date(s) {first} .. {last}; ratios of their "
-                     "summed times, counts as the average per day; pp = percentage points.")  # fmt: skip
+        notes.append(
+            f"Previous days: {days} validated date(s) {first} .. {last}; ratios of their "
+            "summed times, counts as the average per day; pp = percentage points."
+        )
     else:
-        notes.append(f"No earlier date in the serving copy to compare with.")
+        notes.append("No earlier date in the serving copy to compare with.")
     if report.table("gold.dim_target").empty:
         notes.append("No targets in this serving copy (gold.dim_target).")
     return " ".join(notes)
@@ -247,8 +284,20 @@ def _machines_page(doc: _Document, report: ReportData) -> None:
     }
     machines = list(report.machines["machine_id"])
     doc.chart(charts.oee_by_machine_and_shift(machine_shift, machines, shifts, targets))
-    rows = [["Machine", "Shift", "Avail.", "Perf.", "Quality", "OEE", "Target", "Produced",
-             "Scrap", "Failures"]]  # fmt: skip
+    rows = [
+        [
+            "Machine",
+            "Shift",
+            "Avail.",
+            "Perf.",
+            "Quality",
+            "OEE",
+            "Target",
+            "Produced",
+            "Scrap",
+            "Failures",
+        ]
+    ]
     daily = report.table("gold.kpi_machine_daily").set_index("machine_id")
     bold = set()
     for machine in machines:
@@ -258,17 +307,31 @@ def _machines_page(doc: _Document, report: ReportData) -> None:
         if machine in daily.index:
             rows.append(_kpi_cells(machine, "day", daily.loc[machine], targets.get(machine)))
             bold.add(len(rows) - 1)
-    doc.grid(rows, widths=(28, 14, 16, 16, 16, 15, 15, 18, 14, 16), numeric_from=2,
-             bold=frozenset(bold))  # fmt: skip
-    doc.paragraph("day = the machine's whole date (ratios of the summed shifts); Target = the "
-                  "machine's OEE target (gold.dim_target).", size=7.5, style="I")
+    doc.grid(
+        rows, widths=(28, 14, 16, 16, 16, 15, 15, 18, 14, 16), numeric_from=2, bold=frozenset(bold)
+    )
+    doc.paragraph(
+        "day = the machine's whole date (ratios of the summed shifts); Target = the "
+        "machine's OEE target (gold.dim_target).",
+        size=7.5,
+        style="I",
+    )
 
 
 def _kpi_cells(machine: str, shift: str, r, target: float | None) -> list[str]:
     get = r.get if isinstance(r, pd.Series) else lambda c: getattr(r, c)
-    return [machine, shift, _pct(get("availability")), _pct(get("performance")),
-            _pct(get("quality")), _pct(get("oee")), _pct(target), _count(get("produced_qty")),
-            _count(get("scrap_qty")), _count(get("failure_count"))]  # fmt: skip
+    return [
+        machine,
+        shift,
+        _pct(get("availability")),
+        _pct(get("performance")),
+        _pct(get("quality")),
+        _pct(get("oee")),
+        _pct(target),
+        _count(get("produced_qty")),
+        _count(get("scrap_qty")),
+        _count(get("failure_count")),
+    ]
 
 
 def _losses_page(doc: _Document, report: ReportData) -> None:
@@ -280,34 +343,55 @@ def _losses_page(doc: _Document, report: ReportData) -> None:
     else:
         plant = tree[tree["grain"] == "plant_day"].iloc[0]
         losses = [(label, float(plant[column])) for column, label in LOSSES]
-        doc.chart(charts.loss_waterfall("planned busy", float(plant["planned_busy_time_s"]),
-                                        losses, "fully productive",
-                                        float(plant["fully_productive_time_s"])))  # fmt: skip
-        doc.paragraph("Availability losses: breakdowns and setup; performance: small stops, idle "
-                      "and speed loss; quality: scrap and rework as time (units × ideal cycle). "
-                      "Planned busy time = fully productive time + all losses.", size=7.5,
-                      style="I")  # fmt: skip
-        rows = [["Machine", "Planned busy", *(label for _, label in LOSSES), "Fully productive",
-                 "OEE"]]  # fmt: skip
+        doc.chart(
+            charts.loss_waterfall(
+                "planned busy",
+                float(plant["planned_busy_time_s"]),
+                losses,
+                "fully productive",
+                float(plant["fully_productive_time_s"]),
+            )
+        )
+        doc.paragraph(
+            "Availability losses: breakdowns and setup; performance: small stops, idle "
+            "and speed loss; quality: scrap and rework as time (units × ideal cycle). "
+            "Planned busy time = fully productive time + all losses.",
+            size=7.5,
+            style="I",
+        )
+        rows = [
+            ["Machine", "Planned busy", *(label for _, label in LOSSES), "Fully productive", "OEE"]
+        ]
         machines = tree[tree["grain"] == "machine_day"].set_index("machine_id")
         for machine in report.machines["machine_id"]:
             if machine in machines.index:
                 r = machines.loc[machine]
-                rows.append([machine, _hmm(r["planned_busy_time_s"]),
-                             *(_hmm(r[c]) for c, _ in LOSSES),
-                             _hmm(r["fully_productive_time_s"]), _pct(r["oee"])])  # fmt: skip
+                rows.append(
+                    [
+                        machine,
+                        _hmm(r["planned_busy_time_s"]),
+                        *(_hmm(r[c]) for c, _ in LOSSES),
+                        _hmm(r["fully_productive_time_s"]),
+                        _pct(r["oee"]),
+                    ]
+                )
         doc.paragraph("Losses per machine (h:mm):", size=8)
         doc.grid(rows, widths=(24, 14, *(13,) * len(LOSSES), 16, 12))
     doc.subheading(f"Top {TOP_CAUSES} downtime causes")
     pareto = report.table("gold.kpi_downtime_pareto")
     if pareto.empty:
-        doc.paragraph(_absent(report, "gold.kpi_downtime_pareto", "downtime") or
-                      "No breakdown, small stop or setup on this date.")  # fmt: skip
+        doc.paragraph(
+            _absent(report, "gold.kpi_downtime_pareto", "downtime")
+            or "No breakdown, small stop or setup on this date."
+        )
         return
     causes = (
         pareto.groupby(["loss_category", "cause_code", "cause_text"], dropna=False)
-        .agg(event_count=("event_count", "sum"), loss_time_s=("loss_time_s", "sum"),
-             machines=("machine_id", lambda m: ", ".join(sorted(set(m)))))  # fmt: skip
+        .agg(
+            event_count=("event_count", "sum"),
+            loss_time_s=("loss_time_s", "sum"),
+            machines=("machine_id", lambda m: ", ".join(sorted(set(m)))),
+        )
         .reset_index()
         .sort_values(["loss_time_s", "event_count"], ascending=False)
         .head(TOP_CAUSES)
@@ -316,8 +400,9 @@ def _losses_page(doc: _Document, report: ReportData) -> None:
     doc.chart(charts.pareto(labels, [v / 60 for v in causes["loss_time_s"]], "minutes lost"))
     rows = [["Cause", "Category", "Events", "Time lost", "Machines"]]
     for label, r in zip(labels, causes.itertuples(), strict=True):
-        rows.append([label, r.loss_category, _count(r.event_count), _hmm(r.loss_time_s),
-                     r.machines])  # fmt: skip
+        rows.append(
+            [label, r.loss_category, _count(r.event_count), _hmm(r.loss_time_s), r.machines]
+        )
     doc.grid(rows, widths=(52, 20, 13, 16, 49), numeric_from=2)
 
 
@@ -335,8 +420,13 @@ def _quality_page(doc: _Document, report: ReportData) -> None:
         doc.paragraph("No defective unit on this date.")
         return
     by_reason = (
-        quality.pivot_table(index="reason_category", columns="disposition", values="quantity",
-                            aggfunc="sum", fill_value=0)  # fmt: skip
+        quality.pivot_table(
+            index="reason_category",
+            columns="disposition",
+            values="quantity",
+            aggfunc="sum",
+            fill_value=0,
+        )
         .reindex(columns=["SCRAP", "REWORK"], fill_value=0)
         .assign(total=lambda f: f["SCRAP"] + f["REWORK"])
         .sort_values("total", ascending=False)
@@ -347,14 +437,25 @@ def _quality_page(doc: _Document, report: ReportData) -> None:
     running = 0
     for reason, r in by_reason.iterrows():
         running += r["total"]
-        rows.append([str(reason), _count(r["SCRAP"]), _count(r["REWORK"]), _count(r["total"]),
-                     _pct(r["total"] / total), _pct(running / total)])  # fmt: skip
+        rows.append(
+            [
+                str(reason),
+                _count(r["SCRAP"]),
+                _count(r["REWORK"]),
+                _count(r["total"]),
+                _pct(r["total"] / total),
+                _pct(running / total),
+            ]
+        )
     doc.grid(rows)
     doc.subheading("Defects by machine and product")
     by_machine = (
-        quality.groupby(["machine_id", "product_id", "disposition"])["quantity"].sum()
-        .unstack(fill_value=0).reindex(columns=["SCRAP", "REWORK"], fill_value=0).reset_index()
-    )  # fmt: skip
+        quality.groupby(["machine_id", "product_id", "disposition"])["quantity"]
+        .sum()
+        .unstack(fill_value=0)
+        .reindex(columns=["SCRAP", "REWORK"], fill_value=0)
+        .reset_index()
+    )
     rows = [["Machine", "Product", "Scrap", "Rework"]]
     for r in by_machine.itertuples():
         rows.append([r.machine_id, r.product_id, _count(r.SCRAP), _count(r.REWORK)])
@@ -365,13 +466,20 @@ def _status_page(doc: _Document, report: ReportData) -> None:
     doc.add_page()
     gate = report.gate
     doc.heading("Data quality and validation")
-    truth = "against the simulator's ground truth" if gate.truth_status == "truth" else (
-        f"truth status '{gate.truth_status}'")  # fmt: skip
-    doc.paragraph(f"Validation gate: {gate.validation}, {gate.metrics_checked:,} checks "
-                  f"{truth}, {gate.metrics_failed:,} failed; run {gate.run_id}, validated "
-                  f"{gate.validated_at:%Y-%m-%d %H:%M} UTC.")  # fmt: skip
-    doc.paragraph("Date status: " + ("provisional: deliveries still due may restate it."
-                                     if gate.provisional else "final."))  # fmt: skip
+    truth = (
+        "against the simulator's ground truth"
+        if gate.truth_status == "truth"
+        else (f"truth status '{gate.truth_status}'")
+    )
+    doc.paragraph(
+        f"Validation gate: {gate.validation}, {gate.metrics_checked:,} checks "
+        f"{truth}, {gate.metrics_failed:,} failed; run {gate.run_id}, validated "
+        f"{gate.validated_at:%Y-%m-%d %H:%M} UTC."
+    )
+    doc.paragraph(
+        "Date status: "
+        + ("provisional: deliveries still due may restate it." if gate.provisional else "final.")
+    )
     doc.subheading("What the pipeline found and fixed in the raw data")
     dq = report.table("gold.data_quality_daily")
     if dq.empty:
@@ -398,8 +506,16 @@ def _alarms(doc: _Document, report: ReportData, with_values: bool) -> None:
         return
     rows = [["Raised", "Severity", "Rule", "Machine", "Shift", "Message"]]
     for r in alerts.itertuples():
-        rows.append([_local(r.raised_at, report.timezone, "%H:%M"), r.severity, r.rule,
-                     _text(r.machine_id), _text(r.shift_code), _text(r.message)])  # fmt: skip
+        rows.append(
+            [
+                _local(r.raised_at, report.timezone, "%H:%M"),
+                r.severity,
+                r.rule,
+                _text(r.machine_id),
+                _text(r.shift_code),
+                _text(r.message),
+            ]
+        )
     doc.grid(rows, widths=(14, 16, 30, 26, 14, 80), numeric_from=99)
 
 
@@ -407,8 +523,7 @@ def _handover_page(doc: _Document, report: ReportData, shift) -> None:
     doc.add_page()
     start, end = pd.Timestamp(shift.started_at_local), pd.Timestamp(shift.ended_at_local)
     doc.heading(f"Shift handover: {shift.shift_code}")
-    doc.paragraph(f"{start:%a %d %b %H:%M} – {end:%a %d %b %H:%M} (plant time, "
-                  f"{report.timezone})")  # fmt: skip
+    doc.paragraph(f"{start:%a %d %b %H:%M} – {end:%a %d %b %H:%M} (plant time, {report.timezone})")
     states = report.table("gold.fct_machine_state")
     mine = states[states["shift_code"] == shift.shift_code].copy()
     machines = list(report.machines["machine_id"])
@@ -418,8 +533,9 @@ def _handover_page(doc: _Document, report: ReportData, shift) -> None:
         mine["start"] = _local_series(mine["started_at"], report.timezone)
         mine["end"] = _local_series(mine["ended_at"], report.timezone)
         doc.chart(charts.state_timeline(mine, machines, start, end))
-        totals = mine.pivot_table(index="machine_id", columns="state", values="duration_s",
-                                  aggfunc="sum", fill_value=0)  # fmt: skip
+        totals = mine.pivot_table(
+            index="machine_id", columns="state", values="duration_s", aggfunc="sum", fill_value=0
+        )
         order = [s for s in charts.STATE_COLOURS if s in totals.columns]
         rows = [["Machine (h:mm)", *(s.replace("_", " ").lower() for s in order)]]
         for machine in machines:
@@ -441,23 +557,34 @@ def _handover_page(doc: _Document, report: ReportData, shift) -> None:
     if defects.empty:
         doc.paragraph("No defective unit found in this shift's batches.")
     else:
-        by = defects.pivot_table(index="machine_id", columns="reason_category",
-                                 values=["scrap_qty", "rework_qty"], aggfunc="sum",
-                                 fill_value=0)  # fmt: skip
+        by = defects.pivot_table(
+            index="machine_id",
+            columns="reason_category",
+            values=["scrap_qty", "rework_qty"],
+            aggfunc="sum",
+            fill_value=0,
+        )
         reasons = sorted(set(defects["reason_category"]))
-        rows = [["Machine (scrap / rework)", *(r.replace("_", " ").lower() for r in reasons),
-                 "total"]]  # fmt: skip
+        rows = [
+            ["Machine (scrap / rework)", *(r.replace("_", " ").lower() for r in reasons), "total"]
+        ]
         for machine in [m for m in machines if m in by.index]:
             scrap = [by.loc[machine, ("scrap_qty", r)] for r in reasons]
             rework = [by.loc[machine, ("rework_qty", r)] for r in reasons]
-            rows.append([machine, *(f"{_count(s)} / {_count(w)}" for s, w in zip(scrap, rework,
-                         strict=True)), f"{_count(sum(scrap))} / {_count(sum(rework))}"])  # fmt: skip
+            rows.append(
+                [
+                    machine,
+                    *(f"{_count(s)} / {_count(w)}" for s, w in zip(scrap, rework, strict=True)),
+                    f"{_count(sum(scrap))} / {_count(sum(rework))}",
+                ]
+            )
         doc.grid(rows)
     doc.subheading("Operators' notes")
     notes = report.table("gold.fct_operator_note")
     if notes.empty:
-        doc.paragraph(_absent(report, "gold.fct_operator_note", "note") or
-                      "No note written in this shift.")  # fmt: skip
+        doc.paragraph(
+            _absent(report, "gold.fct_operator_note", "note") or "No note written in this shift."
+        )
         return
     notes = notes[notes["shift_code"] == shift.shift_code]
     if notes.empty:
@@ -465,8 +592,14 @@ def _handover_page(doc: _Document, report: ReportData, shift) -> None:
         return
     rows = [["Time", "Machine", "Operator", "Note"]]
     for r in notes.itertuples():
-        rows.append([_local(r.noted_at, report.timezone, "%H:%M"), _text(r.machine_id),
-                     _text(r.operator_name) or _text(r.operator_id), _text(r.note)])  # fmt: skip
+        rows.append(
+            [
+                _local(r.noted_at, report.timezone, "%H:%M"),
+                _text(r.machine_id),
+                _text(r.operator_name) or _text(r.operator_id),
+                _text(r.note),
+            ]
+        )
     doc.grid(rows, widths=(12, 26, 30, 112), numeric_from=99)
 
 
@@ -494,11 +627,15 @@ def _withheld_page(doc: _Document, report: ReportData) -> None:
             if len(checks) > 40:
                 doc.paragraph(f"… and {len(checks) - 40:,} more (audit.validation_results).")
     elif gate.validation == "not validated":
-        doc.paragraph("No validation gate has judged this date, so none of its numbers is shown. "
-                      "Run `shopfloor run` to validate and publish it.")  # fmt: skip
+        doc.paragraph(
+            "No validation gate has judged this date, so none of its numbers is shown. "
+            "Run `shopfloor run` to validate and publish it."
+        )
     else:
-        doc.paragraph("The date passed the gate but was never published: its numbers are not "
-                      "shown until a publish names it.")  # fmt: skip
+        doc.paragraph(
+            "The date passed the gate but was never published: its numbers are not "
+            "shown until a publish names it."
+        )
     _alarms(doc, report, with_values=False)
 
 
@@ -535,8 +672,11 @@ def _production_by_shift(report: ReportData) -> pd.DataFrame:
         return pd.DataFrame()
     shifts = list(report.shifts["shift_code"])
     batches = batches.assign(shift=batches["shift_code"].fillna("outside shifts"))
-    summed = (batches.groupby("shift")[["produced_qty", "good_qty", "rework_qty", "scrap_qty"]]
-              .sum().reset_index())  # fmt: skip
+    summed = (
+        batches.groupby("shift")[["produced_qty", "good_qty", "rework_qty", "scrap_qty"]]
+        .sum()
+        .reset_index()
+    )
     order = {code: i for i, code in enumerate(shifts)}
     return summed.sort_values("shift", key=lambda s: s.map(lambda c: order.get(c, len(order))))
 

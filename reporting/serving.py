@@ -167,8 +167,9 @@ class DateGate:
         if self.published_at is None:
             return "NOT PUBLISHED: this date was never published; no numbers of it are shown"
         truth = "against ground truth" if self.truth_status == "truth" else "expectations only"
-        label = "validated" + (", PROVISIONAL (late rows may still change it)"
-                               if self.provisional else ", final")  # fmt: skip
+        label = "validated" + (
+            ", PROVISIONAL (late rows may still change it)" if self.provisional else ", final"
+        )
         return f"{label} ({self.metrics_checked} checks passed, {truth})"
 
 
@@ -329,4 +330,3 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFra
 
 def _as_date(value) -> date:
     return value.date() if isinstance(value, datetime) else value
-
