@@ -210,7 +210,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.start and args.end and args.start > args.end:
         print("shopfloor run: error: --start is after --end", file=sys.stderr)
         return 2
-    if not _home_plant_ok(home, getattr(args, "plant", None)):
+    if not _home_plant_ok(home, getattr(args, "plant", None)) or not _notify_ok(home):
         return 2
     landed = landed_dates(home, args.start, args.end)
     refused = refused_dates(home, landed)
@@ -223,6 +223,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     with Progress() as out:
         return _load_and_build(args, home, landed, days, refused, out)
+
+
+def _notify_ok(home: Path) -> bool:
+    """Whether the home's `notify:` section is valid (else its problems on stderr): a mail
+    setting mistyped must stop the run before it builds, not when it has to send."""
+    from notify.config import NotifyConfigError, load
+
+    try:
+        load(Home(home))
+    except NotifyConfigError as exc:
+        print(f"shopfloor run: error: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def _load_and_build(
