@@ -142,13 +142,16 @@ def loss_waterfall(
     return _png(fig)
 
 
-def pareto(labels: Sequence[str], values: Sequence[float], value_label: str) -> bytes:
-    """Bars in descending order with the cumulative share as a line (the Pareto chart)."""
+def pareto(labels: Sequence[str], values: Sequence[float], value_label: str, total: float) -> bytes:
+    """Bars in descending order with the cumulative share of `total` as a line (a Pareto chart
+    of the top causes: the line ends below 100 % when causes are left out)."""
     fig, ax = _figure(2.6)
-    total = float(sum(values)) or 1.0
+    total = float(total) or 1.0
     xs = range(len(labels))
     ax.bar(xs, values, 0.6, color=NEUTRAL_COLOUR)
-    ax.set_xticks(xs, [_short(label) for label in labels], rotation=30, ha="right")
+    ax.set_xticks(
+        xs, [_short(label) for label in labels], rotation=30, ha="right", rotation_mode="anchor"
+    )
     ax.set_ylabel(value_label, fontsize=8)
     share = ax.twinx()
     running, cumulative = 0.0, []
@@ -190,5 +193,5 @@ def state_timeline(states: pd.DataFrame, machines: Sequence[str], start, end) ->
     return _png(fig)
 
 
-def _short(label: str, width: int = 28) -> str:
+def _short(label: str, width: int = 24) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"

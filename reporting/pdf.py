@@ -115,13 +115,15 @@ class _Document(FPDF):
         self,
         rows: list[list[str]],
         widths: tuple[float, ...] | None = None,
-        numeric_from: int = 1,
+        align: str = "",
         bold: frozenset[int] = frozenset(),
     ) -> None:
-        """A table whose first row is its headings; columns from `numeric_from` on align right,
-        the rows numbered in `bold` (1 = the first below the headings) in bold."""
+        """A table whose first row is its headings. `align` has one letter per column (L or R;
+        default: the first column left, numbers right); the rows numbered in `bold` (1 = the
+        first below the headings) are set in bold."""
         self.set_font(FONT, "", 8)
-        aligns = ["LEFT" if i < numeric_from else "RIGHT" for i in range(len(rows[0]))]
+        letters = align or "L" + "R" * (len(rows[0]) - 1)
+        aligns = ["LEFT" if letter == "L" else "RIGHT" for letter in letters]
         with self.table(
             col_widths=widths,
             headings_style=HEADINGS,
@@ -308,7 +310,10 @@ def _machines_page(doc: _Document, report: ReportData) -> None:
             rows.append(_kpi_cells(machine, "day", daily.loc[machine], targets.get(machine)))
             bold.add(len(rows) - 1)
     doc.grid(
-        rows, widths=(28, 14, 16, 16, 16, 15, 15, 18, 14, 16), numeric_from=2, bold=frozenset(bold)
+        rows,
+        widths=(28, 14, 16, 16, 16, 15, 15, 18, 14, 16),
+        align="LL" + "R" * 8,
+        bold=frozenset(bold),
     )
     doc.paragraph(
         "day = the machine's whole date (ratios of the summed shifts); Target = the "
@@ -359,25 +364,30 @@ def _losses_page(doc: _Document, report: ReportData) -> None:
             size=7.5,
             style="I",
         )
-        rows = [
-            ["Machine", "Planned busy", *(label for _, label in LOSSES), "Fully productive", "OEE"]
+        by_machine = tree[tree["grain"] == "machine_day"].set_index("machine_id")
+        scopes = [m for m in report.machines["machine_id"] if m in by_machine.index]
+        columns = [by_machine.loc[m] for m in scopes] + [plant]
+        lines = [
+            ("planned busy time", "planned_busy_time_s"),
+            *((f"− {label}", column) for column, label in LOSSES),
+            ("= fully productive", "fully_productive_time_s"),
         ]
-        machines = tree[tree["grain"] == "machine_day"].set_index("machine_id")
-        for machine in report.machines["machine_id"]:
-            if machine in machines.index:
-                r = machines.loc[machine]
-                rows.append(
-                    [
-                        machine,
-                        _hmm(r["planned_busy_time_s"]),
-                        *(_hmm(r[c]) for c, _ in LOSSES),
-                        _hmm(r["fully_productive_time_s"]),
-                        _pct(r["oee"]),
-                    ]
-                )
-        doc.paragraph("Losses per machine (h:mm):", size=8)
-        doc.grid(rows, widths=(24, 14, *(13,) * len(LOSSES), 16, 12))
-    doc.subheading(f"Top {TOP_CAUSES} downtime causes")
+        rows = [["h:mm", *scopes, "plant"]]
+        rows += [[label, *(_hmm(r[column]) for r in columns)] for label, column in lines]
+        rows.append(["OEE", *(_pct(r["oee"]) for r in columns)])
+        doc.subheading("Losses per machine (h:mm)")
+        width = (180 - 36) / len(columns)
+        doc.grid(
+            rows,
+            widths=(36, *(width,) * len(columns)),
+            bold=frozenset({1, len(rows) - 2, len(rows) - 1}),
+        )
+    _downtime_page(doc, report)
+
+
+def _downtime_page(doc: _Document, report: ReportData) -> None:
+    doc.add_page()
+    doc.heading(f"Top {TOP_CAUSES} downtime causes (breakdowns, small stops, setup)")
     pareto = report.table("gold.kpi_downtime_pareto")
     if pareto.empty:
         doc.paragraph(
@@ -394,22 +404,32 @@ def _losses_page(doc: _Document, report: ReportData) -> None:
         )
         .reset_index()
         .sort_values(["loss_time_s", "event_count"], ascending=False)
-        .head(TOP_CAUSES)
     )
+    total = float(causes["loss_time_s"].sum()) / 60
+    causes = causes.head(TOP_CAUSES)
     labels = [_cause(r) for r in causes.itertuples()]
-    doc.chart(charts.pareto(labels, [v / 60 for v in causes["loss_time_s"]], "minutes lost"))
+    minutes = [float(v) / 60 for v in causes["loss_time_s"]]
+    doc.chart(charts.pareto(labels, minutes, "minutes lost", total))
+    doc.paragraph(
+        f"Bars: the {len(causes)} causes that cost the most time; line: their cumulative share "
+        f"of all {total:,.0f} minutes lost to breakdowns, small stops and setup this date.",
+        size=7.5,
+        style="I",
+    )
     rows = [["Cause", "Category", "Events", "Time lost", "Machines"]]
     for label, r in zip(labels, causes.itertuples(), strict=True):
         rows.append(
             [label, r.loss_category, _count(r.event_count), _hmm(r.loss_time_s), r.machines]
         )
-    doc.grid(rows, widths=(52, 20, 13, 16, 49), numeric_from=2)
+    doc.grid(rows, widths=(56, 20, 13, 16, 45), align="LLRRL")
 
 
 def _cause(r) -> str:
-    text = r.cause_text if isinstance(r.cause_text, str) and r.cause_text else ""
-    code = r.cause_code if isinstance(r.cause_code, str) and r.cause_code else r.loss_category
-    return f"{code} {text}".strip() if text and text != code else code
+    """A breakdown by fault code and text ("E130 Ore feeder jam"), the others by their text."""
+    text = _text(r.cause_text) or _text(r.cause_code) or r.loss_category
+    if r.loss_category == "breakdown" and _text(r.cause_code) and r.cause_code not in text:
+        return f"{r.cause_code} {text}"
+    return text
 
 
 def _quality_page(doc: _Document, report: ReportData) -> None:
@@ -431,7 +451,8 @@ def _quality_page(doc: _Document, report: ReportData) -> None:
         .assign(total=lambda f: f["SCRAP"] + f["REWORK"])
         .sort_values("total", ascending=False)
     )
-    doc.chart(charts.pareto(list(by_reason.index), list(by_reason["total"]), "defective units"))
+    totals = list(by_reason["total"])
+    doc.chart(charts.pareto(list(by_reason.index), totals, "defective units", sum(totals)))
     total = by_reason["total"].sum()
     rows = [["Reason", "Scrap", "Rework", "Defective", "Share", "Cumulative"]]
     running = 0
@@ -459,7 +480,7 @@ def _quality_page(doc: _Document, report: ReportData) -> None:
     rows = [["Machine", "Product", "Scrap", "Rework"]]
     for r in by_machine.itertuples():
         rows.append([r.machine_id, r.product_id, _count(r.SCRAP), _count(r.REWORK)])
-    doc.grid(rows, numeric_from=2)
+    doc.grid(rows, align="LLRR")
 
 
 def _status_page(doc: _Document, report: ReportData) -> None:
@@ -488,7 +509,7 @@ def _status_page(doc: _Document, report: ReportData) -> None:
         rows = [["Source", "Problem", "Items found", "Action taken"]]
         for r in dq.itertuples():
             rows.append([r.source_name, r.chaos_type, _count(r.items_found), r.action_taken])
-        doc.grid(rows, widths=(30, 35, 18, 97), numeric_from=2)
+        doc.grid(rows, widths=(32, 34, 16, 98), align="LLRL")
     _alarms(doc, report, with_values=True)
 
 
@@ -516,7 +537,7 @@ def _alarms(doc: _Document, report: ReportData, with_values: bool) -> None:
                 _text(r.message),
             ]
         )
-    doc.grid(rows, widths=(14, 16, 30, 26, 14, 80), numeric_from=99)
+    doc.grid(rows, widths=(14, 17, 38, 25, 14, 72), align="LLLLLL")
 
 
 def _handover_page(doc: _Document, report: ReportData, shift) -> None:
@@ -550,7 +571,7 @@ def _handover_page(doc: _Document, report: ReportData, shift) -> None:
         rows = [["Machine", "From", "Duration", "Fault"]]
         for r in faults.itertuples():
             rows.append([r.machine_id, f"{r.start:%H:%M}", _hmm(r.duration_s), _text(r.detail)])
-        doc.grid(rows, widths=(28, 16, 18, 118), numeric_from=99)
+        doc.grid(rows, widths=(28, 16, 18, 118), align="LLRL")
     doc.subheading("Scrap and rework")
     checks = report.table("gold.fct_quality_check")
     defects = checks[(checks["shift_code"] == shift.shift_code) & (checks["defects_found"] > 0)]
@@ -565,9 +586,7 @@ def _handover_page(doc: _Document, report: ReportData, shift) -> None:
             fill_value=0,
         )
         reasons = sorted(set(defects["reason_category"]))
-        rows = [
-            ["Machine (scrap / rework)", *(r.replace("_", " ").lower() for r in reasons), "total"]
-        ]
+        rows = [["Scrap / rework", *(r.replace("_", " ").lower() for r in reasons), "total"]]
         for machine in [m for m in machines if m in by.index]:
             scrap = [by.loc[machine, ("scrap_qty", r)] for r in reasons]
             rework = [by.loc[machine, ("rework_qty", r)] for r in reasons]
@@ -600,7 +619,7 @@ def _handover_page(doc: _Document, report: ReportData, shift) -> None:
                 _text(r.note),
             ]
         )
-    doc.grid(rows, widths=(12, 26, 30, 112), numeric_from=99)
+    doc.grid(rows, widths=(12, 26, 30, 112), align="LLLL")
 
 
 def _withheld_page(doc: _Document, report: ReportData) -> None:
@@ -623,7 +642,7 @@ def _withheld_page(doc: _Document, report: ReportData) -> None:
             rows = [["Mart", "Metric", "Key"]]
             for r in checks.head(40).itertuples():
                 rows.append([r.mart, r.metric, r.key])
-            doc.grid(rows, widths=(50, 50, 80), numeric_from=99)
+            doc.grid(rows, widths=(50, 50, 80), align="LLL")
             if len(checks) > 40:
                 doc.paragraph(f"… and {len(checks) - 40:,} more (audit.validation_results).")
     elif gate.validation == "not validated":
@@ -720,9 +739,11 @@ def _pct(value) -> str:
 
 
 def _pp(value, other) -> str:
+    """The difference of two ratios in percentage points, "+5.2 pp" / "−6.8 pp"."""
     if _missing(value) or _missing(other):
         return ""
-    return f"{100 * (float(value) - float(other)):+.1f} pp"
+    points = round(100 * (float(value) - float(other)), 1)
+    return f"{'−' if points < 0 else '+'}{abs(points):.1f} pp"
 
 
 def _count(value) -> str:
@@ -737,7 +758,7 @@ def _hmm(seconds) -> str:
 
 
 def _signed(delta: float, as_time: bool) -> str:
-    sign = "+" if delta >= 0 else "−"
+    sign = "−" if round(delta) < 0 else "+"
     return sign + (_hmm(abs(delta)) if as_time else _count(abs(delta)))
 
 
