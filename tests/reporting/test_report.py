@@ -62,14 +62,26 @@ def test_the_run_wrote_the_report_of_its_date(built, day):
 
 def test_pdf_pages_machines_and_the_oee_of_the_date(built, day, report):
     pages = _pages(report.pdf)
-    shifts = [r[0] for r in _serving(built, "select shift_code from gold.dim_shift "
-                                     "where production_date = ? order by shift_index", [day])]  # fmt: skip
-    # summary, machines × shifts, losses, quality, data quality, then one handover page per shift
-    assert len(pages) == 5 + len(shifts)
-    for shift, page in zip(shifts, pages[5:], strict=True):
+    shifts = [
+        r[0]
+        for r in _serving(
+            built,
+            "select shift_code from gold.dim_shift where production_date = ? order by shift_index",
+            [day],
+        )
+    ]
+    # summary, machines × shifts, losses, downtime, quality, data quality, one page per shift
+    assert len(pages) == 6 + len(shifts)
+    for shift, page in zip(shifts, pages[6:], strict=True):
         assert f"Shift handover: {shift}" in page
-    machines = [r[0] for r in _serving(built, "select machine_id from gold.dim_machine "
-                                       "where valid_from <= ? and valid_to > ?", [day, day])]  # fmt: skip
+    machines = [
+        r[0]
+        for r in _serving(
+            built,
+            "select machine_id from gold.dim_machine where valid_from <= ? and valid_to > ?",
+            [day, day],
+        )
+    ]
     assert machines
     for machine in machines:
         assert machine in pages[0], machine
@@ -91,14 +103,15 @@ def test_pdf_pages_machines_and_the_oee_of_the_date(built, day, report):
 
 
 def _normal(value):
-    """A serving-copy value as the workbook holds it (dates and times as datetimes, decimals as
-    floats, lists as text), numbers to 9 significant digits."""
+    """A serving-copy or workbook value in one form: dates and times as UTC milliseconds,
+    decimals as floats, lists as text, numbers to 9 significant digits."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if isinstance(value, dt.datetime):  # Excel keeps a time to the millisecond
+        naive = value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+        return round((naive - dt.datetime(1970, 1, 1)) / dt.timedelta(milliseconds=1))
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float | Decimal | np.number):
@@ -151,9 +164,9 @@ def _failed_copy(built: Path, tmp_path: Path, day: dt.date, variant: str) -> Hom
     try:
         if variant == "failed":
             con.execute(
-                "insert into audit.validation_runs select 'failing-run', validated_at + interval 1 "
-                "hour, production_date, truth_status, metrics_checked, metrics_passed - 1, 1, false "
-                "from audit.validation_runs where production_date = ?",
+                "insert into audit.validation_runs select 'failing-run', "
+                "validated_at + interval 1 hour, production_date, truth_status, metrics_checked, "
+                "metrics_passed - 1, 1, false from audit.validation_runs where production_date = ?",
                 [day],
             )
             con.execute(
