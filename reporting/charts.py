@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-DPI = 150
+DPI = 120  # sharp at A4 print size, a third cheaper to draw and embed than 150
 WIDTH_IN = 7.2  # the PDF's text width (180 mm) in inches
 STATE_COLOURS = {
     "RUNNING": "#16a34a",

@@ -619,7 +619,7 @@ def _handover_page(doc: _Document, report: ReportData, shift) -> None:
                 _text(r.note),
             ]
         )
-    doc.grid(rows, widths=(12, 26, 30, 112), align="LLLL")
+    doc.grid(rows, widths=(12, 26, 34, 108), align="LLLL")
 
 
 def _withheld_page(doc: _Document, report: ReportData) -> None:
