@@ -481,6 +481,30 @@ def cmd_plant_vars(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mail(args: argparse.Namespace) -> int:
+    """Send a test message with the home's `notify:` mail settings (notify/config.py): 0 sent,
+    1 not delivered (the server's answer on stderr), 2 settings missing or invalid."""
+    from notify.config import NotifyConfigError
+    from notify.mail import DeliveryFailed, MailNotConfigured, deliver
+
+    home = _home(args)
+    try:
+        delivery = deliver(
+            home, kind="test", subject="Shopfloor test message",
+            body=f"A test message from the Shopfloor home {home.root}: mail is set up.\n",
+            attachments=[], recipients=args.to,
+        )  # fmt: skip
+    except (NotifyConfigError, MailNotConfigured) as exc:
+        print(f"shopfloor mail: error: {exc}", file=sys.stderr)
+        return 2
+    except DeliveryFailed as exc:
+        print(f"shopfloor mail: {exc}", file=sys.stderr)
+        return 1
+    print(f"test message sent to {', '.join(delivery.recipients)} "
+          f"({delivery.attempts} attempt(s)); recorded in audit.deliveries")  # fmt: skip
+    return 0
+
+
 def _landing_action(args: argparse.Namespace, act) -> int:
     """Run retract or restore on one delivered file; a mistake is one line on stderr and 2."""
     from ingestion.retract import LandingError, landing_path
@@ -791,6 +815,21 @@ def build_parser() -> argparse.ArgumentParser:
     hist = landing_sub.add_parser("history", help="the audit trail; a file's versions with PATH")
     hist.add_argument("path", metavar="PATH", nargs="?", help="landing/<date>/<source>/<file>")
     hist.set_defaults(func=cmd_landing_history)
+
+    mail = sub.add_parser(
+        "mail",
+        help="send a test e-mail with the home's mail settings (shopfloor.yaml `notify:`)",
+        description="Send a test message through the SMTP server of the home's `notify:` "
+        "section (the password from the variable it names, default $SHOPFLOOR_SMTP_PASSWORD); "
+        "exit 1 with the server's answer when it is not delivered.",
+    )
+    mail.add_argument(
+        "--to",
+        action="append",
+        metavar="ADDRESS",
+        help="recipient, repeat for more (default: the section's `recipients`)",
+    )
+    mail.set_defaults(func=cmd_mail)
 
     plant = sub.add_parser("plant", help="check a plant file; print the home's plant as dbt vars")
     plant_sub = plant.add_subparsers(dest="plant_command", metavar="{check,vars}", required=True)

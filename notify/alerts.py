@@ -3,7 +3,8 @@
 Rules (each switched on, and given its severity, in the `notify.alerts` section,
 notify/config.py):
   - `oee_below_target` / `availability_below_target` (and performance, quality when listed): a
-    machine-shift of the run's production dates whose KPI is below the machine's target;
+    machine-shift of the run's production dates whose KPI is below the machine's target
+    (gold.dim_target, from the plant file's `targets`);
   - `machine_degrading`: a machine whose daily performance over the last `days` production dates
     falls faster than notify/degrading.py's threshold (the dashboard flags it with the same rule);
   - `source_late`: a source trailing the plant's newest delivered production date by more than
@@ -27,7 +28,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import duckdb
-import pyarrow as pa
 
 from notify import degrading
 from notify.config import Alerts, Severity
@@ -38,6 +38,10 @@ KPIS = ("oee", "availability", "performance", "quality")
 DEGRADING, SOURCE_LATE = "machine_degrading", "source_late"
 GATE_FAILED, RUN_ERRORED = "gate_failed", "run_errored"
 RUN_FAILURE_RULES = (GATE_FAILED, RUN_ERRORED)
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def below_target_rule(kpi: str) -> str:
@@ -67,8 +71,8 @@ class Alert:
             "alert_id": self.alert_id, "run_id": self.run_id or run_id,
             "raised_at": self.raised_at, "rule": self.rule, "severity": self.severity,
             "production_date": self.production_date, "machine_id": self.machine_id,
-            "shift_code": self.shift_code, "source": self.source, "observed": self.observed,
-            "threshold": self.threshold, "message": self.message, "notified": notified,
+            "shift_code": self.shift_code, "source": self.source, "observed": _float(self.observed),
+            "threshold": _float(self.threshold), "message": self.message, "notified": notified,
         }  # fmt: skip
 
     def line(self) -> str:
@@ -76,35 +80,20 @@ class Alert:
         return f"[{self.severity}] {self.message}"
 
 
-def machine_targets(plant: PlantConfig) -> pa.Table:
-    """Each machine's effective targets: its own, else its line's, else the plant's."""
-    targets = plant.targets or {}
-    plant_level = targets.get("plant") or {}
-    lines = targets.get("lines") or {}
-    machines = targets.get("machines") or {}
-    rows = []
-    for machine in plant.machines:
-        scopes = (machines.get(machine.id) or {}, lines.get(machine.line_id) or {}, plant_level)
-        values = {k: next((s[k] for s in scopes if s.get(k) is not None), None) for k in KPIS}
-        rows.append({"machine_id": machine.id, **values})
-    return pa.Table.from_pylist(
-        rows, pa.schema([("machine_id", pa.string()), *((k, pa.float64()) for k in KPIS)])
-    )
-
-
 def below_target(
-    con: duckdb.DuckDBPyConnection, plant: PlantConfig, days: Sequence[date], rules: Alerts
+    con: duckdb.DuckDBPyConnection, days: Sequence[date], rules: Alerts
 ) -> list[Alert]:
-    """A machine-shift of `days` whose KPI (of the rule's `kpis`) is below the machine's target."""
+    """A machine-shift of `days` whose KPI (of the rule's `kpis`) is below the machine's
+    effective target (gold.dim_target: its own, else its line's, else the plant's)."""
     rule = rules.below_target
     if not rule.enabled or not days:
         return []
-    targets = machine_targets(plant)  # noqa: F841 (read by the SQL)
     alerts = []
     for kpi in rule.kpis:  # a column name from KPIS (config validates it), never free text
         rows = con.execute(
             f"select s.production_date, s.machine_id, s.shift_code, s.{kpi}, t.{kpi} "  # noqa: S608
-            f"from gold.kpi_machine_shift s join targets t using (machine_id) "
+            "from gold.kpi_machine_shift s join gold.dim_target t "
+            "on t.scope = 'machine' and t.scope_id = s.machine_id "
             f"where s.production_date in (select unnest(?::date[])) and s.{kpi} < t.{kpi} "
             "order by 1, 2, 3",
             [list(days)],
@@ -187,7 +176,7 @@ def data_alerts(
 ) -> list[Alert]:
     """Every data rule's alerts for a run over `days` (production dates)."""
     return [
-        *below_target(con, plant, days, rules),
+        *below_target(con, days, rules),
         *degrading_machines(con, days, rules),
         *late_sources(con, plant, rules),
     ]

@@ -46,6 +46,17 @@ def _already_alerted(home: Home, run_id: str) -> bool:
     return bool(found)
 
 
+def _root_cause(error) -> str:
+    """`RuntimeError: disk full` from a step's error (Dagster's SerializableErrorInfo), following
+    its causes down to the first (Dagster wraps a step's own exception in its own error)."""
+    if error is None:
+        return "failed"
+    while error.cause is not None:
+        error = error.cause
+    message = " ".join(error.message.split())
+    return message if message.startswith(f"{error.cls_name}:") else f"{error.cls_name}: {message}"
+
+
 def failure_alert(
     run_id: str, job_name: str, step_failures: Sequence, run_message: str | None, severity: str
 ) -> Alert:
@@ -57,7 +68,7 @@ def failure_alert(
         if event.step_failure_data is not None
     ]
     gate = any(e is not None and e.cls_name == CHECK_FAILED_ERROR for _, e in errors)
-    what = [f"{step}: {' '.join((e.message if e else 'failed').split())}" for step, e in errors]
+    what = [f"{step}: {_root_cause(e)}" for step, e in errors]
     detail = "; ".join(what) or " ".join((run_message or "no step failed").split())
     verdict = "failed a blocking check; nothing it judged was published" if gate else "errored"
     message = f"run {run_id} ({job_name}) {verdict}: {detail}"

@@ -36,25 +36,30 @@ class Freshness:
     newest: date | None  # the source's newest delivered production date (None: never)
     plant_newest: date | None  # the newest production date any source delivered
     limit_days: int
+    plant_oldest: date | None = None  # the oldest: a source never delivered trails from there
 
     @property
     def trailing_days(self) -> int | None:
-        if self.plant_newest is None or self.newest is None:
+        """Production dates the source is behind; one never delivered is behind by every date
+        the plant delivered (None when the plant delivered nothing)."""
+        if self.plant_newest is None:
             return None
+        if self.newest is None:
+            oldest = self.plant_oldest or self.plant_newest
+            return (self.plant_newest - oldest).days + 1
         return (self.plant_newest - self.newest).days
 
     @property
     def late(self) -> bool:
-        if self.plant_newest is None:
-            return False  # nothing delivered at all: nothing to compare with
         trailing = self.trailing_days
-        return trailing is None or trailing > self.limit_days
+        return trailing is not None and trailing > self.limit_days
 
     def message(self) -> str:
         if self.newest is None:
             return (
-                f"{self.source}: nothing delivered yet, while the plant delivered up to "
-                f"{self.plant_newest}"
+                f"{self.source}: nothing delivered in the {self.trailing_days} production dates "
+                f"the plant delivered ({self.plant_oldest} .. {self.plant_newest}; late after "
+                f"{self.limit_days})"
             )
         return (
             f"{self.source}: newest production date {self.newest} trails the plant's newest "
@@ -62,23 +67,30 @@ class Freshness:
         )
 
 
-def newest_by_source(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
-    """Each source's newest production date among its loaded files (the date the file name
-    gives, else its delivery date)."""
+def delivered_span(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[date, date]]:
+    """Each source's oldest and newest production date among its loaded files (the date the
+    file name gives, else its delivery date)."""
     rows = con.execute(
-        "select source, max(coalesce(name_date, delivery_date)) from bronze._files "
+        "select source, min(coalesce(name_date, delivery_date)), "
+        "max(coalesce(name_date, delivery_date)) from bronze._files "
         "where outcome = ? and source is not null group by source",
         [LOADED],
     ).fetchall()
-    return {source: newest for source, newest in rows}
+    return {source: (oldest, newest) for source, oldest, newest in rows}
 
 
 def freshness(con: duckdb.DuckDBPyConnection, plant: PlantConfig) -> list[Freshness]:
     """One verdict per source the plant delivers."""
-    newest = newest_by_source(con)
-    delivered = [newest[s] for s in plant.sources if s in newest]
-    plant_newest = max(delivered) if delivered else None
+    span = {s: dates for s, dates in delivered_span(con).items() if plant.delivers(s)}
+    plant_oldest = min((oldest for oldest, _ in span.values()), default=None)
+    plant_newest = max((newest for _, newest in span.values()), default=None)
     return [
-        Freshness(source, newest.get(source), plant_newest, plant.late_after(source))
+        Freshness(
+            source,
+            span[source][1] if source in span else None,
+            plant_newest,
+            plant.late_after(source),
+            plant_oldest,
+        )
         for source in plant.sources
     ]

@@ -149,7 +149,7 @@ def _permanent(error: BaseException) -> bool:
 def send(
     config: NotifyConfig,
     message: EmailMessage,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> int:
     """Hand `message` to the configured server, retrying transient failures with backoff; the
     number of attempts made. DeliveryFailed (one line) when every attempt failed."""
@@ -173,8 +173,8 @@ def send(
                     attempt,
                 ) from None
             delay = config.retry.delay(attempt)
-            log.warning("mail via %s failed (%s); retrying in %.1f s", smtp.address, answer, delay)
-            sleep(delay)
+            log.warning("mail via %s failed (%s); retrying in %g s", smtp.address, answer, delay)
+            (sleep or time.sleep)(delay)
     raise AssertionError("unreachable: the loop returns or raises")
 
 
@@ -212,6 +212,9 @@ def deliver(
         attempts = send(config, message)
     except DeliveryFailed as failure:
         error, attempts = str(failure), failure.attempts
+        raise
+    except BaseException as unexpected:  # a bug or an interrupt: recorded as failed, then raised
+        error = f"{type(unexpected).__name__}: {unexpected}"
         raise
     finally:
         delivery = Delivery(
