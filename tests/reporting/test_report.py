@@ -20,10 +20,11 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from cli.main import main
+from cli.main import _print_daily_report, main
 from plants.home import Home
 from reporting.files import write_reports
 from tests.homes import query
+from tests.notify.helpers import notify_section, serve, write_notify
 
 
 def _pages(pdf: Path) -> list[str]:
@@ -219,3 +220,40 @@ def test_cli_report_writes_the_files_and_refuses_clearly(built, day, tmp_path, c
     for suffix in ("pdf", "xlsx"):
         path = Home(home).daily_report(day, suffix)
         assert path.is_file() and str(path) in out
+
+
+def _home_with_serving(built: Path, home: Path) -> Home:
+    Home(home).serving.parent.mkdir(parents=True)
+    shutil.copy(Home(built).serving, Home(home).serving)
+    return Home(home)
+
+
+@pytest.mark.parametrize("answer", ["250 Message accepted for delivery", "554 5.7.1 refused"])
+def test_report_to_mails_the_written_files(built, day, tmp_path, capsys, answer):
+    """`--to` hands the report's own PDF and xlsx to notify.mail (a real SMTP server on
+    127.0.0.1); a refusal is one line and exit 1, and the files stay."""
+    home = _home_with_serving(built, tmp_path / "home")
+    for server in serve(auth=False):
+        write_notify(home.root, notify_section(server.port))
+        server.inbox.answer = answer
+        code = main(["report", "--home", str(home.root), "--to", "night@plant.test"])
+        pdf, xlsx = (home.daily_report(day, suffix) for suffix in ("pdf", "xlsx"))
+        assert pdf.is_file() and xlsx.is_file()
+        if not answer.startswith("250"):
+            assert code == 1
+            err = capsys.readouterr().err.strip()
+            assert err.count("\n") == 0 and "not mailed" in err and "554" in err
+            return
+        assert code == 0
+        assert "mailed to night@plant.test" in capsys.readouterr().out
+        (message,) = server.inbox.messages
+        assert server.inbox.envelopes[0][1] == ["night@plant.test"]
+        attached = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+        assert attached == {pdf.name: pdf.read_bytes(), xlsx.name: xlsx.read_bytes()}
+
+
+def test_demo_prints_where_the_newest_report_is(built, day, capsys):
+    _print_daily_report(Home(built))
+    out = capsys.readouterr().out
+    for suffix in ("pdf", "xlsx"):
+        assert f"daily report {suffix}" in out and str(Home(built).daily_report(day, suffix)) in out
