@@ -28,6 +28,7 @@ from orchestration.partitions import production_date_partitions
 from orchestration.resources import WarehouseResource
 from plants.home import Home
 from reporting.files import write_reports
+from reporting.serving import open_serving, production_dates
 
 with warnings.catch_warnings():  # backfill_policy is a beta parameter of @asset
     warnings.simplefilter("ignore", BetaWarning)
@@ -49,7 +50,15 @@ with warnings.catch_warnings():  # backfill_policy is a beta parameter of @asset
         """Write each date's PDF and workbook, then mail them (one message per date)."""
         home = Home(warehouse.home_path)
         days = [date.fromisoformat(k) for k in context.partition_keys]
-        written = write_reports(home, days)
+        con = open_serving(home)
+        try:
+            held = set(production_dates(con))
+        finally:
+            con.close()
+        # a run's range can hold delivery dates that carry only late rows of earlier dates
+        without_data = [d for d in days if d not in held]
+        wanted = [d for d in days if d in held]
+        written = write_reports(home, wanted) if wanted else []
         mailed, failures = [], []
         for files in written:
             try:
@@ -70,6 +79,9 @@ with warnings.catch_warnings():  # backfill_policy is a beta parameter of @asset
                 "newest_pdf": MetadataValue.path(str(written[-1].pdf)) if written else "",
                 "without_numbers": MetadataValue.json(
                     [f.production_date.isoformat() for f in written if not f.shows_numbers]
+                ),
+                "dates_without_production": MetadataValue.json(
+                    [d.isoformat() for d in without_data]
                 ),
                 "mailed_dates": MetadataValue.json(mailed),
                 "mail_errors": MetadataValue.json(failures),
