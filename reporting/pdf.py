@@ -26,6 +26,7 @@ FONT = "DejaVu"
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(229, 231, 235))
 BOLD = FontFace(emphasis="BOLD")
+BELOW_TARGET = FontFace(emphasis="BOLD", color=(185, 28, 28))  # a ratio under its target
 GREEN, AMBER, RED = (220, 252, 231), (254, 243, 199), (254, 226, 226)
 TOP_CAUSES = 10
 NOTE_WIDTH = 0.5  # share of the table width the operator's note takes
@@ -137,7 +138,8 @@ class _Document(FPDF):
             for i, values in enumerate(rows):
                 row = table.row(style=BOLD if i in bold else None)
                 for value in values:
-                    row.cell(value)
+                    text, style = value if isinstance(value, tuple) else (value, None)
+                    row.cell(text, style=style)
         self.set_font(FONT, "", 9)
         self.ln(2)
 
@@ -207,7 +209,14 @@ def _summary_page(doc: _Document, report: ReportData) -> None:
         goal = None if target is None else target.get(column)
         before = None if base is None else base[column]
         rows.append(
-            [label, _pct(value), _pct(goal), _pp(value, goal), _pct(before), _pp(value, before)]
+            [
+                label,
+                _flagged(_pct(value), value, goal),
+                _pct(goal),
+                _pp(value, goal),
+                _pct(before),
+                _pp(value, before),
+            ]
         )
     finished = _finished(report)
     days = len(report.baseline_dates) if base is not None else 0
@@ -317,13 +326,20 @@ def _machines_page(doc: _Document, report: ReportData) -> None:
     )
     doc.paragraph(
         "day = the machine's whole date (ratios of the summed shifts); Target = the "
-        "machine's OEE target (gold.dim_target).",
+        "machine's OEE target (gold.dim_target); an OEE below it in red.",
         size=7.5,
         style="I",
     )
 
 
-def _kpi_cells(machine: str, shift: str, r, target: float | None) -> list[str]:
+def _flagged(text: str, value, target) -> str | tuple[str, FontFace]:
+    """A ratio's cell, in red when it is below its target."""
+    if _missing(value) or _missing(target) or float(value) >= float(target):
+        return text
+    return (text, BELOW_TARGET)
+
+
+def _kpi_cells(machine: str, shift: str, r, target: float | None) -> list:
     get = r.get if isinstance(r, pd.Series) else lambda c: getattr(r, c)
     return [
         machine,
@@ -331,7 +347,7 @@ def _kpi_cells(machine: str, shift: str, r, target: float | None) -> list[str]:
         _pct(get("availability")),
         _pct(get("performance")),
         _pct(get("quality")),
-        _pct(get("oee")),
+        _flagged(_pct(get("oee")), get("oee"), target),
         _pct(target),
         _count(get("produced_qty")),
         _count(get("scrap_qty")),
