@@ -333,8 +333,9 @@ def _machines_page(doc: _Document, report: ReportData) -> None:
 
 
 def _flagged(text: str, value, target) -> str | tuple[str, FontFace]:
-    """A ratio's cell, in red when it is below its target."""
-    if _missing(value) or _missing(target) or float(value) >= float(target):
+    """A ratio's cell, in red when it is below its target as the report shows both (to 0.1 pp:
+    a cell in red never reads "+0.0 pp" against its target)."""
+    if _missing(value) or _missing(target) or _pp_points(value, target) >= 0:
         return text
     return (text, BELOW_TARGET)
 
@@ -758,8 +759,12 @@ def _pp(value, other) -> str:
     """The difference of two ratios in percentage points, "+5.2 pp" / "−6.8 pp"."""
     if _missing(value) or _missing(other):
         return ""
-    points = round(100 * (float(value) - float(other)), 1)
+    points = _pp_points(value, other)
     return f"{'−' if points < 0 else '+'}{abs(points):.1f} pp"
+
+
+def _pp_points(value, other) -> float:
+    return round(100 * (float(value) - float(other)), 1) + 0.0  # + 0.0: never -0.0
 
 
 def _count(value) -> str:
