@@ -374,10 +374,59 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  warehouse         : {Home(home).warehouse} (bronze, silver, gold)")
     print(f"  serving copy      : {Home(home).serving} (validated; read-only)")
     print(f"  validation report : {Home(home).latest_validation_report}")
+    _print_daily_report(Home(home))
     print(f"  dbt's output      : {Home(home).dbt_log}")
     print("  data contract     : docs/data_contract.md")
     print("  Dagster UI        : shopfloor ui")
     return code
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the daily report (PDF and xlsx) of a production date from the serving copy; with
+    --to, mail it too."""
+    from reporting.files import write_reports
+    from reporting.serving import ReportUnavailable
+
+    home = _home(args)
+    try:
+        (written,) = write_reports(home, [args.date] if args.date else None)
+    except ReportUnavailable as exc:
+        print(f"shopfloor report: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Daily report of {written.production_date}: {written.status}")
+    print(f"  PDF : {written.pdf}")
+    print(f"  xlsx: {written.xlsx}")
+    if not args.to:
+        return 0
+    from notify.mail import DeliveryFailed, deliver_report  # only when mailing (h20-notify)
+
+    try:
+        deliver_report(home, written.production_date, written.paths, recipients=args.to)
+    except DeliveryFailed as exc:
+        print(f"shopfloor report: error: not mailed: {exc} (the files above are kept)",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"  mailed to {', '.join(args.to)}")
+    return 0
+
+
+def _print_daily_report(home: Home) -> None:
+    """Where the newest date's daily report is (the report asset writes it after publish)."""
+    from reporting.serving import ReportUnavailable, newest_date, open_serving
+
+    try:
+        con = open_serving(home)
+        try:
+            day = newest_date(con)
+        finally:
+            con.close()
+    except ReportUnavailable as exc:
+        print(f"  daily report      : none ({exc})")
+        return
+    for suffix in ("pdf", "xlsx"):
+        path = home.daily_report(day, suffix)
+        where = path if path.exists() else f"not written (`shopfloor report --date {day}`)"
+        print(f"  daily report {suffix:<5}: {where}")
 
 
 def cmd_plant_check(args: argparse.Namespace) -> int:
@@ -815,6 +864,28 @@ def build_parser() -> argparse.ArgumentParser:
         " then run, into the home; ends with where to look.",
     )
     demo.set_defaults(func=cmd_demo)
+
+    report = sub.add_parser(
+        "report",
+        help="write the daily report (PDF and xlsx) of a production date from the serving copy",
+        description="Write reports/<date>/shopfloor-report-<date>.pdf and .xlsx from the "
+        "published serving copy only; a date that did not pass the gate gets a report without "
+        "numbers that says so.",
+    )
+    report.add_argument(
+        "--date",
+        type=_iso_date,
+        default=None,
+        help="production date YYYY-MM-DD (default: the newest date in the serving copy)",
+    )
+    report.add_argument(
+        "--to",
+        nargs="+",
+        metavar="ADDR",
+        default=None,
+        help="also mail the report to these addresses (server from the home's notify: settings)",
+    )
+    report.set_defaults(func=cmd_report)
 
     landing = sub.add_parser("landing", help="retract or restore a delivered file; its history")
     landing_sub = landing.add_subparsers(

@@ -77,7 +77,14 @@ class Home:
 
     @property
     def reports(self) -> Path:
+        """What the pipeline writes for people: the gate's report and one folder of daily
+        reports per production date (`reports/<production date>/`)."""
         return self.root / "reports"
+
+    def daily_report(self, day: date, suffix: str) -> Path:
+        """The daily report of a production date: `reports/<date>/shopfloor-report-<date>.pdf`
+        (suffix "pdf") and its workbook (suffix "xlsx")."""
+        return self.reports / day.isoformat() / f"shopfloor-report-{day.isoformat()}.{suffix}"
 
     @property
     def latest_validation_report(self) -> Path:
