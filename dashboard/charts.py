@@ -131,6 +131,7 @@ FACTORS = (
     ("Quality", "quality"),
 )
 TARGET_DASH = "dash"
+TARGET_COLOUR = "#e11d48"  # a target tick across a bar: unlike every factor and machine colour
 
 
 def target_line(fig: go.Figure, value: float, text: str, colour: str, **where) -> None:
@@ -188,8 +189,8 @@ def factors_by_machine(
     df: pd.DataFrame, targets: Mapping[str, Mapping[str, float | None]] | None = None
 ) -> go.Figure:
     """Small multiples: OEE, availability, performance, quality per machine over time, with the
-    targets (machine → factor → fraction) as dashed lines: one grey line where every machine
-    shares the value, else one per machine in its colour."""
+    targets (machine → factor → fraction) as dashed lines: one per value, labelled with the
+    machines it holds for (grey when shared, else in the machine's colour)."""
     colours = machine_colour(df["machine_id"].unique().tolist())
     panels = FACTORS
     fig = make_subplots(
@@ -220,12 +221,16 @@ def factors_by_machine(
         per_machine = {
             m: t[col] for m, t in targets.items() if m in colours and t.get(col) is not None
         }
-        if len(set(per_machine.values())) == 1:
-            target_line(fig, next(iter(per_machine.values())), "target", "#6b7280",
-                        row=r + 1, col=c + 1)  # fmt: skip
-        else:
-            for m, value in per_machine.items():
-                target_line(fig, value, f"{m} target", colours[m], row=r + 1, col=c + 1)
+        sharing: dict[float, list[str]] = {}
+        for m, value in sorted(per_machine.items()):
+            sharing.setdefault(value, []).append(m)
+        for value, ms in sharing.items():
+            if len(sharing) == 1:
+                text, colour = "target", "#6b7280"
+            else:
+                text = f"{', '.join(ms)} target"
+                colour = colours[ms[0]] if len(ms) == 1 else "#6b7280"
+            target_line(fig, value, text, colour, row=r + 1, col=c + 1)
         fig.update_yaxes(ratio_axis([*df[col], *per_machine.values()]), row=r + 1, col=c + 1)
     fig.update_xaxes(**date_axis(_dates(df["production_date"])))
     fig = _layout(fig, height=540)
@@ -551,24 +556,42 @@ def shift_factors(
     shifts: pd.DataFrame, targets: Mapping[str, float | None] | None, title: str
 ) -> go.Figure:
     """OEE and its factors per shift (grouped bars, shifts in the shift model's order), with the
-    machine's targets as dashed lines."""
+    machine's target of each factor as a tick across its bars."""
     fig = go.Figure()
+    first_target = True
     for name, col in FACTORS:
         fig.add_bar(
             x=shifts["shift_code"],
             y=shifts[col],
             name=name,
+            offsetgroup=col,
             marker_color=FACTOR_COLOURS[name],
             text=[None if pd.isna(v) else f"{v:.1%}" for v in shifts[col]],
-            textposition="outside",
+            textposition="inside",
+            insidetextanchor="end",
         )
         value = (targets or {}).get(col)
         if value is not None:
-            target_line(fig, value, f"{name} target", FACTOR_COLOURS[name])
+            fig.add_scatter(
+                x=shifts["shift_code"],
+                y=[value] * len(shifts),
+                name="Target",
+                legendgroup="target",
+                showlegend=first_target,
+                offsetgroup=col,
+                mode="markers",
+                marker={
+                    "symbol": "line-ew",
+                    "size": 44,
+                    "line": {"width": 3, "color": TARGET_COLOUR},
+                },
+                hovertemplate=f"{name} target %{{y:.1%}}<extra></extra>",
+            )
+            first_target = False
     values = [*shifts[[c for _, c in FACTORS]].to_numpy().ravel(), *_values(targets)]
     fig.update_yaxes(**ratio_axis(values))
     fig.update_xaxes(type="category")
-    fig.update_layout(barmode="group")
+    fig.update_layout(barmode="group", scattermode="group")
     fig = _layout(fig, title=title, height=380)
     fig.update_layout(hovermode="closest")
     return fig
@@ -593,5 +616,6 @@ def shift_losses(losses: pd.DataFrame, labels: Mapping[str, str], title: str) ->
                      categoryarray=list(reversed(losses["shift_code"].tolist())))  # fmt: skip
     fig.update_xaxes(title="hours", **COUNT_AXIS)
     fig = _layout(fig, title=title, height=140 + 50 * len(losses))
+    fig.update_layout(legend={"traceorder": "normal"})
     fig.update_layout(hovermode="closest")
     return fig

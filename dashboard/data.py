@@ -548,3 +548,20 @@ where o.production_date between $start and $end and o.machine_id = $machine
 group by o.shift_code, o.operator_id
 order by o.shift_code, worked_h desc, o.operator_id
 """
+
+# The downtime Pareto of a scope ($line / $machine null for the plant) over the selection: per
+# loss category and cause, events and loss time summed, largest loss first.
+SQL_DOWNTIME_PARETO = """
+select loss_category, cause_code, any_value(cause_text) as cause_text,
+       sum(event_count) as event_count, sum(loss_time_s) as loss_time_s,
+       sum(mtbf_s * event_count) / nullif(sum(event_count), 0) as mtbf_s,
+       sum(loss_time_s) / nullif(sum(event_count), 0) as mttr_s
+from gold.kpi_downtime_pareto
+where production_date between $start and $end
+  and list_contains($machines, machine_id)
+  and ($line is null or line_id = $line)
+  and ($machine is null or machine_id = $machine)
+  and (len($shifts) = 0 or list_contains($shifts, shift_code))
+group by loss_category, cause_code
+order by loss_time_s desc, loss_category, cause_code
+"""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, kpi, ui
+from dashboard import charts, data, kpi, targets, ui
 
 PLANNED = ("planned_busy_time_s", "Planned busy time")
 PRODUCTIVE = ("fully_productive_time_s", "Fully productive time")
@@ -94,6 +94,7 @@ def loss_waterfall(f: data.Filters, scope: Scope) -> None:
             kpi.fmt_num(groups[group], 1, "h"),
             f"{kpi.fmt_pct(share)} of planned",
             delta_color="off",
+            delta_arrow="off",
             border=True,
         )
     cols[4].metric(
@@ -101,6 +102,7 @@ def loss_waterfall(f: data.Filters, scope: Scope) -> None:
         kpi.fmt_num(groups["result"], 1, "h"),
         f"{kpi.fmt_pct(groups['result'] / groups['planned'])} = OEE",
         delta_color="off",
+        delta_arrow="off",
         border=True,
     )
     title = f"From planned busy time to fully productive time: {scope.label}"
@@ -114,6 +116,114 @@ def loss_waterfall(f: data.Filters, scope: Scope) -> None:
     ui.chart_data(steps, "loss_waterfall")
 
 
+def pareto_rows(causes: pd.DataFrame) -> pd.DataFrame:
+    """The Pareto's bars, largest loss first, with each cause's share of the total loss time and
+    the cumulative share up to it."""
+    out = causes.sort_values("loss_time_s", ascending=False, kind="stable").reset_index(drop=True)
+    total = float(out["loss_time_s"].sum())
+    out["cause"] = out["cause_code"].where(
+        out["cause_text"].isna() | (out["cause_text"] == out["cause_code"]),
+        out["cause_text"],
+    )
+    out["loss_time_h"] = out["loss_time_s"].astype(float) / 3600
+    out["share"] = out["loss_time_s"].astype(float) / total if total else None
+    out["cumulative_share"] = out["loss_time_s"].astype(float).cumsum() / total if total else None
+    out["mtbf_h"] = out["mtbf_s"].astype(float) / 3600
+    out["mttr_min"] = out["mttr_s"].astype(float) / 60
+    columns = ["loss_category", "cause_code", "cause_text", "cause", "event_count"]
+    columns += ["loss_time_s", "loss_time_h", "share", "cumulative_share", "mtbf_h", "mttr_min"]
+    return out[columns]
+
+
+def downtime_pareto(f: data.Filters, scope: Scope) -> None:
+    st.subheader("Downtime Pareto")
+    if not ui.has_table("gold.kpi_downtime_pareto"):
+        st.info(
+            "This publication has no downtime Pareto (gold.kpi_downtime_pareto): run the "
+            "pipeline to publish again.",
+            icon=":material/info:",
+        )
+        return
+    causes = ui.q(data.SQL_DOWNTIME_PARETO, scope.params(f))
+    if causes.empty:
+        ui.no_data(f"breakdowns, small stops or setups for {scope.label}", f)
+        return
+    rows = pareto_rows(causes)
+    title = f"Loss time per cause, largest first: {scope.label}"
+    st.plotly_chart(charts.downtime_pareto(rows, title), key="downtime_pareto")
+    st.caption(
+        "Breakdowns by fault code, small stops by cause, setups: events and time lost over the "
+        "selection (gold.kpi_downtime_pareto). MTTR = loss time / events; MTBF as the mart "
+        "rolls it up."
+    )
+    ui.table(
+        rows.drop(columns=["cause"]),
+        "downtime_pareto",
+        column_config={
+            "loss_time_s": st.column_config.NumberColumn(format="%,.0f"),
+            "loss_time_h": st.column_config.NumberColumn(format="%,.2f"),
+            "mtbf_h": st.column_config.NumberColumn(format="%,.1f"),
+            "mttr_min": st.column_config.NumberColumn(format="%,.1f"),
+        },
+    )
+
+
+def shift_comparison(f: data.Filters, scope: Scope) -> None:
+    """One machine's shifts side by side: OEE and A/P/Q against target, losses, and crew."""
+    st.subheader("Shift comparison")
+    default = f.machines.index(scope.machine) if scope.machine in f.machines else 0
+    machine = st.selectbox("Machine", list(f.machines), index=default, key="shift_machine")
+    codes = ui.q(data.SQL_SHIFT_CODES)["shift_code"].tolist()
+    if f.shifts:
+        codes = [c for c in codes if c in f.shifts]
+    rows = []
+    for code in codes:
+        k = kpi.Kpis.of(ui.q(data.SQL_PERIOD_KPIS, f.params(shifts=[code], machines=[machine])))
+        rows.append({"shift_code": code} | {c: getattr(k, c) for c in KPI_COLUMNS})
+    shifts = pd.DataFrame(rows, columns=["shift_code", *KPI_COLUMNS])
+    if shifts[["oee", "produced_qty"]].isna().all().all():
+        ui.no_data(f"production data for {machine}", f)
+        return
+    goal = targets.of("machine", machine)
+    title = f"OEE and its factors per shift: {machine}"
+    st.plotly_chart(
+        charts.shift_factors(shifts, goal.factors() if goal else None, title), key="shift_factors"
+    )
+    losses = shift_losses(f, machine, codes)
+    if losses is not None:
+        labels = {col: label for col, label, _ in data.LOSSES}
+        st.plotly_chart(
+            charts.shift_losses(losses, labels, f"Losses per shift: {machine}"),
+            key="shift_losses",
+        )
+        hours = losses[[c for c, _, _ in data.LOSSES]].astype(float) / 3600
+        hours.columns = [c.removesuffix("_s") + "_h" for c in hours.columns]
+        shifts = pd.concat([shifts, hours], axis=1)
+    crew = ui.q(data.SQL_CREW, f.params(machine=machine))
+    named = crew.assign(who=crew["operator_name"] + " (" + crew["days"].astype(str) + " d)")
+    shifts["crew"] = shifts["shift_code"].map(named.groupby("shift_code")["who"].agg(", ".join))
+    shifts["crew"] = shifts["crew"].fillna("no operator signed in")
+    ui.table(shifts, f"shift_comparison_{machine}", caption=CREW_CAPTION)
+
+
+KPI_COLUMNS = ("oee", "availability", "performance", "quality", "produced_qty", "good_qty")
+KPI_COLUMNS += ("failure_count",)
+CREW_CAPTION = (
+    "Per shift of the plant's shift model: KPIs (gold.kpi_selection), losses in hours "
+    "(gold.kpi_loss_tree) and the crew, the operators who signed in on the machine "
+    "(gold.kpi_operator_daily; days on that shift in the period)."
+)
+
+
+def shift_losses(f: data.Filters, machine: str, codes: list[str]) -> pd.DataFrame | None:
+    """The machine's loss tree per shift, in the shift model's order (None without the mart)."""
+    if not ui.has_table("gold.kpi_loss_tree"):
+        return None
+    losses = ui.q(data.SQL_SHIFT_LOSSES, f.params(machine=machine))
+    losses = losses.set_index("shift_code").reindex(codes).fillna(0).reset_index()
+    return losses
+
+
 def render() -> None:
     f = ui.current_filters()
     ui.page_header("Losses", f, "where the OEE went")
@@ -122,6 +232,8 @@ def render() -> None:
         return
     scope = pick_scope(f)
     loss_waterfall(f, scope)
+    downtime_pareto(f, scope)
+    shift_comparison(f, scope)
 
 
 render()

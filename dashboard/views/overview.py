@@ -98,14 +98,14 @@ def render() -> None:
             "quality",
         ),
         (
-            "Units produced (finished goods)",
+            "Finished units",
             kpi.fmt_int(cur.produced_qty),
             kpi.delta_rel(cur.produced_qty, prev.produced_qty),
             "normal",
             "produced_qty",
         ),
         (
-            "Good units (finished goods)",
+            "Finished good units",
             kpi.fmt_int(cur.good_qty),
             kpi.delta_rel(cur.good_qty, prev.good_qty),
             "normal",
@@ -135,9 +135,11 @@ def render() -> None:
     ]
     rows = [st.columns(5), st.columns(5)]
     slots = rows[0] + rows[1][:4]
+    finished_help = f"Units of the finished products only: {finished_label()}."
+    helps = {"produced_qty": finished_help, "good_qty": finished_help}
     for slot, (label, value, delta, colour, col) in zip(slots, cards, strict=True):
-        with slot.container(border=True):
-            st.metric(label, value, delta, delta_color=colour)
+        with slot.container(border=True, height="stretch"):
+            st.metric(label, value, delta, delta_color=colour, help=helps.get(col))
             target_note(plant_target, col)
             trend = [v for v in spark.get(col, []) if v is not None]
             if len(trend) > 1:
@@ -156,8 +158,8 @@ def render() -> None:
             help="MTBF / MTTR per machine: Machine health page",
         )
     st.caption(
-        f"Units count finished products only ({finished_label()}), not every stage's output; "
-        "OEE and its factors weigh every machine's time."
+        f"Finished units count the products that leave the plant ({finished_label()}), not "
+        "every stage's output; OEE and its factors weigh every machine's time."
     )
 
     if daily.empty:

@@ -23,6 +23,7 @@ ARGS = [
 PAGES = {
     "overview": "",
     "machines": "machines",
+    "losses": "losses",
     "flow": "flow",
     "process": "process",
     "quality": "quality",
