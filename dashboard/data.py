@@ -507,8 +507,9 @@ LOSSES = (
 )
 
 # One scope's loss tree summed over the period (the columns are additive seconds): $grain is
-# the scope's own grain (its rows hold every machine of the scope), machine_day when the sidebar
-# picks only some of them, machine_shift when it picks shifts; $line / $machine null for the plant.
+# the scope's own grain when its rows hold just the selected machines (plant_day: no machine or
+# line; line_day: $line), else machine_day (some machines picked) or machine_shift (some shifts
+# picked), bounded by $machines.
 SQL_LOSS_TREE = (
     "select count(*) as rows_summed, sum(planned_busy_time_s) as planned_busy_time_s, "
     + ", ".join(f"sum({c}) as {c}" for c, _, _ in LOSSES)
@@ -517,7 +518,6 @@ from gold.kpi_loss_tree
 where grain = $grain
   and production_date between $start and $end
   and ($line is null or line_id = $line)
-  and ($machine is null or machine_id = $machine)
   and (machine_id is null or list_contains($machines, machine_id))
   and (len($shifts) = 0 or list_contains($shifts, shift_code))
 having count(*) > 0
@@ -549,19 +549,11 @@ group by o.shift_code, o.operator_id
 order by o.shift_code, worked_h desc, o.operator_id
 """
 
-# The downtime Pareto of a scope ($line / $machine null for the plant) over the selection: per
-# loss category and cause, events and loss time summed, largest loss first.
+# The downtime Pareto of the selected dates, shifts and machines: gold.downtime_selection (dbt,
+# macros/loss_tree.sql) sums events and loss time per loss category × cause and rolls MTBF and
+# MTTR up over the selection; largest loss first.
 SQL_DOWNTIME_PARETO = """
-select loss_category, cause_code, any_value(cause_text) as cause_text,
-       sum(event_count) as event_count, sum(loss_time_s) as loss_time_s,
-       sum(mtbf_s * event_count) / nullif(sum(event_count), 0) as mtbf_s,
-       sum(loss_time_s) / nullif(sum(event_count), 0) as mttr_s
-from gold.kpi_downtime_pareto
-where production_date between $start and $end
-  and list_contains($machines, machine_id)
-  and ($line is null or line_id = $line)
-  and ($machine is null or machine_id = $machine)
-  and (len($shifts) = 0 or list_contains($shifts, shift_code))
-group by loss_category, cause_code
+select loss_category, cause_code, cause_text, event_count, loss_time_s, mtbf_s, mttr_s
+from gold.downtime_selection($start, $end, $shifts, $machines)
 order by loss_time_s desc, loss_category, cause_code
 """

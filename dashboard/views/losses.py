@@ -17,20 +17,22 @@ SCOPES = ("Plant", "Line", "Machine")
 
 @dataclass(frozen=True)
 class Scope:
-    """What the waterfall and the Pareto cover, and the loss tree grain summed for it."""
+    """What the waterfall and the Pareto cover: a label, the selected machines in it, the loss
+    tree grain to sum, and the line whose line_day rows hold it (else None)."""
 
     label: str
+    machines: tuple[str, ...]
     grain: str
     line: str | None = None
     machine: str | None = None
 
     def params(self, f: data.Filters) -> dict:
-        return f.params(grain=self.grain, line=self.line, machine=self.machine)
+        return f.params(grain=self.grain, line=self.line, machines=list(self.machines))
 
 
 def pick_scope(f: data.Filters) -> Scope:
     """The plant, a line or a machine of the sidebar's selection. Its own grain's rows are
-    summed when they hold just the selected machines; otherwise machine × day rows (some
+    summed when they hold just the selected machines; otherwise machine × day rows (some of its
     machines picked) or machine × shift rows (some shifts picked)."""
     fleet = ui.q(data.SQL_MACHINES)
     chosen = fleet[fleet["machine_id"].isin(f.machines)]
@@ -39,21 +41,22 @@ def pick_scope(f: data.Filters) -> Scope:
     kind = left.segmented_control("Scope", SCOPES, default="Plant", key="loss_scope") or "Plant"
     if kind == "Line" and lines:
         line = right.selectbox("Line", lines, key="loss_line")
-        members = fleet[fleet["line_id"] == line]["machine_id"]
-        scope = Scope(f"line {line}", "line_day", line=line)
-    elif kind == "Machine" and f.machines:
+        members = fleet[fleet["line_id"] == line]["machine_id"].tolist()
+        label, grain, machine = f"line {line}", "line_day", None
+    elif kind == "Machine":
         machine = right.selectbox("Machine", list(f.machines), key="loss_machine")
-        members = pd.Series([machine])
-        scope = Scope(f"machine {machine}", "machine_day", machine=machine)
+        members, line = [machine], None
+        label, grain = f"machine {machine}", "machine_day"
     else:
-        members = fleet["machine_id"]
-        scope = Scope("the plant", "plant_day")
+        members, line, machine = fleet["machine_id"].tolist(), None, None
+        label, grain = "the plant", "plant_day"
+    picked = tuple(m for m in members if m in f.machines)
+    if len(picked) < len(members):
+        label += f" (machines {', '.join(picked)})"
+        grain, line = "machine_day", None
     if f.shifts:
-        return Scope(scope.label, "machine_shift", scope.line, scope.machine)
-    if not set(members) <= set(f.machines):
-        label = f"{scope.label} (machines {', '.join(sorted(set(members) & set(f.machines)))})"
-        return Scope(label, "machine_day", scope.line, scope.machine)
-    return scope
+        grain, line = "machine_shift", None
+    return Scope(label, picked, grain, line, machine)
 
 
 def waterfall_steps(tree: pd.Series) -> pd.DataFrame:
@@ -116,15 +119,21 @@ def loss_waterfall(f: data.Filters, scope: Scope) -> None:
     ui.chart_data(steps, "loss_waterfall")
 
 
+def cause_label(code: str, text: str | None) -> str:
+    """A bar's name: the code with its text ("E130 Ore feeder jam"), once when either holds
+    the other ("changeover to GEARBOX_S", "operator check")."""
+    if not isinstance(text, str) or code in text:
+        return text if isinstance(text, str) else code
+    return f"{code} {text}"
+
+
 def pareto_rows(causes: pd.DataFrame) -> pd.DataFrame:
     """The Pareto's bars, largest loss first, with each cause's share of the total loss time and
     the cumulative share up to it."""
     out = causes.sort_values("loss_time_s", ascending=False, kind="stable").reset_index(drop=True)
     total = float(out["loss_time_s"].sum())
-    out["cause"] = out["cause_code"].where(
-        out["cause_text"].isna() | (out["cause_text"] == out["cause_code"]),
-        out["cause_text"],
-    )
+    pairs = zip(out["cause_code"], out["cause_text"], strict=True)
+    out["cause"] = [cause_label(code, text) for code, text in pairs]
     out["loss_time_h"] = out["loss_time_s"].astype(float) / 3600
     out["share"] = out["loss_time_s"].astype(float) / total if total else None
     out["cumulative_share"] = out["loss_time_s"].astype(float).cumsum() / total if total else None
@@ -153,8 +162,8 @@ def downtime_pareto(f: data.Filters, scope: Scope) -> None:
     st.plotly_chart(charts.downtime_pareto(rows, title), key="downtime_pareto")
     st.caption(
         "Breakdowns by fault code, small stops by cause, setups: events and time lost over the "
-        "selection (gold.kpi_downtime_pareto). MTTR = loss time / events; MTBF as the mart "
-        "rolls it up."
+        "selection (gold.downtime_selection). MTTR = loss time / events; MTBF = running time "
+        "of the selected machine-shifts / events."
     )
     ui.table(
         rows.drop(columns=["cause"]),
