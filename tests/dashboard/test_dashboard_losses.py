@@ -202,6 +202,7 @@ def _alarm_home(src: Path, home: Path, rows: list[tuple] | None) -> list[date]:
         con.execute("drop table if exists audit.alerts")
         if rows is not None:
             con.execute(f"create table audit.alerts ({ALERT_COLUMNS})")
+        if rows:
             con.executemany(
                 "insert into audit.alerts values (?, 'run-1', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
