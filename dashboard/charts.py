@@ -147,6 +147,21 @@ def target_line(fig: go.Figure, value: float, text: str, colour: str, **where) -
     )
 
 
+SHARED_TARGET_COLOUR = "#6b7280"
+
+
+def target_lines(fig: go.Figure, targets: Mapping[str, tuple[float, str]], **where) -> None:
+    """Targets ({whose: (value, colour)}) as dashed lines, one per value: a value several share
+    is one grey line naming them all ("Availability, Performance target"), never labels drawn
+    over each other."""
+    sharing: dict[float, list[str]] = {}
+    for whose, (value, _) in targets.items():
+        sharing.setdefault(value, []).append(whose)
+    for value, names in sharing.items():
+        colour = targets[names[0]][1] if len(names) == 1 else SHARED_TARGET_COLOUR
+        target_line(fig, value, f"{', '.join(names)} target", colour, **where)
+
+
 def _values(targets: Mapping[str, float | None] | None) -> list[float]:
     return [v for v in (targets or {}).values() if v is not None]
 
@@ -164,10 +179,9 @@ def oee_trend(daily: pd.DataFrame, targets: Mapping[str, float | None] | None = 
             line={"color": FACTOR_COLOURS[name], "width": 4 if name == "OEE" else 2},
             opacity=1 if name == "OEE" else 0.75,
         )
-    for name, col in FACTORS:
-        value = (targets or {}).get(col)
-        if value is not None:
-            target_line(fig, value, f"{name} target", FACTOR_COLOURS[name])
+    goals = {name: (v, FACTOR_COLOURS[name]) for name, col in FACTORS
+             if (v := (targets or {}).get(col)) is not None}  # fmt: skip
+    target_lines(fig, goals)
     factors = daily[["oee", "availability", "performance", "quality"]].to_numpy().ravel()
     fig.update_yaxes(title=None, **ratio_axis([*factors, *_values(targets)]))
     fig.update_xaxes(title=None, **date_axis(_dates(daily["production_date"])))
@@ -221,16 +235,12 @@ def factors_by_machine(
         per_machine = {
             m: t[col] for m, t in targets.items() if m in colours and t.get(col) is not None
         }
-        sharing: dict[float, list[str]] = {}
-        for m, value in sorted(per_machine.items()):
-            sharing.setdefault(value, []).append(m)
-        for value, ms in sharing.items():
-            if len(sharing) == 1:
-                text, colour = "target", "#6b7280"
-            else:
-                text = f"{', '.join(ms)} target"
-                colour = colours[ms[0]] if len(ms) == 1 else "#6b7280"
-            target_line(fig, value, text, colour, row=r + 1, col=c + 1)
+        if len(set(per_machine.values())) == 1:  # every machine's: no names needed
+            target_line(fig, next(iter(per_machine.values())), "target", SHARED_TARGET_COLOUR,
+                        row=r + 1, col=c + 1)  # fmt: skip
+        else:
+            goals = {m: (v, colours[m]) for m, v in sorted(per_machine.items())}
+            target_lines(fig, goals, row=r + 1, col=c + 1)
         fig.update_yaxes(ratio_axis([*df[col], *per_machine.values()]), row=r + 1, col=c + 1)
     fig.update_xaxes(**date_axis(_dates(df["production_date"])))
     fig = _layout(fig, height=540)

@@ -170,7 +170,7 @@ def test_targets_are_drawn_on_the_oee_charts(serving_home, monkeypatch):
     plant = next(v for (scope, _), v in targets.items() if scope == "plant")
     at = _app(serving_home, monkeypatch, dates=(days[0], days[-1]))
     _no_exception(at)
-    assert sorted(_shapes_at(at, "oee_trend")) == pytest.approx(sorted(plant))
+    assert set(_shapes_at(at, "oee_trend")) == set(plant)  # one line per value
     assert f"Target {kpi.fmt_pct(plant[0])}" in _texts(at)
 
     at = _app(serving_home, monkeypatch, "views/machines.py", dates=(days[0], days[-1]))
