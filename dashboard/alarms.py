@@ -32,6 +32,9 @@ def section(f: data.Filters) -> None:
         rows,
         "alarms",
         column_config={
+            "raised_at_local": st.column_config.DatetimeColumn(
+                "Raised at (plant time)", format="YYYY-MM-DD HH:mm"
+            ),
             "message": st.column_config.TextColumn(width="large"),
             "observed": st.column_config.NumberColumn(format="%.3f"),
             "threshold": st.column_config.NumberColumn(format="%.3f"),

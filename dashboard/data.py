@@ -475,11 +475,12 @@ from gold.dim_target
 order by scope, scope_id
 """
 
-# The selection's alarms, newest first. An alarm of no machine (a failed run, a late source)
-# shows whatever machines are picked; one of no production date counts on the day it was raised.
+# The selection's alarms, newest first, with the plant-local time they were raised. An alarm of
+# no machine (a failed run, a late source) shows whatever machines are picked; one of no
+# production date counts on the plant-local day it was raised.
 SQL_ALERTS = """
-select raised_at, severity, rule, production_date, machine_id, shift_code, source,
-       observed, threshold, message, notified, run_id, alert_id
+select timezone($tz, raised_at) as raised_at_local, severity, message, rule, production_date,
+       machine_id, shift_code, source, observed, threshold, notified, run_id, alert_id
 from audit.alerts
 where coalesce(production_date, cast(timezone($tz, raised_at) as date)) between $start and $end
   and (machine_id is null or list_contains($machines, machine_id))

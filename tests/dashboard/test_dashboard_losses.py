@@ -62,14 +62,20 @@ def _steps(at) -> dict[str, float]:
     [
         ({}, None, None),  # the plant: plant_day rows
         ({"loss_scope": "Machine", "loss_machine": "SMELTER-02"}, ["SMELTER-02"], None),
+        ({"loss_scope": "Line"}, "first line", None),  # line_day rows of the first line
         ({"shifts": ["NIGHT"]}, None, ["NIGHT"]),  # some shifts: machine_shift rows
     ],
-    ids=["plant", "machine", "night-shift"],
+    ids=["plant", "machine", "line", "night-shift"],
 )
 def test_loss_waterfall_sums_back_to_planned_busy_time(
     serving_home, monkeypatch, state, machines, shifts
 ):
     days = _dates(serving_home)
+    if machines == "first line":  # the page offers the lines in order and starts at the first
+        machines = [r[0] for r in _read(
+            serving_home, "select distinct machine_id from gold.dim_machine "
+            "where line_id = (select min(line_id) from gold.dim_machine)",
+        )]  # fmt: skip
     at = _app(serving_home, monkeypatch, LOSSES, dates=(days[0], days[-1]), **state)
     _no_exception(at)
     bars = _steps(at)
