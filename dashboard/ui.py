@@ -348,6 +348,13 @@ def current_filters() -> Filters | None:
     return st.session_state.get("_filters")
 
 
+def provisional_caption(f: Filters) -> None:
+    """Name the selection's dates that are still provisional (their numbers may change)."""
+    provisional = data.provisional_note(q(data.SQL_PROVISIONAL_DATES, f.params()))
+    if provisional:
+        st.caption(f":orange-badge[provisional] {provisional}")
+
+
 def page_header(title: str, f: Filters, subtitle: str = "") -> None:
     st.title(title)
     bits = [period_label(f)]

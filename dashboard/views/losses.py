@@ -88,19 +88,20 @@ def loss_waterfall(f: data.Filters, scope: Scope) -> None:
         return
     steps = waterfall_steps(tree.iloc[0])
     groups = steps.groupby("loss_group", sort=False)["time_h"].sum()
-    cols = st.columns(5)
+    cols = st.columns(6)
     cols[0].metric("Planned busy time", kpi.fmt_num(groups["planned"], 1, "h"), border=True)
-    for slot, group in zip(cols[1:4], ("availability", "performance", "quality"), strict=True):
+    kinds = ("availability", "performance", "quality", "unrecorded")
+    for slot, group in zip(cols[1:5], kinds, strict=True):
         share = groups[group] / groups["planned"]
         slot.metric(
-            f"{group.title()} losses",
+            f"{group.title()} {'time' if group == 'unrecorded' else 'losses'}",
             kpi.fmt_num(groups[group], 1, "h"),
             f"{kpi.fmt_pct(share)} of planned",
             delta_color="off",
             delta_arrow="off",
             border=True,
         )
-    cols[4].metric(
+    cols[5].metric(
         "Fully productive time",
         kpi.fmt_num(groups["result"], 1, "h"),
         f"{kpi.fmt_pct(groups['result'] / groups['planned'])} = OEE",
@@ -236,6 +237,7 @@ def shift_losses(f: data.Filters, machine: str, codes: list[str]) -> pd.DataFram
 def render() -> None:
     f = ui.current_filters()
     ui.page_header("Losses", f, "where the OEE went")
+    ui.provisional_caption(f)
     if not f.machines:
         ui.no_data("machines match the line / machine filter", f)
         return

@@ -64,9 +64,7 @@ def render() -> None:
         st.caption(f"No data for the previous period ({prev_label}): no change shown.")
     else:
         st.caption(f"Change against the previous period: {prev_label}")
-    provisional = data.provisional_note(ui.q(data.SQL_PROVISIONAL_DATES, f.params()))
-    if provisional:
-        st.caption(f":orange-badge[provisional] {provisional}")
+    ui.provisional_caption(f)
 
     daily = daily.drop(columns=["produced_qty", "good_qty"]).merge(
         finished_units(f, trend=True), on="production_date", how="left"
