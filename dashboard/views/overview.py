@@ -16,9 +16,10 @@ FINISHED_COLUMNS = {"produced_qty": "finished_produced_qty", "good_qty": "finish
 def kpi_cards(f: data.Filters) -> tuple[kpi.Kpis, kpi.Kpis]:
     """The selection's KPIs and the previous period's, their unit counts those of finished
     products only (the plant's output, not every stage's)."""
-    return finished(f, kpi.Kpis.of(ui.q(data.SQL_PERIOD_KPIS, f.params()))), finished(
-        f.previous(), kpi.Kpis.of(ui.q(data.SQL_PERIOD_KPIS, f.previous().params()))
-    )
+    cur = finished(f, kpi.Kpis.of(ui.q(data.SQL_PERIOD_KPIS, f.params())))
+    before = f.previous()
+    prev = finished(before, kpi.Kpis.of(ui.q(data.SQL_PERIOD_KPIS, before.params())))
+    return cur, prev
 
 
 def finished(f: data.Filters, k: kpi.Kpis) -> kpi.Kpis:
@@ -54,6 +55,12 @@ def target_note(target: targets.Target | None, factor: str) -> None:
 def render() -> None:
     f = ui.current_filters()
     ui.page_header("Plant overview", f)
+    kpis_and_trends(f)
+    alarms.section(f)  # also when nothing was produced: a failed run is an alarm
+
+
+def kpis_and_trends(f: data.Filters) -> None:
+    """The KPI cards, the OEE trend and the daily KPI table of the selection."""
     cur, prev = kpi_cards(f)
     if cur.empty:
         ui.no_data("production data", f)
@@ -197,8 +204,6 @@ def render() -> None:
         "Ratios over days, shifts and machines are computed from summed times and quantities "
         "(ISO 22400, gold.kpi_selection), never by averaging daily percentages."
     )
-
-    alarms.section(f)
 
 
 render()
