@@ -210,7 +210,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.start and args.end and args.start > args.end:
         print("shopfloor run: error: --start is after --end", file=sys.stderr)
         return 2
-    if not _home_plant_ok(home, getattr(args, "plant", None)):
+    if not _home_plant_ok(home, getattr(args, "plant", None)) or not _notify_ok(home):
         return 2
     landed = landed_dates(home, args.start, args.end)
     refused = refused_dates(home, landed)
@@ -223,6 +223,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     with Progress() as out:
         return _load_and_build(args, home, landed, days, refused, out)
+
+
+def _notify_ok(home: Path) -> bool:
+    """Whether the home's `notify:` section is valid (else its problems on stderr): a mail
+    setting mistyped must stop the run before it builds, not when it has to send."""
+    from notify.config import NotifyConfigError, load
+
+    try:
+        load(Home(home))
+    except NotifyConfigError as exc:
+        print(f"shopfloor run: error: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def _load_and_build(
@@ -360,10 +373,59 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  warehouse         : {Home(home).warehouse} (bronze, silver, gold)")
     print(f"  serving copy      : {Home(home).serving} (validated; read-only)")
     print(f"  validation report : {Home(home).latest_validation_report}")
+    _print_daily_report(Home(home))
     print(f"  dbt's output      : {Home(home).dbt_log}")
     print("  data contract     : docs/data_contract.md")
     print("  Dagster UI        : shopfloor ui")
     return code
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the daily report (PDF and xlsx) of a production date from the serving copy; with
+    --to, mail it too."""
+    from reporting.files import write_reports
+    from reporting.serving import ReportUnavailable
+
+    home = _home(args)
+    try:
+        (written,) = write_reports(home, [args.date] if args.date else None)
+    except ReportUnavailable as exc:
+        print(f"shopfloor report: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Daily report of {written.production_date}: {written.status}")
+    print(f"  PDF : {written.pdf}")
+    print(f"  xlsx: {written.xlsx}")
+    if not args.to:
+        return 0
+    from notify.mail import DeliveryFailed, deliver_report  # only when mailing (h20-notify)
+
+    try:
+        deliver_report(home, written.production_date, written.paths, recipients=args.to)
+    except DeliveryFailed as exc:
+        print(f"shopfloor report: error: not mailed: {exc} (the files above are kept)",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"  mailed to {', '.join(args.to)}")
+    return 0
+
+
+def _print_daily_report(home: Home) -> None:
+    """Where the newest date's daily report is (the report asset writes it after publish)."""
+    from reporting.serving import ReportUnavailable, newest_date, open_serving
+
+    try:
+        con = open_serving(home)
+        try:
+            day = newest_date(con)
+        finally:
+            con.close()
+    except ReportUnavailable as exc:
+        print(f"  daily report      : none ({exc})")
+        return
+    for suffix in ("pdf", "xlsx"):
+        path = home.daily_report(day, suffix)
+        where = path if path.exists() else f"not written (`shopfloor report --date {day}`)"
+        print(f"  daily report {suffix:<5}: {where}")
 
 
 def cmd_plant_check(args: argparse.Namespace) -> int:
@@ -416,6 +478,30 @@ def cmd_plant_vars(args: argparse.Namespace) -> int:
 
     home = _home(args).root
     print(json.dumps(dbt_vars(home_plant(home))))
+    return 0
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    """Send a test message with the home's `notify:` mail settings (notify/config.py): 0 sent,
+    1 not delivered (the server's answer on stderr), 2 settings missing or invalid."""
+    from notify.config import NotifyConfigError
+    from notify.mail import DeliveryFailed, MailNotConfigured, deliver
+
+    home = _home(args)
+    try:
+        delivery = deliver(
+            home, kind="test", subject="Shopfloor test message",
+            body=f"A test message from the Shopfloor home {home.root}: mail is set up.\n",
+            attachments=[], recipients=args.to,
+        )  # fmt: skip
+    except (NotifyConfigError, MailNotConfigured) as exc:
+        print(f"shopfloor mail: error: {exc}", file=sys.stderr)
+        return 2
+    except DeliveryFailed as exc:
+        print(f"shopfloor mail: {exc}", file=sys.stderr)
+        return 1
+    print(f"test message sent to {', '.join(delivery.recipients)} "
+          f"({delivery.attempts} attempt(s)); recorded in audit.deliveries")  # fmt: skip
     return 0
 
 
@@ -690,6 +776,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(func=cmd_demo)
 
+    report = sub.add_parser(
+        "report",
+        help="write the daily report (PDF and xlsx) of a production date from the serving copy",
+        description="Write reports/<date>/shopfloor-report-<date>.pdf and .xlsx from the "
+        "published serving copy only; a date that did not pass the gate gets a report without "
+        "numbers that says so.",
+    )
+    report.add_argument(
+        "--date",
+        type=_iso_date,
+        default=None,
+        help="production date YYYY-MM-DD (default: the newest date in the serving copy)",
+    )
+    report.add_argument(
+        "--to",
+        nargs="+",
+        metavar="ADDR",
+        default=None,
+        help="also mail the report to these addresses (server from the home's notify: settings)",
+    )
+    report.set_defaults(func=cmd_report)
+
     landing = sub.add_parser("landing", help="retract or restore a delivered file; its history")
     landing_sub = landing.add_subparsers(
         dest="landing_command", metavar="{retract,restore,history}", required=True
@@ -707,6 +815,21 @@ def build_parser() -> argparse.ArgumentParser:
     hist = landing_sub.add_parser("history", help="the audit trail; a file's versions with PATH")
     hist.add_argument("path", metavar="PATH", nargs="?", help="landing/<date>/<source>/<file>")
     hist.set_defaults(func=cmd_landing_history)
+
+    mail = sub.add_parser(
+        "mail",
+        help="send a test e-mail with the home's mail settings (shopfloor.yaml `notify:`)",
+        description="Send a test message through the SMTP server of the home's `notify:` "
+        "section (the password from the variable it names, default $SHOPFLOOR_SMTP_PASSWORD); "
+        "exit 1 with the server's answer when it is not delivered.",
+    )
+    mail.add_argument(
+        "--to",
+        action="append",
+        metavar="ADDRESS",
+        help="recipient, repeat for more (default: the section's `recipients`)",
+    )
+    mail.set_defaults(func=cmd_mail)
 
     plant = sub.add_parser("plant", help="check a plant file; print the home's plant as dbt vars")
     plant_sub = plant.add_subparsers(dest="plant_command", metavar="{check,vars}", required=True)

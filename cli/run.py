@@ -111,6 +111,34 @@ class PartitionOutcome:
         )
 
 
+def _alert_if_failed(home: Path, result, job_name: str, echo: Callable[[str], None]) -> None:
+    """A failed run's alert, raised here as soon as the run returns (notify/failures.py), so a
+    cron job's runs are alerted without the Dagster daemon's run-failure sensor."""
+    if result.success:
+        return
+    from notify.config import NotifyConfigError
+    from notify.failures import alert_run_failure
+    from plants.home import Home
+
+    try:
+        outcome = alert_run_failure(
+            Home.at(home), result.run_id, job_name, result.get_step_failure_events()
+        )
+    except NotifyConfigError as exc:
+        echo(f"  no alert raised for the failed run: {exc}")
+        return
+    if outcome is not None:
+        echo(f"  run failed: {outcome.line()}")
+
+
+def _alerts_line(home: Path, run_id: str) -> str | None:
+    """What the run's alerts step recorded and mailed, for the progress output."""
+    from notify.dispatch import recorded_line
+    from plants.home import Home
+
+    return recorded_line(Home.at(home), run_id)
+
+
 def landed_dates(home: Path, start: date | None, end: date | None) -> list[date]:
     """Delivery dates with a landing folder, within [start, end] when given."""
     return [
@@ -294,6 +322,7 @@ def _run_dates(
             run_id=_watched(instance, watch), **kwargs,
         )  # fmt: skip
     seconds = time.perf_counter() - t0
+    _alert_if_failed(home, result, job.name, echo)
     evaluations = result.get_asset_check_evaluations()
     step_failures, only_checks_failed = _step_failures(result, range_run=len(days) > 1)
     run_ok = result.success or only_checks_failed
@@ -449,6 +478,7 @@ def run_transform(
             )
     finally:
         instance.dispose()
+    _alert_if_failed(home, result, job.name, echo)
     checks = result.get_asset_check_evaluations()
     failures = [f"step {e.step_key} failed" for e in result.get_step_failure_events()]
     failures += [
@@ -477,4 +507,7 @@ def run_transform(
     )
     for failure in failures:
         echo(f"      {failure}")
+    alerts = _alerts_line(home, result.run_id) if result.success else None
+    if alerts:
+        echo(f"  {alerts}")
     return outcome

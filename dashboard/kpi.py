@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.display import fmt_pct
+from notify.degrading import performance_trend, trend_level  # noqa: F401 (the dashboard's API)
 
 
 def ratio(num, den) -> float | None:
@@ -116,18 +117,6 @@ HEALTH_LABELS = {
 }
 
 
-def performance_trend(daily: pd.DataFrame) -> float | None:
-    """Least-squares slope of daily performance, in percentage points per day (None if < 3 days)."""
-    d = daily.dropna(subset=["performance"])
-    if len(d) < 3:
-        return None
-    xs = list(range(len(d)))
-    ys = [100 * float(v) for v in d["performance"]]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    sxx = sum((x - mx) ** 2 for x in xs)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
-
-
 def health(k: Kpis, slope_pp_per_day: float | None) -> Health:
     """Traffic light for a machine: OEE level, availability, and a falling performance trend."""
     if k.oee is None and k.availability is None:
@@ -140,8 +129,9 @@ def health(k: Kpis, slope_pp_per_day: float | None) -> Health:
     elif k.oee is not None and k.oee < 0.75:
         level = "watch"
         reasons.append(f"OEE {fmt_pct(k.oee)} below 75%")
-    if slope_pp_per_day is not None and slope_pp_per_day <= -1.0:
-        level = "alert" if slope_pp_per_day <= -1.5 else max(level, "watch", key=_rank)
+    trend = trend_level(slope_pp_per_day)  # notify/degrading.py owns the thresholds
+    if trend is not None:
+        level = "alert" if trend == "alert" else max(level, "watch", key=_rank)
         reasons.append(f"performance falling {slope_pp_per_day:+.1f} pp/day")
     if k.availability is not None and k.availability < 0.70:
         level = max(level, "watch", key=_rank)

@@ -43,6 +43,16 @@ DDL = (
     # nothing new can be skipped
     """create table if not exists audit.build_inputs (
         run_id varchar not null, started_at timestamptz not null, fingerprint varchar not null)""",
+    # alerts a run raised and the mail sent about them or a report (notify/: its rules, its mail)
+    """create table if not exists audit.alerts (
+        alert_id varchar not null, run_id varchar, raised_at timestamptz not null,
+        rule varchar not null, severity varchar not null, production_date date,
+        machine_id varchar, shift_code varchar, source varchar, observed double,
+        threshold double, message varchar not null, notified boolean not null)""",
+    """create table if not exists audit.deliveries (
+        delivery_id varchar not null, run_id varchar, attempted_at timestamptz not null,
+        kind varchar not null, recipients varchar[], subject varchar, attachments varchar[],
+        status varchar not null, attempts bigint not null, error varchar)""",
 )
 
 TABLES = (
@@ -52,6 +62,8 @@ TABLES = (
     "expectation_results",
     "publications",
     "build_inputs",
+    "alerts",
+    "deliveries",
 )
 
 

@@ -17,6 +17,8 @@ from orchestration.defs.bronze import definitions as bronze
 from orchestration.defs.dbt import definitions as dbt
 from orchestration.defs.dbt.project import DBT_EXECUTABLE, shopfloor_dbt
 from orchestration.defs.landing import definitions as landing
+from orchestration.defs.notify import definitions as notify
+from orchestration.defs.reporting import definitions as reporting
 from orchestration.defs.serving import definitions as serving
 from orchestration.defs.validation import definitions as validation
 from orchestration.jobs import bronze_job, daily_job, transform_job
@@ -29,6 +31,8 @@ defs = Definitions.merge(
     dbt.defs,
     validation.defs,
     serving.defs,
+    notify.defs,
+    reporting.defs,
     Definitions(
         jobs=[bronze_job, transform_job, daily_job],
         resources={

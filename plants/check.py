@@ -45,6 +45,7 @@ OPTIONAL_SECTIONS = {
     "targets": "a mapping",
     "log_rules": "a list",
     "max_rejected_share": "a number",
+    "late_after_days": "a mapping",
 }
 # A machine-log rule (dbt var `log_rules`, dbt_project.yml documents each key).
 LOG_RULE_KEYS = (
@@ -418,6 +419,18 @@ def _check_raw(raw: dict[str, Any], report: _Report) -> None:
     share = sections["max_rejected_share"]
     if share is not None and not 0 <= share <= 1:
         report.add("max_rejected_share", f"{share} is not in [0, 1] (a fraction: 10 % is 0.1)")
+    if sections["late_after_days"] is not None:
+        _check_late_after_days(report, sections["late_after_days"], sections["sources"] or [])
+
+
+def _check_late_after_days(report: _Report, limits: dict[str, Any], sources: list[Any]) -> None:
+    """Per delivered source, a whole number of production dates >= 0 it may trail the others."""
+    for source, days in limits.items():
+        path = _join("late_after_days", source)
+        if source not in sources:
+            report.add(path, f"{source!r} is not a source this plant delivers (`sources`)")
+        elif _typed(report, days, path, "an integer") and days < 0:
+            report.add(path, f"{days} is negative (production dates a source may trail, >= 0)")
 
 
 def _check_log_rules(report: _Report, rules: list[Any]) -> None:

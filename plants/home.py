@@ -66,7 +66,14 @@ class Home:
 
     @property
     def reports(self) -> Path:
+        """What the pipeline writes for people: the gate's report and one folder of daily
+        reports per production date (`reports/<production date>/`)."""
         return self.root / "reports"
+
+    def daily_report(self, day: date, suffix: str) -> Path:
+        """The daily report of a production date: `reports/<date>/shopfloor-report-<date>.pdf`
+        (suffix "pdf") and its workbook (suffix "xlsx")."""
+        return self.reports / day.isoformat() / f"shopfloor-report-{day.isoformat()}.{suffix}"
 
     @property
     def latest_validation_report(self) -> Path:
@@ -78,6 +85,12 @@ class Home:
         """dbt's own output of every build in this home, appended run after run (not the
         terminal: `shopfloor run` prints this path)."""
         return self.root / "logs" / "dbt.log"
+
+    @property
+    def notify_outbox(self) -> Path:
+        """Records of mail and alerts (notify/record.py) made while a run held the warehouse,
+        one JSON file each, carried into `audit` by the next writer."""
+        return self.root / "notify_outbox"
 
     @property
     def warehouse_dir(self) -> Path:
@@ -122,19 +135,28 @@ def resolve_plant_path(name_or_path: str | Path) -> Path:
     return Path(text).expanduser().resolve()
 
 
+def home_record(home: Path) -> dict:
+    """`<home>/shopfloor.yaml` as parsed: the plant, the scale and other sections (`notify:`,
+    notify/config.py); empty when the file is absent."""
+    record_path = Home(home).plant_record
+    if not record_path.exists():
+        return {}
+    return yaml.safe_load(record_path.read_text(encoding="utf-8")) or {}
+
+
 def set_home_plant(home: Path, plant_path: Path, scale: int = 1) -> None:
-    """Name the plant (and the simulator's scale) a home serves."""
+    """Name the plant (and the simulator's scale) a home serves, keeping the file's other
+    sections (`notify:`)."""
     home.mkdir(parents=True, exist_ok=True)
-    record = {"plant": str(Path(plant_path).resolve()), "scale": int(scale)}
+    record = {**home_record(home), "plant": str(Path(plant_path).resolve()), "scale": int(scale)}
     Home(home).plant_record.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
 
 
 def home_plant_path(home: Path) -> tuple[Path, int]:
     """The plant file and scale a home names; the default plant when it names none."""
-    record_path = Home(home).plant_record
-    if not record_path.exists():
+    record = home_record(home)
+    if not record:
         return DEFAULT_PLANT, 1
-    record = yaml.safe_load(record_path.read_text(encoding="utf-8")) or {}
     return resolve_plant_path(record.get("plant", DEFAULT_PLANT)), int(record.get("scale", 1))
 
 

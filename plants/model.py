@@ -24,6 +24,10 @@ NOT_DELIVERED = "not delivered by this plant (plant file `sources`)"
 # bronze may reject before the date is held back as untrustworthy. Heavy generator chaos rejects
 # up to ~7 % of a small source's rows (operator_logs: partial writes and Windows-1252 notes).
 DEFAULT_MAX_REJECTED_SHARE = 0.10
+# Plant file `late_after_days` (optional, per source): how many production dates a source may trail
+# the newest date any source delivered before it counts as late (notify/freshness.py: the Dagster
+# freshness checks and the `source_late` alert). Generator chaos delivers a few files 1-2 days late.
+DEFAULT_LATE_AFTER_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class PlantConfig:
     # log_rules) for a plant whose machines write other log lines; None: the default.
     log_rules: list[dict[str, Any]] | None = None
     max_rejected_share: float = DEFAULT_MAX_REJECTED_SHARE
+    late_after_days: dict[str, int] = field(default_factory=dict)  # by source; else the default
     path: Path = DEFAULT_PLANT
     scale: int = 1
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
@@ -114,6 +119,10 @@ class PlantConfig:
 
     def delivers(self, source: str) -> bool:
         return source in self.sources
+
+    def late_after(self, source: str) -> int:
+        """Production dates `source` may trail the newest delivered one (`late_after_days`)."""
+        return self.late_after_days.get(source, DEFAULT_LATE_AFTER_DAYS)
 
 
 def _renumber(machine_id: str, copy: int, per_type_count: int) -> str:
@@ -222,6 +231,7 @@ def load_plant(path: Path | None = None, scale: int = 1) -> PlantConfig:
         asset_registry=raw["asset_registry"],
         log_rules=raw.get("log_rules"),
         max_rejected_share=_or_default(raw.get("max_rejected_share"), DEFAULT_MAX_REJECTED_SHARE),
+        late_after_days={k: int(v) for k, v in (raw.get("late_after_days") or {}).items()},
         path=path,
         scale=scale,
         raw=raw,

@@ -147,7 +147,8 @@ def _is_plain_date(value) -> bool:
 
 
 def _naive(values: pd.Series) -> pd.Series:
-    """Timestamps in their own zone without the zone (Excel has none; the header names it)."""
+    """Timestamps in their own zone without the zone (Excel has none; the header names it).
+    Excel keeps a time to the millisecond: microseconds do not survive the workbook."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         return values.dt.tz_localize(None)
     return values

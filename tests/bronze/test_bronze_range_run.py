@@ -59,7 +59,7 @@ def test_range_is_one_run_and_a_bad_date_fails_alone(
             [o.day],
         )[0]
         assert (o.files_new, o.rows_loaded, o.rows_rejected) == (files, loaded, rejected)
-        assert o.checks_total == 3 * len(SOURCES) + 1 + bronze_suites
+        assert o.checks_total == 4 * len(SOURCES) + 1 + bronze_suites  # 4: with freshness
         if o.day == bad:  # the blocking check names the date whose file was rejected whole
             assert not o.success
             (failure,) = o.failures  # says which file, and what to do about it

@@ -72,5 +72,10 @@ def test_a_run_that_misses_the_truth_ends_failed_and_the_serving_copy_is_unchang
         f"({Home(home).serving})"
     )
     assert "PASSED" not in proc.stdout and "serving copy published" not in proc.stdout
+    # the run raised its own failure alert, no daemon needed (notify/failures.py)
+    assert "run failed: 1 alert recorded in audit.alerts" in proc.stdout
+    assert query(home, "select rule from audit.alerts where rule like '%failed'") == [
+        ("gate_failed",)
+    ]
     [validation] = [line for line in proc.stdout.splitlines() if line.startswith("Validation")]
     assert " 0 failed" not in validation, validation  # this run's, not the passing run's

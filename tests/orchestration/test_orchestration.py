@@ -313,10 +313,10 @@ def test_materialize_one_partition_in_process(
     assert outcome.success, outcome.failures
     from orchestration.defs.validation.suites import SUITES
 
-    # row accounting + nothing stuck + rejects within limit per source, the stray-file sweep,
-    # and the bronze GX suites
+    # row accounting + nothing stuck + rejects within limit + freshness per source, the
+    # stray-file sweep, and the bronze GX suites
     bronze_suites = sum(1 for suite in SUITES if suite.layer == "bronze")
-    assert outcome.checks_total == 3 * len(SOURCES) + 1 + bronze_suites == outcome.checks_passed
+    assert outcome.checks_total == 4 * len(SOURCES) + 1 + bronze_suites == outcome.checks_passed
     assert outcome.rows_loaded > 0 and lines and day in lines[0]
     loads = query(home, "SELECT DISTINCT load_id FROM bronze._files")
     assert len(loads) == 1  # the Dagster run id is the load id

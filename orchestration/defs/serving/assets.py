@@ -27,6 +27,7 @@ from dagster import (
 from ground_truth.as_delivered import PROVISIONAL, date_statuses
 from ground_truth.gate import run_gate
 from orchestration.defs.dbt.assets import gold_by_production_date, silver_and_dimensions
+from orchestration.defs.notify.keys import ALERTS_KEY
 from orchestration.defs.serving.publish import publish
 from orchestration.instance import WRITER_POOL
 from orchestration.partitions import production_date_partitions
@@ -71,7 +72,7 @@ with warnings.catch_warnings():  # backfill_policy is a beta parameter of @asset
 
     @asset(
         key=AssetKey(["serving", "publish"]),
-        deps=GOLD_KEYS,
+        deps=[*GOLD_KEYS, ALERTS_KEY],  # the run's alerts are published with it
         group_name=SERVING_GROUP,
         partitions_def=production_date_partitions,
         backfill_policy=BackfillPolicy.single_run(),

@@ -1,0 +1,1 @@
+"""Telling people: the daily report by e-mail, alert rules, and a record of both in `audit`."""
