@@ -35,7 +35,7 @@ def section(f: data.Filters) -> None:
             "raised_at_local": st.column_config.DatetimeColumn(
                 "Raised at (plant time)", format="YYYY-MM-DD HH:mm"
             ),
-            "message": st.column_config.TextColumn(width="large"),
+            "message": st.column_config.TextColumn(width=560),  # the alarm itself: in full
             "observed": st.column_config.NumberColumn(format="%.3f"),
             "threshold": st.column_config.NumberColumn(format="%.3f"),
         },
