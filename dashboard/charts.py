@@ -610,7 +610,7 @@ def shift_factors(
 def shift_losses(losses: pd.DataFrame, labels: Mapping[str, str], title: str) -> go.Figure:
     """Each shift's losses (hours) stacked by kind, shifts in the shift model's order."""
     fig = go.Figure()
-    palette = ["#d64541", "#4a90d9", "#f2c94c", "#e6a23c", "#f39c12", "#8e44ad", "#c39bd3"]
+    palette = ["#d64541", "#4a90d9", "#f2c94c", "#e6a23c", "#8c564b", "#8e44ad", "#c39bd3"]
     palette.append("#9ca3af")
     for (column, label), colour in zip(labels.items(), palette, strict=False):
         fig.add_bar(

@@ -213,6 +213,8 @@ def shift_comparison(f: data.Filters, scope: Scope) -> None:
     named = crew.assign(who=crew["operator_name"] + " (" + crew["days"].astype(str) + " d)")
     shifts["crew"] = shifts["shift_code"].map(named.groupby("shift_code")["who"].agg(", ".join))
     shifts["crew"] = shifts["crew"].fillna("no operator signed in")
+    first = ["shift_code", "crew"]
+    shifts = shifts[first + [c for c in shifts.columns if c not in first]]
     ui.table(shifts, f"shift_comparison_{machine}", caption=CREW_CAPTION)
 
 
