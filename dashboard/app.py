@@ -25,6 +25,9 @@ PAGES = [
         icon=":material/precision_manufacturing:",
         url_path="machines",
     ),
+    st.Page(
+        "views/losses.py", title="Losses", icon=":material/waterfall_chart:", url_path="losses"
+    ),
     st.Page("views/flow.py", title="Product flow", icon=":material/account_tree:", url_path="flow"),
     st.Page(
         "views/process.py", title="Process cycles", icon=":material/timer:", url_path="process"

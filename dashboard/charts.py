@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -124,15 +124,53 @@ def machine_colour(machines: list[str]) -> dict[str, str]:
     return {m: MACHINE_COLOURS[i % len(MACHINE_COLOURS)] for i, m in enumerate(sorted(machines))}
 
 
-def oee_trend(daily: pd.DataFrame) -> go.Figure:
-    """Daily OEE with its three factors (ratios of the day's sums)."""
+FACTORS = (
+    ("OEE", "oee"),
+    ("Availability", "availability"),
+    ("Performance", "performance"),
+    ("Quality", "quality"),
+)
+TARGET_DASH = "dash"
+TARGET_COLOUR = "#e11d48"  # a target tick across a bar: unlike every factor and machine colour
+
+
+def target_line(fig: go.Figure, value: float, text: str, colour: str, **where) -> None:
+    """A target as a dashed horizontal line labelled at its right end (`where`: row / col of a
+    subplot)."""
+    fig.add_hline(
+        y=value,
+        line={"color": colour, "dash": TARGET_DASH, "width": 1.5},
+        opacity=0.8,
+        annotation={"text": text, "font": {"size": 11, "color": colour}},
+        annotation_position="top right",
+        **where,
+    )
+
+
+SHARED_TARGET_COLOUR = "#6b7280"
+
+
+def target_lines(fig: go.Figure, targets: Mapping[str, tuple[float, str]], **where) -> None:
+    """Targets ({whose: (value, colour)}) as dashed lines, one per value: a value several share
+    is one grey line naming them all ("Availability, Performance target"), never labels drawn
+    over each other."""
+    sharing: dict[float, list[str]] = {}
+    for whose, (value, _) in targets.items():
+        sharing.setdefault(value, []).append(whose)
+    for value, names in sharing.items():
+        colour = targets[names[0]][1] if len(names) == 1 else SHARED_TARGET_COLOUR
+        target_line(fig, value, f"{', '.join(names)} target", colour, **where)
+
+
+def _values(targets: Mapping[str, float | None] | None) -> list[float]:
+    return [v for v in (targets or {}).values() if v is not None]
+
+
+def oee_trend(daily: pd.DataFrame, targets: Mapping[str, float | None] | None = None) -> go.Figure:
+    """Daily OEE with its three factors (ratios of the day's sums), and their targets (factor →
+    fraction) as dashed lines."""
     fig = go.Figure()
-    for name, col in (
-        ("OEE", "oee"),
-        ("Availability", "availability"),
-        ("Performance", "performance"),
-        ("Quality", "quality"),
-    ):
+    for name, col in FACTORS:
         fig.add_scatter(
             x=daily["production_date"],
             y=daily[col],
@@ -141,8 +179,11 @@ def oee_trend(daily: pd.DataFrame) -> go.Figure:
             line={"color": FACTOR_COLOURS[name], "width": 4 if name == "OEE" else 2},
             opacity=1 if name == "OEE" else 0.75,
         )
+    goals = {name: (v, FACTOR_COLOURS[name]) for name, col in FACTORS
+             if (v := (targets or {}).get(col)) is not None}  # fmt: skip
+    target_lines(fig, goals)
     factors = daily[["oee", "availability", "performance", "quality"]].to_numpy().ravel()
-    fig.update_yaxes(title=None, **ratio_axis(factors))
+    fig.update_yaxes(title=None, **ratio_axis([*factors, *_values(targets)]))
     fig.update_xaxes(title=None, **date_axis(_dates(daily["production_date"])))
     return _layout(fig, title="OEE and its factors per day")
 
@@ -158,11 +199,14 @@ def units_by_machine(df: pd.DataFrame) -> go.Figure:
     return _layout(fig, title="Good units per day by machine", height=320)
 
 
-def factors_by_machine(df: pd.DataFrame) -> go.Figure:
-    """Small multiples: OEE, availability, performance, quality per machine over time."""
+def factors_by_machine(
+    df: pd.DataFrame, targets: Mapping[str, Mapping[str, float | None]] | None = None
+) -> go.Figure:
+    """Small multiples: OEE, availability, performance, quality per machine over time, with the
+    targets (machine → factor → fraction) as dashed lines: one per value, labelled with the
+    machines it holds for (grey when shared, else in the machine's colour)."""
     colours = machine_colour(df["machine_id"].unique().tolist())
-    panels = (("OEE", "oee"), ("Availability", "availability"))
-    panels += (("Performance", "performance"), ("Quality", "quality"))
+    panels = FACTORS
     fig = make_subplots(
         rows=2,
         cols=2,
@@ -185,9 +229,19 @@ def factors_by_machine(df: pd.DataFrame) -> go.Figure:
                 row=r + 1,
                 col=c + 1,
             )
+    targets = targets or {}
     for i, (_, col) in enumerate(panels):
         r, c = divmod(i, 2)
-        fig.update_yaxes(ratio_axis(df[col]), row=r + 1, col=c + 1)
+        per_machine = {
+            m: t[col] for m, t in targets.items() if m in colours and t.get(col) is not None
+        }
+        if len(set(per_machine.values())) == 1:  # every machine's: no names needed
+            target_line(fig, next(iter(per_machine.values())), "target", SHARED_TARGET_COLOUR,
+                        row=r + 1, col=c + 1)  # fmt: skip
+        else:
+            goals = {m: (v, colours[m]) for m, v in sorted(per_machine.items())}
+            target_lines(fig, goals, row=r + 1, col=c + 1)
+        fig.update_yaxes(ratio_axis([*df[col], *per_machine.values()]), row=r + 1, col=c + 1)
     fig.update_xaxes(**date_axis(_dates(df["production_date"])))
     fig = _layout(fig, height=540)
     fig.update_layout(margin={"t": 70}, legend={"y": 1.06})
@@ -438,3 +492,140 @@ def validation_status(df: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(**date_axis(_dates(df["production_date"])))
     fig.update_yaxes(**COUNT_AXIS)
     return _layout(fig, title="Validation checks per production date", height=300)
+
+
+# gold.kpi_downtime_pareto's loss categories (the state timeline's: DOWN, short IDLE, SETUP).
+CAUSE_CATEGORY_COLOURS = {"breakdown": "#d64541", "small_stop": "#e6a23c", "setup": "#4a90d9"}
+
+
+def loss_waterfall(steps: pd.DataFrame, title: str) -> go.Figure:
+    """Planned busy time, each loss taken off it, and the fully productive time left (hours):
+    the last bar is the running sum, so the chart shows the identity it rests on."""
+    last = len(steps) - 1
+    measure = ["absolute", *(["relative"] * (last - 1)), "total"]
+    signed = [h if i in (0, last) else -h for i, h in enumerate(steps["time_h"])]
+    fig = go.Figure(
+        go.Waterfall(
+            x=steps["step"],
+            y=signed,
+            measure=measure,
+            text=[f"{h:,.1f} h" for h in steps["time_h"]],
+            textposition="outside",
+            customdata=steps["share"],
+            hovertemplate="%{x}: %{text} (%{customdata:.1%} of planned busy time)<extra></extra>",
+            connector={"line": {"color": "#9ca3af", "width": 1}},
+            decreasing={"marker": {"color": "#d64541"}},
+            totals={"marker": {"color": "#2e9e4f"}},
+            increasing={"marker": {"color": "#2563eb"}},
+        )
+    )
+    fig.update_yaxes(title="hours", **COUNT_AXIS)
+    fig = _layout(fig, title=title, height=420, showlegend=False)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def downtime_pareto(causes: pd.DataFrame, title: str) -> go.Figure:
+    """Loss time per cause (hours), largest first, coloured by loss category, with the
+    cumulative share of the total as a line."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for category, g in causes.groupby("loss_category", sort=False):
+        fig.add_bar(
+            x=g["cause"],
+            y=g["loss_time_h"],
+            name=str(category).replace("_", " "),
+            marker_color=CAUSE_CATEGORY_COLOURS.get(str(category), "#6b7280"),
+            customdata=g[["event_count"]],
+            hovertemplate="%{x}: %{y:,.2f} h, %{customdata[0]:,} events<extra></extra>",
+            secondary_y=False,
+        )
+    fig.add_scatter(
+        x=causes["cause"],
+        y=causes["cumulative_share"],
+        name="Cumulative %",
+        mode="lines+markers",
+        line={"color": "#111827"},
+        secondary_y=True,
+    )
+    fig.update_xaxes(categoryorder="array", categoryarray=causes["cause"].tolist())
+    fig.update_yaxes(title="hours lost", secondary_y=False, **COUNT_AXIS)
+    fig.update_yaxes(
+        tickformat=PLOTLY_PERCENT_TICK,
+        hoverformat=PLOTLY_PERCENT,
+        range=[0, 1.05],
+        dtick=0.25,
+        secondary_y=True,
+        showgrid=False,
+    )
+    fig = _layout(fig, title=title, height=400)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def shift_factors(
+    shifts: pd.DataFrame, targets: Mapping[str, float | None] | None, title: str
+) -> go.Figure:
+    """OEE and its factors per shift (grouped bars, shifts in the shift model's order), with the
+    machine's target of each factor as a tick across its bars."""
+    fig = go.Figure()
+    first_target = True
+    for name, col in FACTORS:
+        fig.add_bar(
+            x=shifts["shift_code"],
+            y=shifts[col],
+            name=name,
+            offsetgroup=col,
+            marker_color=FACTOR_COLOURS[name],
+            text=[None if pd.isna(v) else f"{v:.1%}" for v in shifts[col]],
+            textposition="inside",
+            insidetextanchor="end",
+        )
+        value = (targets or {}).get(col)
+        if value is not None:
+            fig.add_scatter(
+                x=shifts["shift_code"],
+                y=[value] * len(shifts),
+                name="Target",
+                legendgroup="target",
+                showlegend=first_target,
+                offsetgroup=col,
+                mode="markers",
+                marker={
+                    "symbol": "line-ew",
+                    "size": 44,
+                    "line": {"width": 3, "color": TARGET_COLOUR},
+                },
+                hovertemplate=f"{name} target %{{y:.1%}}<extra></extra>",
+            )
+            first_target = False
+    values = [*shifts[[c for _, c in FACTORS]].to_numpy().ravel(), *_values(targets)]
+    fig.update_yaxes(**ratio_axis(values))
+    fig.update_xaxes(type="category")
+    fig.update_layout(barmode="group", scattermode="group")
+    fig = _layout(fig, title=title, height=380)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def shift_losses(losses: pd.DataFrame, labels: Mapping[str, str], title: str) -> go.Figure:
+    """Each shift's losses (hours) stacked by kind, shifts in the shift model's order."""
+    fig = go.Figure()
+    palette = ["#d64541", "#4a90d9", "#f2c94c", "#e6a23c", "#8c564b", "#8e44ad", "#c39bd3"]
+    palette.append("#9ca3af")
+    for (column, label), colour in zip(labels.items(), palette, strict=False):
+        fig.add_bar(
+            y=losses["shift_code"],
+            x=losses[column] / 3600,
+            name=label,
+            orientation="h",
+            marker_color=colour,
+            hovertemplate="%{y} " + label + ": %{x:,.2f} h<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(type="category", categoryorder="array",
+                     categoryarray=list(reversed(losses["shift_code"].tolist())))  # fmt: skip
+    fig.update_xaxes(title="hours", **COUNT_AXIS)
+    fig = _layout(fig, title=title, height=140 + 50 * len(losses))
+    fig.update_layout(legend={"traceorder": "normal"})
+    fig.update_layout(hovermode="closest")
+    return fig

@@ -440,3 +440,121 @@ def validation_sql(sql: str, day: str, ok: str, latest_run_only: bool) -> str:
     """A SQL_VALIDATION_* query on the (whitelisted) date and pass columns of the results."""
     kept = _LATEST_RUN_RESULTS if latest_run_only else _ALL_RESULTS
     return _VALIDATION_RESULTS.format(day=_ident(day), ok=_ident(ok), kept=kept) + sql
+
+
+# --------------------------------------------------------------------------------------------
+# Finished goods: what the plant finished (plant file `products.<id>.kind`, gold.dim_product),
+# not the sum of every stage's output (ore, plates and gears counted again at each step).
+# --------------------------------------------------------------------------------------------
+
+FINISHED_KIND = "finished"  # gold.dim_product.product_kind of what leaves the plant
+
+SQL_FINISHED_PRODUCTS = """
+select product_id, product_name from gold.dim_product where product_kind = $kind
+order by product_id
+"""
+
+# The finished units of the selection per production date (gold.product_selection: the batches
+# of the selected dates, shifts and machines); the dates that finished nothing have no row.
+SQL_FINISHED_UNITS_DAILY = """
+select s.production_date, sum(s.produced_qty) as produced_qty, sum(s.good_qty) as good_qty
+from gold.product_selection($start, $end, $shifts, $machines, true) as s
+semi join gold.dim_product as p on p.product_id = s.product_id and p.product_kind = $kind
+group by s.production_date
+order by s.production_date
+"""
+
+# --------------------------------------------------------------------------------------------
+# Targets (gold.dim_target: the plant file's KPI targets, one effective row per plant, line and
+# machine) and alarms (audit.alerts, written by the alert rules of `notify/`).
+# --------------------------------------------------------------------------------------------
+
+SQL_TARGETS = """
+select scope, scope_id, oee, availability, performance, quality, defined_at
+from gold.dim_target
+order by scope, scope_id
+"""
+
+# The selection's alarms, newest first, with the plant-local time they were raised. An alarm of
+# no machine (a failed run, a late source) shows whatever machines are picked; one of no
+# production date counts on the plant-local day it was raised.
+SQL_ALERTS = """
+select timezone($tz, raised_at) as raised_at_local, severity, message, rule, production_date,
+       machine_id, shift_code, source, observed, threshold, notified, run_id, alert_id
+from audit.alerts
+where coalesce(production_date, cast(timezone($tz, raised_at) as date)) between $start and $end
+  and (machine_id is null or list_contains($machines, machine_id))
+  and (shift_code is null or len($shifts) = 0 or list_contains($shifts, shift_code))
+order by raised_at desc, alert_id
+limit 500
+"""
+
+# --------------------------------------------------------------------------------------------
+# Losses (gold.kpi_loss_tree, gold.kpi_downtime_pareto)
+# --------------------------------------------------------------------------------------------
+
+# The loss tree's additive loss columns, in the waterfall's order (TPM's six big losses:
+# availability = breakdown + setup, performance = small stops + idle + speed, quality = scrap +
+# rework; unrecorded is planned busy time no state line covers), with their labels.
+LOSSES = (
+    ("breakdown_loss_s", "Breakdowns", "availability"),
+    ("setup_loss_s", "Setup / changeover", "availability"),
+    ("small_stop_loss_s", "Small stops", "performance"),
+    ("idle_loss_s", "Idle", "performance"),
+    ("speed_loss_s", "Speed loss", "performance"),
+    ("scrap_loss_s", "Scrap", "quality"),
+    ("rework_loss_s", "Rework", "quality"),
+    ("unrecorded_loss_s", "Unrecorded", "unrecorded"),
+)
+
+# One scope's loss tree summed over the period (the columns are additive seconds): $grain is
+# the scope's own grain when its rows hold just the selected machines (plant_day: no machine or
+# line; line_day: $line), else machine_day (some machines picked) or machine_shift (some shifts
+# picked), bounded by $machines.
+SQL_LOSS_TREE = (
+    "select count(*) as rows_summed, sum(planned_busy_time_s) as planned_busy_time_s, "
+    + ", ".join(f"sum({c}) as {c}" for c, _, _ in LOSSES)
+    + """, sum(fully_productive_time_s) as fully_productive_time_s
+from gold.kpi_loss_tree
+where grain = $grain
+  and production_date between $start and $end
+  and ($line is null or line_id = $line)
+  and (machine_id is null or list_contains($machines, machine_id))
+  and (len($shifts) = 0 or list_contains($shifts, shift_code))
+having count(*) > 0
+"""
+)
+
+# One machine's loss tree per shift over the period.
+SQL_SHIFT_LOSSES = (
+    "select shift_code, sum(planned_busy_time_s) as planned_busy_time_s, "
+    + ", ".join(f"sum({c}) as {c}" for c, _, _ in LOSSES)
+    + """, sum(fully_productive_time_s) as fully_productive_time_s
+from gold.kpi_loss_tree
+where grain = 'machine_shift'
+  and production_date between $start and $end
+  and machine_id = $machine
+group by shift_code
+"""
+)
+
+# The crew: operators who signed in on the machine, per shift, over the period.
+SQL_CREW = """
+select o.shift_code, o.operator_id,
+       coalesce(any_value(d.operator_name), o.operator_id) as operator_name,
+       count(distinct o.production_date) as days, sum(o.worked_s) / 3600 as worked_h
+from gold.kpi_operator_daily as o
+left join gold.dim_operator as d on d.operator_id = o.operator_id
+where o.production_date between $start and $end and o.machine_id = $machine
+group by o.shift_code, o.operator_id
+order by o.shift_code, worked_h desc, o.operator_id
+"""
+
+# The downtime Pareto of the selected dates, shifts and machines: gold.downtime_selection (dbt,
+# macros/loss_tree.sql) sums events and loss time per loss category × cause and rolls MTBF and
+# MTTR up over the selection; largest loss first.
+SQL_DOWNTIME_PARETO = """
+select loss_category, cause_code, cause_text, event_count, loss_time_s, mtbf_s, mttr_s
+from gold.downtime_selection($start, $end, $shifts, $machines)
+order by loss_time_s desc, loss_category, cause_code
+"""

@@ -17,6 +17,7 @@ import streamlit as st
 RATIO_COLUMNS = frozenset(
     {
         "oee",
+        "oee_target",
         "availability",
         "performance",
         "quality",

@@ -1,4 +1,5 @@
-"""Streamlit glue shared by every page: cached queries, the sidebar controls, tables with CSV."""
+"""Streamlit glue shared by every page: cached queries, the sidebar controls, tables with their
+CSV and Excel downloads."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import streamlit as st
 
 from dashboard import data, display
 from dashboard.data import Filters, ServingUnavailable
+from reporting import workbook
 
 DEFAULT_DAYS = 7
 SPEEDS = {"0.5×": 4.0, "1×": 2.0, "2×": 1.0, "4×": 0.5}  # seconds per replayed day
@@ -86,8 +88,8 @@ def table(
     **kwargs,
 ) -> None:
     """Show a table in the house formats (dashboard/display.py: readable headers, plain dates,
-    percentages, separators) with a CSV download of its rows: the same dates, but the column
-    names and unscaled ratios a spreadsheet or script reads."""
+    percentages, separators) with CSV and Excel downloads of its rows: the same dates, but the
+    column names and unscaled ratios a spreadsheet or script reads."""
     if caption:
         st.caption(caption)
     st.dataframe(
@@ -96,14 +98,33 @@ def table(
         column_config=display.column_config(df, column_config),
         **kwargs,
     )
-    st.download_button(
-        f":material/download: CSV: {name}",
-        display.plain_dates(df).to_csv(index=False).encode("utf-8"),
-        file_name=f"shopfloor_{name}.csv",
-        mime="text/csv",
-        key=f"csv_{name}",
-        on_click="ignore",
-    )
+    downloads(df, name)
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def downloads(df: pd.DataFrame, name: str) -> None:
+    """A CSV and an Excel (.xlsx) download of `df`, side by side. The workbook is the report's
+    (reporting.workbook: typed cells, units in the headers) and is only built when clicked."""
+    rows = display.plain_dates(df)
+    with st.container(horizontal=True):
+        st.download_button(
+            f":material/download: CSV: {name}",
+            rows.to_csv(index=False).encode("utf-8"),
+            file_name=f"shopfloor_{name}.csv",
+            mime="text/csv",
+            key=f"csv_{name}",
+            on_click="ignore",
+        )
+        st.download_button(
+            f":material/table_view: Excel: {name}",
+            lambda: workbook.workbook_bytes({name[:31]: rows}),  # Excel's sheet-name limit
+            file_name=f"shopfloor_{name}.xlsx",
+            mime=XLSX_MIME,
+            key=f"xlsx_{name}",
+            on_click="ignore",
+        )
 
 
 def chart_data(df: pd.DataFrame, name: str) -> None:
@@ -325,6 +346,13 @@ def _replay(sb, f: Filters, days: list[date]) -> Filters:
 
 def current_filters() -> Filters | None:
     return st.session_state.get("_filters")
+
+
+def provisional_caption(f: Filters) -> None:
+    """Name the selection's dates that are still provisional (their numbers may change)."""
+    provisional = data.provisional_note(q(data.SQL_PROVISIONAL_DATES, f.params()))
+    if provisional:
+        st.caption(f":orange-badge[provisional] {provisional}")
 
 
 def page_header(title: str, f: Filters, subtitle: str = "") -> None:

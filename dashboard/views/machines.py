@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, kpi, ui
+from dashboard import charts, data, kpi, targets, ui
 
 
 def status_cards(f: data.Filters, daily: pd.DataFrame) -> pd.DataFrame:
@@ -20,9 +20,12 @@ def status_cards(f: data.Filters, daily: pd.DataFrame) -> pd.DataFrame:
         h = kpi.health(k, slope)
         rows.append((m, k, slope, h))
     cols = st.columns(min(4, max(1, len(rows))))
+    goals = targets.machines(f.machines)
     for i, (m, k, slope, h) in enumerate(rows):
         colour = kpi.HEALTH_COLOURS[h.level]
         trend = "n/a" if slope is None else f"{slope:+.1f} pp/day"
+        goal = goals.get(m, {}).get("oee")
+        goal_text = "" if goal is None else f" · target {kpi.fmt_pct(goal)}"
         cols[i % len(cols)].markdown(
             f"""
 <div style="border:1px solid #e5e7eb;border-left:8px solid {colour};border-radius:8px;
@@ -33,7 +36,7 @@ def status_cards(f: data.Filters, daily: pd.DataFrame) -> pd.DataFrame:
                  font-size:.78rem">{kpi.HEALTH_LABELS[h.level]}</span>
   </div>
   <div style="font-size:1.9rem;font-weight:600;margin:2px 0">{kpi.fmt_pct(k.oee)}
-    <span style="font-size:.8rem;font-weight:400;color:#6b7280">OEE</span></div>
+    <span style="font-size:.8rem;font-weight:400;color:#6b7280">OEE{goal_text}</span></div>
   <div style="font-size:.82rem;color:#374151">
     A {kpi.fmt_pct(k.availability)} · P {kpi.fmt_pct(k.performance)} ·
     Q {kpi.fmt_pct(k.quality)}<br>
@@ -52,6 +55,7 @@ def status_cards(f: data.Filters, daily: pd.DataFrame) -> pd.DataFrame:
                 "machine_id": m,
                 "health": kpi.HEALTH_LABELS[h.level],
                 "oee": k.oee,
+                "oee_target": goals.get(m, {}).get("oee"),
                 "availability": k.availability,
                 "performance": k.performance,
                 "quality": k.quality,
@@ -156,7 +160,7 @@ def render() -> None:
     summary = status_cards(f, daily)
 
     st.subheader("OEE and its factors per machine")
-    st.plotly_chart(charts.factors_by_machine(daily), key="factors")
+    st.plotly_chart(charts.factors_by_machine(daily, targets.machines(f.machines)), key="factors")
     ui.chart_data(
         daily[
             [

@@ -23,6 +23,7 @@ ARGS = [
 PAGES = {
     "overview": "",
     "machines": "machines",
+    "losses": "losses",
     "flow": "flow",
     "process": "process",
     "quality": "quality",
@@ -152,3 +153,25 @@ def visit_pages(url: str, out_dir: Path, executable: str = CHROMIUM) -> dict[str
         finally:
             browser.close()
     return report
+
+
+def download(url: str, page_path: str, button: str, out_dir: Path, executable: str = CHROMIUM):
+    """Click the download button labelled `button` on a page; the saved file's path."""
+    from playwright.sync_api import sync_playwright
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+            page.goto(f"{url}/{page_path}", wait_until="domcontentloaded")
+            wait_settled(page)
+            target = page.get_by_role("button", name=button)
+            target.scroll_into_view_if_needed()
+            with page.expect_download(timeout=60_000) as info:
+                target.click()
+            saved = out_dir / info.value.suggested_filename
+            info.value.save_as(saved)
+            return saved
+        finally:
+            browser.close()

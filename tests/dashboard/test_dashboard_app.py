@@ -21,6 +21,7 @@ APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 PAGES = [
     "views/overview.py",
     "views/machines.py",
+    "views/losses.py",
     "views/flow.py",
     "views/process.py",
     "views/quality.py",
@@ -60,6 +61,20 @@ def _dates(home: Path) -> list[date]:
         con.close()
 
 
+def finished_units(con, start: date, end: date) -> tuple[float, float]:
+    """Produced and good units of the finished products (plant file kind 'finished') in a
+    period, from gold.kpi_product_daily."""
+    return con.execute(
+        """
+        select sum(k.produced_qty), sum(k.good_qty)
+        from gold.kpi_product_daily as k
+        join gold.dim_product as p using (product_id)
+        where p.product_kind = 'finished' and k.production_date between ? and ?
+        """,
+        [start, end],
+    ).fetchone()
+
+
 def _independent_kpis(home: Path, start: date, end: date) -> dict:
     """The plant KPIs of a period straight from gold.kpi_plant_daily (ratios of sums)."""
     con = duckdb.connect(str(home / "warehouse" / "serving.duckdb"), read_only=True)
@@ -69,24 +84,25 @@ def _independent_kpis(home: Path, start: date, end: date) -> dict:
             select sum(actual_production_time_s) / sum(planned_busy_time_s),
                    sum(ideal_production_time_s) / sum(actual_production_time_s),
                    sum(fully_productive_time_s) / sum(ideal_production_time_s),
-                   sum(produced_qty), sum(good_qty), sum(scrap_qty) / sum(produced_qty),
+                   sum(scrap_qty) / sum(produced_qty),
                    sum(down_time_s) / 3600, sum(energy_kwh)::double / sum(good_qty)
             from gold.kpi_plant_daily
             where production_date between ? and ?
             """,
             [start, end],
         ).fetchone()
+        produced, good = finished_units(con, start, end)
     finally:
         con.close()
-    a, p, q, produced, good, scrap, down_h, energy = row
+    a, p, q, scrap, down_h, energy = row
     return {
         "_oee": a * p * q,
         "OEE": kpi.fmt_pct(a * p * q),
         "Availability": kpi.fmt_pct(a),
         "Performance": kpi.fmt_pct(p),
         "Quality": kpi.fmt_pct(q),
-        "Units produced": kpi.fmt_int(produced),
-        "Good units": kpi.fmt_int(good),
+        "Finished units": kpi.fmt_int(produced),
+        "Finished good units": kpi.fmt_int(good),
         "Scrap rate": kpi.fmt_pct(scrap),
         "Downtime": kpi.fmt_num(down_h, 1, "h"),
         "Energy per good unit": kpi.fmt_num(energy, 3, "kWh"),
@@ -308,17 +324,17 @@ def test_new_publication_is_picked_up_without_restart(serving_home, tmp_path, mo
     shutil.copy2(serving_home / "warehouse" / "serving.duckdb", target)
     days = _dates(home)
     at = _app(home, monkeypatch, dates=(days[0], days[-1]))
-    before = {m.label: m.value for m in at.metric}["Units produced"]
+    before = {m.label: m.value for m in at.metric}["Downtime"]
     # publish: a new file renamed over the old one, while the app keeps running
     staged = home / "warehouse" / "serving.next.duckdb"
     shutil.copy2(target, staged)
     con = duckdb.connect(str(staged))
-    con.execute("update gold.kpi_machine_shift set produced_qty = produced_qty + 1")
+    con.execute("update gold.kpi_machine_shift set down_time_s = down_time_s + 3600")
     con.close()
     staged.replace(target)
     at.run()
     _no_exception(at)
-    after = {m.label: m.value for m in at.metric}["Units produced"]
+    after = {m.label: m.value for m in at.metric}["Downtime"]
     assert after != before
 
 
@@ -412,14 +428,14 @@ def test_tables_show_dates_labels_and_percentages_in_the_house_format(serving_ho
     days = _dates(serving_home)
     at = _app(serving_home, monkeypatch, dates=(days[0], days[-1]))
     _no_exception(at)
-    element = _table(at, "production_date", "oee", "produced_qty")
+    element = _table(at, "production_date", "oee", "finished_produced_qty")
     shown = element.value
     assert shown["production_date"].tolist() == days  # dates, never "… 00:00:00"
     config = json.loads(element.proto.columns)
     assert config["production_date"]["label"] == "Production date"
     assert config["oee"]["label"] == "OEE"
     assert config["oee"]["type_config"]["format"] == "%.1f%%"
-    assert config["produced_qty"]["type_config"]["format"] == "%,.0f"
+    assert config["finished_produced_qty"]["type_config"]["format"] == "%,.0f"
     # the table's OEE is the card's: one percent format, the same number
     assert {m.label: m.value for m in at.metric}["OEE"] == kpi.fmt_pct(
         _independent_kpis(serving_home, days[0], days[-1])["_oee"]

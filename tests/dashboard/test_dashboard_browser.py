@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+import openpyxl
 import pytest
-from dashboard_browser import PAGES, ensure_chromium, running_dashboard, visit_pages
+from dashboard_browser import PAGES, download, ensure_chromium, running_dashboard, visit_pages
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -18,9 +20,17 @@ def chromium() -> str:
     return ensure_chromium()
 
 
-def test_every_page_in_a_real_browser(chromium, serving_home, tmp_path):
-    with running_dashboard(serving_home, tmp_path / "dashboard.log") as url:
-        report = visit_pages(url, ARTIFACTS, chromium)
+@pytest.fixture(scope="module")
+def dashboard_url(serving_home, tmp_path_factory):
+    """One running `shopfloor dashboard` on the shared serving copy for this module's tests."""
+    log = tmp_path_factory.mktemp("dashboard") / "dashboard.log"
+    with running_dashboard(serving_home, log) as url:
+        yield url
+
+
+def test_every_page_in_a_real_browser(chromium, dashboard_url):
+    url = dashboard_url
+    report = visit_pages(url, ARTIFACTS, chromium)
     assert set(report) == set(PAGES)
     for name, seen in report.items():
         assert seen["exceptions"] == [], (name, seen["exceptions"])
@@ -30,6 +40,25 @@ def test_every_page_in_a_real_browser(chromium, serving_home, tmp_path):
         # works offline: nothing (the tab icon included) is fetched from outside the dashboard
         assert seen["external_requests"] == [], (name, seen["external_requests"])
         assert seen["icon"].startswith(url), (name, seen["icon"])
+
+
+def test_excel_download_opens_with_the_table_rows(chromium, dashboard_url, serving_home, tmp_path):
+    """The overview's daily KPI table as .xlsx: a workbook openpyxl reads, one row per date of
+    the default window, numbers as numbers."""
+    saved = download(dashboard_url, "", "Excel: plant_daily_kpis", tmp_path, chromium)
+    assert saved.name == "shopfloor_plant_daily_kpis.xlsx"
+    sheet = openpyxl.load_workbook(saved, read_only=True)["plant_daily_kpis"]
+    header, *rows = list(sheet.values)
+    assert header[0].startswith("production_date") and header[1].startswith("oee")
+    con = duckdb.connect(str(serving_home / "warehouse" / "serving.duckdb"), read_only=True)
+    try:
+        dates = con.execute(
+            "select production_date, oee from gold.kpi_plant_daily order by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [r[0].date() for r in rows] == [d for d, _ in dates]  # the window holds every date
+    assert [r[1] for r in rows] == pytest.approx([oee for _, oee in dates])
 
 
 def test_chromium_install_waits_for_the_apt_locks(tmp_path, monkeypatch):
