@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from plants.home import Home
+from reporting.losses import LOSSES
 
 SERVING_ENV = "SHOPFLOOR_SERVING"  # optional: point at a serving file directly
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -492,20 +493,6 @@ limit 500
 # --------------------------------------------------------------------------------------------
 # Losses (gold.kpi_loss_tree, gold.kpi_downtime_pareto)
 # --------------------------------------------------------------------------------------------
-
-# The loss tree's additive loss columns, in the waterfall's order (TPM's six big losses:
-# availability = breakdown + setup, performance = small stops + idle + speed, quality = scrap +
-# rework; unrecorded is planned busy time no state line covers), with their labels.
-LOSSES = (
-    ("breakdown_loss_s", "Breakdowns", "availability"),
-    ("setup_loss_s", "Setup / changeover", "availability"),
-    ("small_stop_loss_s", "Small stops", "performance"),
-    ("idle_loss_s", "Idle", "performance"),
-    ("speed_loss_s", "Speed loss", "performance"),
-    ("scrap_loss_s", "Scrap", "quality"),
-    ("rework_loss_s", "Rework", "quality"),
-    ("unrecorded_loss_s", "Unrecorded", "unrecorded"),
-)
 
 # One scope's loss tree summed over the period (the columns are additive seconds): $grain is
 # the scope's own grain when its rows hold just the selected machines (plant_day: no machine or

@@ -13,23 +13,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-# Columns that hold a ratio (0..1) in every query and frame the pages show.
-RATIO_COLUMNS = frozenset(
-    {
-        "oee",
-        "oee_target",
-        "availability",
-        "performance",
-        "quality",
-        "scrap_rate",
-        "scrap_ratio",
-        "rework_ratio",
-        "good_unit_ratio",
-        "first_pass_yield",
-        "share",
-        "cumulative_share",
-    }
-)
+from reporting.workbook import is_ratio  # which columns are ratios: one rule for both
 
 PERCENT_DIGITS = 1  # cards, tables and hovers: "97.1%"
 PLOTLY_PERCENT_TICK = ".0%"  # axis ticks: "97%" (ratio_axis keeps them at whole percents)
@@ -105,7 +89,7 @@ def plain_dates(df: pd.DataFrame) -> pd.DataFrame:
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The frame a table shows: plain dates, and ratios as percentages (×100, TABLE_PERCENT)."""
     out = plain_dates(df)
-    ratios = [c for c in out.columns if c in RATIO_COLUMNS]
+    ratios = [c for c in out.columns if is_ratio(str(c))]
     return out.assign(**{c: pd.to_numeric(out[c]) * 100 for c in ratios}) if ratios else out
 
 
@@ -130,7 +114,7 @@ def column_config(df: pd.DataFrame, overrides: dict | None = None) -> dict:
 
 
 def _number_format(name: str, series: pd.Series) -> str | None:
-    if name in RATIO_COLUMNS:
+    if is_ratio(name):
         return TABLE_PERCENT
     if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
         return None

@@ -20,6 +20,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from reporting import charts
+from reporting.losses import LOSSES
 from reporting.serving import COMPARISON_DAYS, ReportData
 
 FONT = "DejaVu"
@@ -30,18 +31,6 @@ BELOW_TARGET = FontFace(emphasis="BOLD", color=(185, 28, 28))  # a ratio under i
 GREEN, AMBER, RED = (220, 252, 231), (254, 243, 199), (254, 226, 226)
 TOP_CAUSES = 10
 NOTE_WIDTH = 0.5  # share of the table width the operator's note takes
-# The loss columns of gold.kpi_loss_tree in TPM order (availability, performance, quality, then
-# planned busy time no state line covers), with the label the waterfall shows.
-LOSSES = (
-    ("breakdown_loss_s", "breakdowns"),
-    ("setup_loss_s", "setup"),
-    ("small_stop_loss_s", "small stops"),
-    ("idle_loss_s", "idle"),
-    ("speed_loss_s", "speed loss"),
-    ("scrap_loss_s", "scrap"),
-    ("rework_loss_s", "rework"),
-    ("unrecorded_loss_s", "unrecorded"),
-)
 SUMMARY_RATIOS = (
     ("OEE", "oee"),
     ("Availability", "availability"),
@@ -364,7 +353,7 @@ def _losses_page(doc: _Document, report: ReportData) -> None:
         doc.paragraph(_absent(report, "gold.kpi_loss_tree", "loss tree"))
     else:
         plant = tree[tree["grain"] == "plant_day"].iloc[0]
-        losses = [(label, float(plant[column])) for column, label in LOSSES]
+        losses = [(label.lower(), float(plant[column])) for column, label, _ in LOSSES]
         doc.chart(
             charts.loss_waterfall(
                 "planned busy",
@@ -386,7 +375,7 @@ def _losses_page(doc: _Document, report: ReportData) -> None:
         columns = [by_machine.loc[m] for m in scopes] + [plant]
         lines = [
             ("planned busy time", "planned_busy_time_s"),
-            *((f"− {label}", column) for column, label in LOSSES),
+            *((f"− {label.lower()}", column) for column, label, _ in LOSSES),
             ("= fully productive", "fully_productive_time_s"),
         ]
         rows = [["h:mm", *scopes, "plant"]]

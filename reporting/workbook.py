@@ -53,7 +53,9 @@ MAX_COLUMN_WIDTH_PX = 320  # a long text column (notes, messages) stays on one s
 
 
 def is_ratio(column: str) -> bool:
-    """Whether a column holds a fraction 0..1 (shown as a percentage)."""
+    """Whether a column holds a fraction 0..1 (shown as a percentage); the dashboard asks too.
+    A target is a ratio when what it targets is (`oee_target`)."""
+    column = column.removesuffix("_target")
     return column in RATIO_COLUMNS or column.endswith(_RATIO_SUFFIXES)
 
 

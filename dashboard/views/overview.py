@@ -149,7 +149,7 @@ def kpis_and_trends(f: data.Filters) -> None:
             trend = [v for v in spark.get(col, []) if v is not None]
             if len(trend) > 1:
                 st.plotly_chart(
-                    charts.sparkline(trend, ratio=col in display.RATIO_COLUMNS),
+                    charts.sparkline(trend, ratio=display.is_ratio(col)),
                     key=f"spark_{col}",
                     config={"staticPlot": True},
                 )
