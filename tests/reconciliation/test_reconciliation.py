@@ -73,11 +73,12 @@ def test_counter_resets_are_named_as_the_cause_of_the_counter_shortfall(pipeline
 
 
 def test_a_difference_beyond_tolerance_is_a_finding_and_an_alert(one_day_run, tmp_path) -> None:
-    """A counter that jumps by 500 units mid-day (as a PLC swapped or preset would) is beyond the
-    tolerance: its machine-shift is flagged with the difference, data_quality_daily counts the
-    finding, and the run's alert reaches audit.alerts in the serving copy."""
+    """A counter that jumps by 50 units mid-day (a preset; under the 100 units per poll that the
+    blocking test assert_counter_units_not_negative calls implausible) is beyond the tolerance:
+    its machine-shift is flagged with the difference, data_quality_daily counts the finding, and
+    the run's alert reaches audit.alerts in the serving copy."""
     home = copy_built(one_day_run[0], tmp_path / "home")
-    machine, jump = "SMELTER-01", 500
+    machine, jump = "SMELTER-01", 50
     node = f"ns=2;s={machine}.TotalCount"
     con = connect(home)
     try:
