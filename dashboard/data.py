@@ -460,7 +460,8 @@ where production_date between $start and $end
 order by production_date, machine_id, shift_code
 """
 
-# The KPI row an analyst starts from: one machine-day of kpi_machine_daily.
+# The KPI row an analyst starts from: one machine-day of kpi_machine_daily; then its facts, the
+# landing file and line first (what the drill-down is for).
 SQL_LINEAGE_MACHINE_DAY = """
 select production_date, machine_id, produced_qty, good_qty, scrap_qty, rework_qty,
        planned_busy_time_s, actual_production_time_s, oee
@@ -469,24 +470,24 @@ where production_date = $day and machine_id = $machine
 """
 
 SQL_LINEAGE_BATCHES = """
-select batch_id, shift_code, product_id, started_at, ended_at, produced_qty, good_qty,
-       scrap_qty, rework_qty, source_file, source_row_number
+select batch_id, source_file, source_row_number, shift_code, product_id, started_at, ended_at,
+       produced_qty, good_qty, scrap_qty, rework_qty
 from gold.fct_production_batch
 where production_date = $day and machine_id = $machine
 order by started_at, batch_id
 """
 
 SQL_LINEAGE_STATES = """
-select shift_code, state, started_at, ended_at, duration_s, detail, source_file,
-       source_row_number
+select state, source_file, source_row_number, shift_code, started_at, ended_at, duration_s,
+       detail
 from gold.fct_machine_state
 where production_date = $day and machine_id = $machine
 order by started_at, machine_state_id
 """
 
 SQL_LINEAGE_CHECKS = """
-select check_id, batch_id, shift_code, checked_at, reason_category, disposition, sample_size,
-       defects_found, source_file, source_row_number
+select check_id, source_file, source_row_number, batch_id, shift_code, checked_at,
+       reason_category, disposition, sample_size, defects_found
 from gold.fct_quality_check
 where production_date = $day and machine_id = $machine
 order by checked_at, check_id

@@ -12,12 +12,38 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data, ui
 
 RECONCILIATION = "gold.kpi_reconciliation_daily"
 LINEAGE_FACTS = ("gold.fct_production_batch", "gold.fct_machine_state", "gold.fct_quality_check")
+
+
+def differences_chart(rows: pd.DataFrame) -> go.Figure:
+    """Counter − batches and QC − batches per machine-shift, inside the tolerance band or not."""
+    label = (
+        rows["production_date"].astype(str) + " " + rows["shift_code"] + " " + rows["machine_id"]
+    )
+    tolerance = float(rows["units_tolerance"].max())
+    fig = go.Figure()
+    fig.add_hrect(y0=-tolerance, y1=tolerance, fillcolor="#d1fae5", line_width=0, layer="below")
+    for column, name, colour in (
+        ("counter_minus_batch_units", "PLC counter − batches", "#2563eb"),
+        ("qc_minus_batch_units", "QC samples − batches", "#d97706"),
+    ):
+        fig.add_scatter(x=label, y=rows[column], name=name, mode="markers",
+                        marker={"color": colour, "size": 8})  # fmt: skip
+    fig.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        title=f"Unit differences per machine-shift (green: within ±{tolerance:,.0f})",
+        yaxis={"title": "units", "zeroline": True},
+        xaxis={"showticklabels": False, "title": "machine-shift"},
+        legend={"orientation": "h"},
+    )
+    return fig
 
 
 def reconciliation_panel(f: data.Filters) -> None:
@@ -47,6 +73,7 @@ def reconciliation_panel(f: data.Filters) -> None:
     c[0].metric("Machine-shifts compared", f"{len(rows):,}", border=True)
     c[1].metric("With a difference", f"{len(differing):,}", border=True)
     c[2].metric("Beyond tolerance", f"{len(beyond):,}", border=True)
+    st.plotly_chart(differences_chart(rows), key="reconciliation_differences")
     if beyond.empty:
         st.success(
             "Every machine-shift's sources agree within tolerance.", icon=":material/check_circle:"

@@ -27,6 +27,7 @@ PAGES = {
     "process": "process",
     "quality": "quality",
     "dq": "dq",
+    "lineage": "lineage",
 }
 
 
