@@ -41,6 +41,12 @@ PAGES = [
         icon=":material/check_circle:",
         url_path="dq",
     ),
+    st.Page(
+        "views/lineage.py",
+        title="Reconciliation & lineage",
+        icon=":material/link:",
+        url_path="lineage",
+    ),
 ]
 
 page = st.navigation(PAGES)

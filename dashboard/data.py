@@ -545,3 +545,55 @@ select loss_category, cause_code, cause_text, event_count, loss_time_s, mtbf_s, 
 from gold.downtime_selection($start, $end, $shifts, $machines)
 order by loss_time_s desc, loss_category, cause_code
 """
+
+
+# --------------------------------------------------------------------------------------------
+# Reconciliation and lineage (issue 21 §3-§4): the sources set against each other per
+# machine-shift, and from a machine-day to its fact rows with the landing file and line of each
+# --------------------------------------------------------------------------------------------
+
+SQL_RECONCILIATION = """
+select production_date, machine_id, shift_code, is_beyond_tolerance, finding,
+       batch_units, counter_units, qc_units, counter_minus_batch_units, qc_minus_batch_units,
+       units_tolerance, counter_difference_cause, qc_difference_cause,
+       running_s_log, running_s_plc, state_time_difference_s, state_time_tolerance_s,
+       state_time_difference_cause
+from gold.kpi_reconciliation_daily
+where production_date between $start and $end
+  and (len($shifts) = 0 or list_contains($shifts, shift_code))
+  and list_contains($machines, machine_id)
+order by production_date, machine_id, shift_code
+"""
+
+# The KPI row an analyst starts from: one machine-day of kpi_machine_daily; then its facts, the
+# landing file and line first (what the drill-down is for).
+SQL_LINEAGE_MACHINE_DAY = """
+select production_date, machine_id, produced_qty, good_qty, scrap_qty, rework_qty,
+       planned_busy_time_s, actual_production_time_s, oee
+from gold.kpi_machine_daily
+where production_date = $day and machine_id = $machine
+"""
+
+SQL_LINEAGE_BATCHES = """
+select batch_id, source_file, source_row_number, shift_code, product_id, started_at, ended_at,
+       produced_qty, good_qty, scrap_qty, rework_qty
+from gold.fct_production_batch
+where production_date = $day and machine_id = $machine
+order by started_at, batch_id
+"""
+
+SQL_LINEAGE_STATES = """
+select state, source_file, source_row_number, shift_code, started_at, ended_at, duration_s,
+       detail
+from gold.fct_machine_state
+where production_date = $day and machine_id = $machine
+order by started_at, machine_state_id
+"""
+
+SQL_LINEAGE_CHECKS = """
+select check_id, source_file, source_row_number, batch_id, shift_code, checked_at,
+       reason_category, disposition, sample_size, defects_found
+from gold.fct_quality_check
+where production_date = $day and machine_id = $machine
+order by checked_at, check_id
+"""

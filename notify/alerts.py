@@ -9,6 +9,9 @@ notify/config.py):
     falls faster than notify/degrading.py's threshold (the dashboard flags it with the same rule);
   - `source_late`: a source trailing the plant's newest delivered production date by more than
     its limit (notify/freshness.py, the same rule as the Dagster freshness checks);
+  - `reconciliation_beyond_tolerance`: a machine-shift of the run's production dates whose
+    sources disagree beyond the tolerance (gold.kpi_reconciliation_daily, which owns the
+    comparison, the tolerance and the cause);
   - `gate_failed` / `run_errored`: a run that failed the truth gate or a blocking check, or
     errored (notify/failures.py classifies it).
 
@@ -36,6 +39,7 @@ from plants.model import PlantConfig
 
 KPIS = ("oee", "availability", "performance", "quality")
 DEGRADING, SOURCE_LATE = "machine_degrading", "source_late"
+RECONCILIATION = "reconciliation_beyond_tolerance"
 GATE_FAILED, RUN_ERRORED = "gate_failed", "run_errored"
 RUN_FAILURE_RULES = (GATE_FAILED, RUN_ERRORED)
 
@@ -171,6 +175,37 @@ def late_sources(con: duckdb.DuckDBPyConnection, plant: PlantConfig, rules: Aler
     ]
 
 
+def unreconciled_shifts(
+    con: duckdb.DuckDBPyConnection, days: Sequence[date], rules: Alerts
+) -> list[Alert]:
+    """A machine-shift of `days` whose units or time in state differ between sources beyond the
+    tolerance (gold.kpi_reconciliation_daily decides; observed and threshold are its worst
+    difference and that difference's tolerance)."""
+    rule = rules.reconciliation
+    if not rule.enabled or not days:
+        return []
+    rows = con.execute(
+        "select production_date, machine_id, shift_code, worst_difference, worst_tolerance, "
+        "finding from gold.kpi_reconciliation_daily "
+        "where production_date in (select unnest(?::date[])) and is_beyond_tolerance "
+        "order by 1, 2, 3",
+        [list(days)],
+    ).fetchall()
+    return [
+        Alert(
+            rule=RECONCILIATION,
+            severity=rule.severity,
+            production_date=day,
+            machine_id=machine,
+            shift_code=shift,
+            observed=float(observed),
+            threshold=float(tolerance),
+            message=f"{machine} {day} {shift}: {finding}",
+        )
+        for day, machine, shift, observed, tolerance, finding in rows
+    ]
+
+
 def data_alerts(
     con: duckdb.DuckDBPyConnection, plant: PlantConfig, days: Sequence[date], rules: Alerts
 ) -> list[Alert]:
@@ -179,4 +214,5 @@ def data_alerts(
         *below_target(con, days, rules),
         *degrading_machines(con, days, rules),
         *late_sources(con, plant, rules),
+        *unreconciled_shifts(con, days, rules),
     ]

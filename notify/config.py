@@ -100,6 +100,7 @@ class Alerts(_Strict):
     below_target: BelowTarget = BelowTarget()
     degrading: Degrading = Degrading()
     source_late: Rule = Rule()
+    reconciliation: Rule = Rule()
     run_failed: RunFailed = RunFailed()
 
 

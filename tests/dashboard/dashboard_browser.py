@@ -28,6 +28,7 @@ PAGES = {
     "process": "process",
     "quality": "quality",
     "dq": "dq",
+    "lineage": "lineage",
 }
 
 

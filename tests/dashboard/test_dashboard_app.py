@@ -26,6 +26,7 @@ PAGES = [
     "views/process.py",
     "views/quality.py",
     "views/data_quality.py",
+    "views/lineage.py",
 ]
 
 

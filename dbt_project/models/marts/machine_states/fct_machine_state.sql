@@ -45,7 +45,8 @@ final as (
         state_intervals.is_small_stop_start,
         state_intervals.is_continuation,
         state_intervals.is_split_continuation,
-        state_intervals.source_file
+        state_intervals.source_file,
+        state_intervals.source_row_number
     from state_intervals
     left join state_codes on state_intervals.state = state_codes.state
     -- the machine version valid on the production date (SCD2 dim_machine)

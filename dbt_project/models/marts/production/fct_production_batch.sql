@@ -41,7 +41,8 @@ final as (
         batches.ideal_production_time_s,
         batches.energy_kwh,
         batches.delivery_date,
-        batches.source_file
+        batches.source_file,
+        batches.source_row_number
     from batches
     left join shift_instances
         on

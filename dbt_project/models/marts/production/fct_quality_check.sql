@@ -54,7 +54,8 @@ final as (
         cast(case when filtered.disposition = 'SCRAP' then filtered.defects_found else 0 end as bigint) as scrap_qty,
         cast(case when filtered.disposition = 'REWORK' then filtered.defects_found else 0 end as bigint) as rework_qty,
         filtered.delivery_date,
-        filtered.source_file
+        filtered.source_file,
+        filtered.source_row_number
     from filtered
     left join machine_versions
         on

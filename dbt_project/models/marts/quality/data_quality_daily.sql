@@ -14,7 +14,9 @@
 -- planned downtime differs from the calendar's breaks (an extra planned stop, a break worked
 -- through) and machine-days with production outside the scheduled shifts. They never block a
 -- publication: the KPIs use the timeline as logged. And the silver quarantine's rows
--- (rows_quarantined): rows the plant cannot resolve, left out of silver and gold.
+-- (rows_quarantined): rows the plant cannot resolve, left out of silver and gold. And the
+-- machine-shifts whose sources disagree beyond the tolerance (reconciliation_beyond_tolerance,
+-- kpi_reconciliation_daily).
 with
 
 batches as (
@@ -97,6 +99,13 @@ machine_shifts as (
 
 unscheduled_activity as (
     select * from {{ ref('int_machine_unscheduled_activity') }}
+    {% if is_incremental() %}
+        where {{ in_partition_window('production_date') }}
+    {% endif %}
+),
+
+reconciliation as (
+    select * from {{ ref('kpi_reconciliation_daily') }}
     {% if is_incremental() %}
         where {{ in_partition_window('production_date') }}
     {% endif %}
@@ -395,6 +404,17 @@ findings as (
         'machine-days with production logged outside the scheduled shifts (weekend, holiday, unstaffed '
         || 'shift): shown in kpi_machine_daily.unscheduled_*, not counted as planned time' as action_taken
     from unscheduled_activity
+    group by all
+    union all
+    select
+        production_date,
+        'reconciliation' as source_name,
+        'reconciliation_beyond_tolerance' as chaos_type,
+        count(case when is_beyond_tolerance then 1 end) as items_found,
+        'machine-shifts whose units (batches, PLC counter, QC samples) or time in state (logs, PLC '
+        || 'State) differ beyond the tolerance: kept as delivered, listed with values and causes in '
+        || 'kpi_reconciliation_daily and alerted' as action_taken
+    from reconciliation
     group by all
 ),
 
