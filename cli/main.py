@@ -77,6 +77,21 @@ def _override(text: str) -> tuple[str, float]:
     return name.strip(), rate
 
 
+def _anomaly_override(text: str) -> tuple[str, float]:
+    """KIND=RATE of one anomaly kind (onsets per 28 days); an unknown KIND is refused."""
+    from generators.anomalies import CATALOGUE
+
+    name, sep, rate = text.partition("=")
+    if not sep or name.strip() not in CATALOGUE:
+        raise argparse.ArgumentTypeError(
+            f"expected KIND=RATE with KIND one of {', '.join(CATALOGUE)}, got {text!r}"
+        )
+    try:
+        return name.strip(), float(rate)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"RATE must be a number, got {rate!r}") from exc
+
+
 def _print_generation(result, seconds: float) -> None:
     span = f"({result.days[0]} .. {result.days[-1]}) " if result.days else "(rows still due) "
     print(f"Generated {len(result.days)} production dates {span}in {seconds:.1f} s "
@@ -125,6 +140,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
                 resolve_plant_path(args.plant) if getattr(args, "plant", None) else None,
                 mode="append" if appending else getattr(args, "mode", "new"),
                 finish=getattr(args, "finish", False),
+                anomaly_level=getattr(args, "anomalies", None),
+                anomaly_overrides=dict(getattr(args, "anomaly_rate", None) or []),
             )
     except GenerateError as exc:
         print(f"shopfloor generate: error: {exc}", file=sys.stderr)
@@ -154,6 +171,8 @@ def _append_refusal(home: Path, args: argparse.Namespace) -> str | None:
         given.append(("--plant", resolve_plant_path(args.plant), plant))
     for name, rate in args.chaos_rate or []:
         given.append((f"--chaos-rate {name}=", rate, state.chaos_rates.get(name)))
+    if getattr(args, "anomalies", None) is not None or getattr(args, "anomaly_rate", None):
+        given.append(("--anomalies/--anomaly-rate", "given", "kept with its simulation"))
     conflicts = [
         f"{option}{'' if option.endswith('=') else ' '}{value} (the home's: {own})"
         for option, value, own in given
@@ -580,6 +599,7 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from generators.anomalies import LEVELS as ANOMALY_LEVELS
     from generators.chaos import LEVELS
 
     parser = _Parser(prog="shopfloor", description=DESCRIPTION)
@@ -635,6 +655,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=RATE",
         help="override one chaos type's intensity, e.g. timezone_mix=0.5 (repeatable; "
         "the types are listed in generators/chaos.py)",
+    )
+    gen.add_argument(
+        "--anomalies",
+        choices=ANOMALY_LEVELS,
+        metavar="LEVEL",
+        help="process anomalies to inject (a worn bearing, a slow dispenser side, a scrap "
+        f"spike...): {', '.join(ANOMALY_LEVELS)} (default: follows --chaos; listed in truth.json "
+        "injected_anomalies)",
+    )
+    gen.add_argument(
+        "--anomaly-rate",
+        type=_anomaly_override,
+        action="append",
+        metavar="KIND=RATE",
+        help="override one anomaly kind's onsets per 28 days, e.g. scrap_spike=3 (repeatable; "
+        "the kinds are listed in generators/anomalies.py)",
     )
     held = gen.add_mutually_exclusive_group()  # a home that already holds deliveries
     held.add_argument(
