@@ -501,6 +501,49 @@ def _landing_action(args: argparse.Namespace, act) -> int:
     return 0
 
 
+@_writer_turn("shopfloor baseline record")
+def cmd_baseline_record(args: argparse.Namespace) -> int:
+    """Record a baseline over a period of production dates and make it active."""
+    from monitoring.baseline import BaselineError, record
+
+    try:
+        version = record(_home(args).root, args.period_from, args.period_to, args.name)
+    except BaselineError as exc:
+        print(f"shopfloor baseline record: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"baseline version {version} recorded over {args.period_from} .. {args.period_to}, "
+          "active: the next run scores its production dates against it")  # fmt: skip
+    return 0
+
+
+def cmd_baseline_list(args: argparse.Namespace) -> int:
+    """Every recorded baseline, the active one marked."""
+    from monitoring.baseline import list_baselines
+
+    found = list_baselines(_home(args).root)
+    if not found:
+        print("no baseline recorded yet (the first is recorded by the run from its first dates)")
+    for b in found:
+        mark = "*" if b.active else " "
+        print(f"{mark} v{b.version:<3} {b.period_from} .. {b.period_to}  {b.metrics:>5} "
+              f"machine × metric  {b.name}  (recorded {b.recorded_at})")  # fmt: skip
+    return 0
+
+
+@_writer_turn("shopfloor baseline activate")
+def cmd_baseline_activate(args: argparse.Namespace) -> int:
+    """Make a recorded baseline the active one."""
+    from monitoring.baseline import BaselineError, activate
+
+    try:
+        activate(_home(args).root, args.version)
+    except BaselineError as exc:
+        print(f"shopfloor baseline activate: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"baseline version {args.version} is active: runs from now on score against it")
+    return 0
+
+
 @_writer_turn("shopfloor landing retract")
 def cmd_landing_retract(args: argparse.Namespace) -> int:
     """Take a delivered file (every version) out of what silver and gold read."""
@@ -780,6 +823,30 @@ def build_parser() -> argparse.ArgumentParser:
     hist = landing_sub.add_parser("history", help="the audit trail; a file's versions with PATH")
     hist.add_argument("path", metavar="PATH", nargs="?", help="landing/<date>/<source>/<file>")
     hist.set_defaults(func=cmd_landing_history)
+
+    baseline = sub.add_parser(
+        "baseline", help="record, list and activate monitoring baselines (gold.fct_anomaly)"
+    )
+    baseline_sub = baseline.add_subparsers(
+        dest="baseline_command", metavar="{record,list,activate}", required=True
+    )
+    rec = baseline_sub.add_parser(
+        "record",
+        help="record a baseline over production dates D1..D2 and make it the active one",
+        description="Robust statistics (median, MAD, p05, p95) of every machine × metric of "
+        "gold.fct_machine_daily_metric over the period, stored as a new version in the "
+        "warehouse's monitoring.baseline; runs score their dates against the active one.",
+    )
+    rec.add_argument("--from", dest="period_from", type=_iso_date, required=True, metavar="D1")
+    rec.add_argument("--to", dest="period_to", type=_iso_date, required=True, metavar="D2")
+    rec.add_argument("--name", help="a name for it (default: the period)")
+    rec.set_defaults(func=cmd_baseline_record)
+    baseline_sub.add_parser("list", help="every recorded baseline").set_defaults(
+        func=cmd_baseline_list
+    )
+    act = baseline_sub.add_parser("activate", help="make a recorded baseline the active one")
+    act.add_argument("version", type=int, metavar="VERSION")
+    act.set_defaults(func=cmd_baseline_activate)
 
     mail = sub.add_parser(
         "mail",

@@ -82,7 +82,7 @@ CATALOGUE: dict[str, Kind] = {
 # The plant file's slow degradation (degradation_per_day) is listed in truth with the injected
 # anomalies, so that its detection is measured the same way.
 DEGRADATION = "degradation"
-METRIC_OF_DEGRADATION = "cycle_time_s"
+METRIC_OF_DEGRADATION = "performance"
 LEVELS = ("none", "default", "heavy")
 HEAVY_FACTOR = 3.0
 SENSOR_CHANNELS = ("temperature_c", "pressure_bar", "power_kw", "vibration_mm_s")
@@ -116,6 +116,9 @@ class Anomaly:
 
     @property
     def metric(self) -> str:
+        """The metric of gold.fct_machine_daily_metric that shows it (its name's prefix)."""
+        if self.kind == "dispenser_phase_slow":  # side_a_time_s:<product>
+            return f"{self.params['phase'].lower()}_time_s"
         channel = self.params.get("channel")
         family = CATALOGUE[self.kind].metric
         return f"{family}:{channel}" if channel else family
