@@ -54,14 +54,14 @@ CATALOGUE: dict[str, Kind] = {
         1.0,
         ("SMELTER", "ASSEMBLER", "DISPENSER"),
         (1, 1),
-        "sensor_repeat_share",
+        "longest_repeat_run",
         "one sensor channel repeats one value for 3-6 hours of one day",
     ),
     "dispenser_phase_slow": Kind(
         1.0,
         ("DISPENSER",),
         (2, 4),
-        "phase_time_s",
+        "side_time_s",
         "dispensing side A or B takes 30 % longer",
     ),
     "scrap_spike": Kind(
