@@ -3,6 +3,7 @@ the same whether the days are generated at once or appended one by one."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import date
 from pathlib import Path
@@ -43,9 +44,7 @@ def test_a_scrap_spike_is_listed_in_truth_and_scraps_its_reason(tmp_path):
 
 
 def test_a_stuck_sensor_repeats_one_value_for_hours_in_the_sensor_file(tmp_path):
-    generate(
-        tmp_path, START, 1, seed=3, chaos_level="none", anomaly_overrides={"sensor_stuck": 28}
-    )
+    generate(tmp_path, START, 1, seed=3, chaos_level="none", anomaly_overrides={"sensor_stuck": 28})
     [stuck] = _injected(tmp_path)
     channel, hours = stuck["detail"]["channel"], stuck["detail"]["hours"]
     assert stuck["metric"] == f"longest_repeat_run:{channel}"
@@ -56,7 +55,7 @@ def test_a_stuck_sensor_repeats_one_value_for_hours_in_the_sensor_file(tmp_path)
         if doc["machine"] == stuck["machine_id"]
     ]
     longest = run = 1
-    for a, b in zip(values, values[1:], strict=False):
+    for a, b in itertools.pairwise(values):
         run = run + 1 if a == b else 1
         longest = max(longest, run)
     assert longest >= hours * 60 * 0.9  # one reading a minute, a shift boundary may cut it

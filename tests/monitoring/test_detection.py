@@ -58,7 +58,8 @@ def test_an_open_degradation_counts_to_the_last_scored_date_and_its_delay_from_t
 
 
 def test_truth_entries_repeated_per_date_are_one_anomaly_with_the_latest_end():
-    entry = {"kind": "degradation", "machine_id": "S", "metric": "performance", "onset": "2026-10-02"}
+    entry = {"kind": "degradation", "machine_id": "S", "metric": "performance"}
+    entry["onset"] = "2026-10-02"
     truths = [
         {"injected_anomalies": [entry | {"end": None}]},
         {"injected_anomalies": [entry | {"end": "2026-10-27"}]},
