@@ -22,6 +22,9 @@ from plants.dbt_vars import dbt_vars_arg
 from plants.home import home_plant
 
 DBT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+# Overrides dbt var monitoring.first_baseline_days (the number of production dates the first
+# baseline is recorded from) for a small home; read by macros/baseline.sql record_first_baseline.
+FIRST_BASELINE_DAYS_ENV = "SHOPFLOOR_FIRST_BASELINE_DAYS"
 
 
 class BaselineError(Exception):
