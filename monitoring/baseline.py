@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -65,8 +66,10 @@ def record(home: Path, period_from: date, period_to: date, name: str | None = No
             command, cwd=DBT_DIR, env=env, capture_output=True, text=True, check=False
         )
     if proc.returncode != 0:
-        lines = [ln for ln in proc.stdout.splitlines() if "rror" in ln] or [proc.stdout[-2000:]]
-        raise BaselineError("dbt run-operation record_baseline failed: " + " ".join(lines))
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout).splitlines()
+        first = next((i for i, ln in enumerate(lines) if "rror" in ln), max(0, len(lines) - 5))
+        why = " ".join(ln.strip() for ln in lines[first : first + 5])
+        raise BaselineError(f"dbt run-operation record_baseline failed: {why}")
     return active_version(home)
 
 
