@@ -12,7 +12,6 @@
 -- spread), relative_floor × |median| and the metric family's min_scale: a baseline over a few
 -- quiet days must not make every wobble an anomaly. |score| ≥ warning_score is a warning,
 -- ≥ critical_score critical; the expected band is median ± warning_score × scale.
-{%- set monitoring = var('monitoring') %}
 with
 
 daily_metrics as (
@@ -36,9 +35,9 @@ scaled as (
         greatest(
             1.4826 * active_baseline.mad,
             (active_baseline.p95 - active_baseline.p05) / 3.29,
-            {{ monitoring['relative_floor'] }} * abs(active_baseline.median),
+            {{ monitoring_var('relative_floor') }} * abs(active_baseline.median),
             case
-                {%- for family, floor in monitoring['min_scale'].items() %}
+                {%- for family, floor in monitoring_var('min_scale').items() %}
                     when daily_metrics.metric like '{{ family }}%' then {{ floor }}
                 {%- endfor %}
                 else 0.000001
@@ -67,18 +66,18 @@ final as (
         cast(metric as varchar) as metric,
         cast(observed as double) as observed,
         cast(median as double) as expected,
-        cast(median - {{ monitoring['warning_score'] }} * scale as double) as expected_low,
-        cast(median + {{ monitoring['warning_score'] }} * scale as double) as expected_high,
+        cast(median - {{ monitoring_var('warning_score') }} * scale as double) as expected_low,
+        cast(median + {{ monitoring_var('warning_score') }} * scale as double) as expected_high,
         cast(round(score, 3) as double) as score,
         cast(
             case
-                when abs(score) >= {{ monitoring['critical_score'] }} then 'critical'
+                when abs(score) >= {{ monitoring_var('critical_score') }} then 'critical'
                 else 'warning'
             end as varchar
         ) as severity,
         cast(baseline_version as integer) as baseline_version
     from scored
-    where abs(score) >= {{ monitoring['warning_score'] }}
+    where abs(score) >= {{ monitoring_var('warning_score') }}
 )
 
 select * from final

@@ -17,7 +17,7 @@ process_cycles as (
     select * from {{ ref('fct_process_cycle') }}
     where
         is_completed
-        {% if is_incremental() %} and {{ in_partition_window('production_date') }} {% endif %}
+    {% if is_incremental() %} and {{ in_partition_window('production_date') }} {% endif %}
 ),
 
 machine_states as (
