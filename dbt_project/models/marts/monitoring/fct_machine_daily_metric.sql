@@ -15,9 +15,7 @@ machine_daily as (
 
 process_cycles as (
     select * from {{ ref('fct_process_cycle') }}
-    where
-        is_completed
-    {% if is_incremental() %} and {{ in_partition_window('production_date') }} {% endif %}
+    {% if is_incremental() %} where {{ in_partition_window('production_date') }} {% endif %}
 ),
 
 machine_states as (
@@ -61,7 +59,7 @@ phase_metrics as (
             quantile_cont({{ phase }}_time_s, 0.5) as observed,
             count(*) as sample_size
         from process_cycles
-        where product_id is not null
+        where is_completed and product_id is not null
         group by production_date, machine_id, product_id
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
