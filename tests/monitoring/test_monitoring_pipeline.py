@@ -110,3 +110,13 @@ def test_record_and_activate_a_baseline(anomaly_home, tmp_path):
         activate(home, 9)
     with pytest.raises(BaselineError, match="no gold daily metrics"):
         record(home, date(2020, 1, 1), date(2020, 1, 2))
+
+
+def test_the_cli_lists_records_and_refuses_an_unknown_version(anomaly_home, tmp_path, capsys):
+    from cli.main import main
+
+    home = str(copy_built(anomaly_home, tmp_path / "home"))
+    assert main(["--home", home, "baseline", "activate", "5"]) == 2
+    assert "no baseline version 5" in capsys.readouterr().err
+    assert main(["--home", home, "baseline", "list"]) == 0
+    assert f"* v1   {START} .. {START + timedelta(days=1)}" in capsys.readouterr().out
