@@ -78,6 +78,21 @@ def _override(text: str) -> tuple[str, float]:
     return name.strip(), rate
 
 
+def _anomaly_override(text: str) -> tuple[str, float]:
+    """KIND=RATE of one anomaly kind (onsets per 28 days); an unknown KIND is refused."""
+    from generators.anomalies import CATALOGUE
+
+    name, sep, rate = text.partition("=")
+    if not sep or name.strip() not in CATALOGUE:
+        raise argparse.ArgumentTypeError(
+            f"expected KIND=RATE with KIND one of {', '.join(CATALOGUE)}, got {text!r}"
+        )
+    try:
+        return name.strip(), float(rate)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"RATE must be a number, got {rate!r}") from exc
+
+
 def _print_generation(result, seconds: float) -> None:
     span = f"({result.days[0]} .. {result.days[-1]}) " if result.days else "(rows still due) "
     print(f"Generated {len(result.days)} production dates {span}in {seconds:.1f} s "
@@ -126,6 +141,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
                 resolve_plant_path(args.plant) if getattr(args, "plant", None) else None,
                 mode="append" if appending else getattr(args, "mode", "new"),
                 finish=getattr(args, "finish", False),
+                anomaly_level=getattr(args, "anomalies", None),
+                anomaly_overrides=dict(getattr(args, "anomaly_rate", None) or []),
             )
     except GenerateError as exc:
         print(f"shopfloor generate: error: {exc}", file=sys.stderr)
@@ -155,6 +172,8 @@ def _append_refusal(home: Path, args: argparse.Namespace) -> str | None:
         given.append(("--plant", resolve_plant_path(args.plant), plant))
     for name, rate in args.chaos_rate or []:
         given.append((f"--chaos-rate {name}=", rate, state.chaos_rates.get(name)))
+    if getattr(args, "anomalies", None) is not None or getattr(args, "anomaly_rate", None):
+        given.append(("--anomalies/--anomaly-rate", "given", "kept with its simulation"))
     conflicts = [
         f"{option}{'' if option.endswith('=') else ' '}{value} (the home's: {own})"
         for option, value, own in given
@@ -532,6 +551,49 @@ def _landing_action(args: argparse.Namespace, act) -> int:
     return 0
 
 
+@_writer_turn("shopfloor baseline record")
+def cmd_baseline_record(args: argparse.Namespace) -> int:
+    """Record a baseline over a period of production dates and make it active."""
+    from monitoring.baseline import BaselineError, record
+
+    try:
+        version = record(_home(args).root, args.period_from, args.period_to, args.name)
+    except BaselineError as exc:
+        print(f"shopfloor baseline record: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"baseline version {version} recorded over {args.period_from} .. {args.period_to}, "
+          "active: the next run scores its production dates against it")  # fmt: skip
+    return 0
+
+
+def cmd_baseline_list(args: argparse.Namespace) -> int:
+    """Every recorded baseline, the active one marked."""
+    from monitoring.baseline import list_baselines
+
+    found = list_baselines(_home(args).root)
+    if not found:
+        print("no baseline recorded yet (the first is recorded by the run from its first dates)")
+    for b in found:
+        mark = "*" if b.active else " "
+        print(f"{mark} v{b.version:<3} {b.period_from} .. {b.period_to}  {b.metrics:>5} "
+              f"machine × metric  {b.name}  (recorded {b.recorded_at})")  # fmt: skip
+    return 0
+
+
+@_writer_turn("shopfloor baseline activate")
+def cmd_baseline_activate(args: argparse.Namespace) -> int:
+    """Make a recorded baseline the active one."""
+    from monitoring.baseline import BaselineError, activate
+
+    try:
+        activate(_home(args).root, args.version)
+    except BaselineError as exc:
+        print(f"shopfloor baseline activate: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"baseline version {args.version} is active: runs from now on score against it")
+    return 0
+
+
 @_writer_turn("shopfloor landing retract")
 def cmd_landing_retract(args: argparse.Namespace) -> int:
     """Take a delivered file (every version) out of what silver and gold read."""
@@ -718,6 +780,7 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from generators.anomalies import LEVELS as ANOMALY_LEVELS
     from generators.chaos import LEVELS
 
     parser = _Parser(prog="shopfloor", description=DESCRIPTION)
@@ -773,6 +836,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=RATE",
         help="override one chaos type's intensity, e.g. timezone_mix=0.5 (repeatable; "
         "the types are listed in generators/chaos.py)",
+    )
+    gen.add_argument(
+        "--anomalies",
+        choices=ANOMALY_LEVELS,
+        metavar="LEVEL",
+        help="process anomalies to inject (a worn bearing, a slow dispenser side, a scrap "
+        f"spike...): {', '.join(ANOMALY_LEVELS)} (default: follows --chaos; listed in truth.json "
+        "injected_anomalies)",
+    )
+    gen.add_argument(
+        "--anomaly-rate",
+        type=_anomaly_override,
+        action="append",
+        metavar="KIND=RATE",
+        help="override one anomaly kind's onsets per 28 days, e.g. scrap_spike=3 (repeatable; "
+        "the kinds are listed in generators/anomalies.py)",
     )
     held = gen.add_mutually_exclusive_group()  # a home that already holds deliveries
     held.add_argument(
@@ -904,6 +983,30 @@ def build_parser() -> argparse.ArgumentParser:
     hist = landing_sub.add_parser("history", help="the audit trail; a file's versions with PATH")
     hist.add_argument("path", metavar="PATH", nargs="?", help="landing/<date>/<source>/<file>")
     hist.set_defaults(func=cmd_landing_history)
+
+    baseline = sub.add_parser(
+        "baseline", help="record, list and activate monitoring baselines (gold.fct_anomaly)"
+    )
+    baseline_sub = baseline.add_subparsers(
+        dest="baseline_command", metavar="{record,list,activate}", required=True
+    )
+    rec = baseline_sub.add_parser(
+        "record",
+        help="record a baseline over production dates D1..D2 and make it the active one",
+        description="Robust statistics (median, MAD, p05, p95) of every machine × metric of "
+        "gold.fct_machine_daily_metric over the period, stored as a new version in the "
+        "warehouse's monitoring.baseline; runs score their dates against the active one.",
+    )
+    rec.add_argument("--from", dest="period_from", type=_iso_date, required=True, metavar="D1")
+    rec.add_argument("--to", dest="period_to", type=_iso_date, required=True, metavar="D2")
+    rec.add_argument("--name", help="a name for it (default: the period)")
+    rec.set_defaults(func=cmd_baseline_record)
+    baseline_sub.add_parser("list", help="every recorded baseline").set_defaults(
+        func=cmd_baseline_list
+    )
+    act = baseline_sub.add_parser("activate", help="make a recorded baseline the active one")
+    act.add_argument("version", type=int, metavar="VERSION")
+    act.set_defaults(func=cmd_baseline_activate)
 
     mail = sub.add_parser(
         "mail",

@@ -66,6 +66,7 @@ def summary_lines(home: Path, run_id: str | None) -> list[str]:
             "where run_id = ? order by chaos_type",
             [run_id],
         ).fetchall()
+        detection = _detection(con, run_id)
         absence = read_absence(con)
         findings = _findings(con)
     finally:
@@ -86,8 +87,30 @@ def summary_lines(home: Path, run_id: str | None) -> list[str]:
         for name, detected, injected, share, note in recall:
             percent = "  n/a " if share is None else f"{100 * share:5.1f}%"
             lines.append(f"    {name:<20}{detected:>8,} / {injected:<8,} {percent}  {note or ''}")
+    if detection:
+        lines.append("  anomaly detection (found / injected, true / flags, median delay):")
+        for kind, detected, injected, true_flags, flags, delay in detection:
+            wait = "  n/a" if delay is None else f"{delay:4.1f} d"
+            lines.append(
+                f"    {kind:<22}{detected:>4} / {injected:<4}{true_flags:>6} / {flags:<6}{wait}"
+            )
     lines.append(f"  report: {Home(home).latest_validation_report}")
     return lines
+
+
+def _detection(con, run_id: str) -> list[tuple]:
+    """The run's anomaly-detection figures per kind (audit.anomaly_detection), if measured."""
+    tables = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'audit' and table_name = 'anomaly_detection'"
+    ).fetchone()
+    if not tables or not tables[0]:
+        return []
+    return con.execute(
+        "select kind, detected, injected, true_flags, flags, median_delay_days "
+        "from audit.anomaly_detection where run_id = ? order by kind = 'all', kind",
+        [run_id],
+    ).fetchall()
 
 
 def publications(home: Path, run_id: str | None) -> tuple[datetime | None, datetime | None]:

@@ -36,6 +36,12 @@ PAGES = [
         "views/quality.py", title="Quality", icon=":material/search_check:", url_path="quality"
     ),
     st.Page(
+        "views/monitoring.py",
+        title="Anomalies & health",
+        icon=":material/monitor_heart:",
+        url_path="anomalies",
+    ),
+    st.Page(
         "views/data_quality.py",
         title="Data quality & validation",
         icon=":material/check_circle:",

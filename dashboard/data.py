@@ -213,6 +213,38 @@ SQL_MACHINE_PERIOD_KPIS = (
 # Machine health
 # --------------------------------------------------------------------------------------------
 
+
+def machine_day_params(f: Filters) -> dict:
+    """The period and machines of the selection (machine-day marts have no shift)."""
+    return {"start": f.start, "end": f.end, "machines": list(f.machines)}
+
+
+# gold's health score (kpi_machine_health_daily) of each machine's latest date in the period
+SQL_MACHINE_HEALTH_LATEST = """
+select * from gold.kpi_machine_health_daily
+where production_date between $start and $end
+    and (len($machines) = 0 or list_contains($machines, machine_id))
+qualify row_number() over (partition by machine_id order by production_date desc) = 1
+"""
+
+SQL_MACHINE_HEALTH = """
+select production_date, machine_id, health_score, health_status, oee, oee_target,
+    scrap_ratio, failures_per_running_h, open_warnings, open_criticals
+from gold.kpi_machine_health_daily
+where production_date between $start and $end
+    and (len($machines) = 0 or list_contains($machines, machine_id))
+order by production_date, machine_id
+"""
+
+SQL_ANOMALIES = """
+select production_date, machine_id, metric, severity, observed, expected, expected_low,
+    expected_high, score, baseline_version
+from gold.fct_anomaly
+where production_date between $start and $end
+    and (len($machines) = 0 or list_contains($machines, machine_id))
+order by production_date desc, abs(score) desc
+"""
+
 SQL_STATES_DAY = """
 select machine_id, shift_code, state,
        timezone($tz, started_at) as started_local,

@@ -7,7 +7,9 @@ it to whatever the sidebar selects, so a number on screen is the number in gold.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -117,26 +119,21 @@ HEALTH_LABELS = {
 }
 
 
-def health(k: Kpis, slope_pp_per_day: float | None) -> Health:
-    """Traffic light for a machine: OEE level, availability, and a falling performance trend."""
-    if k.oee is None and k.availability is None:
+# gold.kpi_machine_health_daily's status (its yml owns the score and the thresholds) → light
+GOLD_HEALTH_LEVELS = {"good": "good", "watch": "watch", "poor": "alert"}
+
+
+def health(latest: Mapping[str, Any] | None) -> Health:
+    """Traffic light for a machine: gold's health score of its latest date in the period."""
+    if latest is None:
         return Health("unknown", ("no production data in the period",))
-    reasons: list[str] = []
-    level = "good"
-    if k.oee is not None and k.oee < 0.60:
-        level = "alert"
-        reasons.append(f"OEE {fmt_pct(k.oee)} below 60%")
-    elif k.oee is not None and k.oee < 0.75:
-        level = "watch"
-        reasons.append(f"OEE {fmt_pct(k.oee)} below 75%")
-    trend = trend_level(slope_pp_per_day)  # notify/degrading.py owns the thresholds
-    if trend is not None:
-        level = "alert" if trend == "alert" else max(level, "watch", key=_rank)
-        reasons.append(f"performance falling {slope_pp_per_day:+.1f} pp/day")
-    if k.availability is not None and k.availability < 0.70:
-        level = max(level, "watch", key=_rank)
-        reasons.append(f"availability {fmt_pct(k.availability)}")
-    return Health(level, tuple(reasons) or ("within targets",))
+    reasons = [f"health {latest['health_score']:.0f}/100 on {latest['production_date']:%d %b}"]
+    if latest.get("oee_target") is not None and latest.get("oee") is not None:
+        reasons.append(f"OEE {fmt_pct(latest['oee'])} vs target {fmt_pct(latest['oee_target'])}")
+    opened = int(latest.get("open_warnings") or 0) + int(latest.get("open_criticals") or 0)
+    if opened:
+        reasons.append(f"{opened} anomal{'y' if opened == 1 else 'ies'} vs baseline")
+    return Health(GOLD_HEALTH_LEVELS[latest["health_status"]], tuple(reasons))
 
 
 def _rank(level: str) -> int:

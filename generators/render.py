@@ -168,6 +168,7 @@ class DayRenderer:
         self.date_s = day.production_date.isoformat()
         self.tag = f"{day.production_date:%Y%m%d}"
         self.start, self.end = day_bounds(plant, day.production_date)
+        self.stuck_values: dict[str, float] = {}  # machine → the value its stuck sensor repeats
 
     # -- chaos helpers -----------------------------------------------------------------------
     def _hit(self, name: str, scale: float = 1.0) -> bool:
@@ -368,7 +369,25 @@ class DayRenderer:
             self._malformed(rows, "operator_logs"),
         )
 
-    def _sensor_values(self, md: MachineDay, state: str, rng: random.Random) -> dict[str, float]:
+    def _sensor_values(
+        self, md: MachineDay, state: str, rng: random.Random, t: int
+    ) -> dict[str, float]:
+        """One reading of the machine's sensors in `state` at `t`, with its injected anomalies."""
+        values = self._clean_sensor_values(md, state, rng)
+        wear = md.effects.vibration_factor()
+        values["vibration_mm_s"] = round(values["vibration_mm_s"] * wear, 3)
+        hot = md.effects.sensor_window("temperature_excursion", self.start)
+        if hot and hot[0] <= t < hot[1]:
+            values["temperature_c"] = round(values["temperature_c"] * 1.15, 2)
+        stuck = md.effects.sensor_window("sensor_stuck", self.start)
+        if stuck and stuck[0] <= t < stuck[1]:  # the first value in the window, repeated
+            channel = stuck[2].params["channel"]
+            values[channel] = self.stuck_values.setdefault(md.machine.id, values[channel])
+        return values
+
+    def _clean_sensor_values(
+        self, md: MachineDay, state: str, rng: random.Random
+    ) -> dict[str, float]:
         m = md.machine
         wear = 1.0 - md.efficiency
         running = state == "RUNNING"
@@ -411,7 +430,7 @@ class DayRenderer:
                 iv = state_at(intervals, starts, t)
                 if iv is None:  # outside every scheduled shift the machine sends nothing
                     continue
-                values: dict[str, Any] = self._sensor_values(md, iv.state, self.rng)
+                values: dict[str, Any] = self._sensor_values(md, iv.state, self.rng, t)
                 tags: list[dict[str, Any]] = []
                 if rows_tag:  # on the machine-day's first row
                     tags.append(rows_tag)

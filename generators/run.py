@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from generators import anomalies
 from generators.chaos import ChaosConfig, record
 from generators.registry import Registry
 from generators.render import RESTATED_SOURCES, CounterState, DayRenderer, Reported, Row, SourceRows
@@ -79,6 +80,7 @@ class Generator:
         resume: SimState | None = None,
         open_tail: bool = False,
         finish: bool = False,
+        anomaly_rates: dict[str, float] | None = None,
     ) -> None:
         if days < 0 or (days == 0 and not finish):
             raise GenerateError(f"--days must be a positive number of days, got {days}")
@@ -87,6 +89,8 @@ class Generator:
         if resume is not None:
             start, seed = resume.next_day, resume.seed
             chaos = ChaosConfig(resume.chaos_level, dict(resume.chaos_rates))
+            anomaly_rates = dict(resume.anomaly_rates)
+        self.anomaly_rates = dict(anomaly_rates or {})
         self.home, self.start, self.n_days, self.seed, self.chaos = home, start, days, seed, chaos
         self.open_tail, self.finish, self.bound = open_tail or finish, finish, lateness_bound_days()
         try:
@@ -186,6 +190,7 @@ class Generator:
             row_deliveries={d: self.row_deliveries[d] for d in self.pending_truth},
             day_starts={d: self.day_starts[d] for d in self.pending_truth},
             finished=self.finish,
+            anomaly_rates=self.anomaly_rates,
         )
 
     # -- delivery ------------------------------------------------------------------------------
@@ -391,6 +396,8 @@ class Generator:
             "seed": self.seed,
             "chaos_level": self.chaos.level,
             "chaos_rates": self.chaos.rates,
+            "anomaly_rates": self.anomaly_rates,
+            "injected_anomalies": self._injected(plant_day, index),
         }
         self.pending_truth[day] = truth
         renderer = DayRenderer(
@@ -423,6 +430,40 @@ class Generator:
         for i, day in enumerate(self.days):
             yield day, self._simulate(i)[0]
 
+    def _effects(self, index: int) -> dict[str, anomalies.Effects]:
+        """The injected anomalies of each machine on day `index` of the simulation."""
+        found = anomalies.active_on(self.plant, self.seed, self.anomaly_rates, index)
+        return {
+            m.id: anomalies.Effects([a for a in found if a.machine_id == m.id], index)
+            for m in self.plant.machines
+        }
+
+    def _injected(self, plant_day: PlantDay, index: int) -> list[dict[str, Any]]:
+        """truth.json `injected_anomalies`: every anomaly active this date on a simulated machine
+        (kind, machine, metric, onset, end), SMELTER-02's degradation included: its onset is the
+        first date after its last maintenance, its end the date before the next one (null when
+        none is scheduled within the simulated period)."""
+        out = []
+        for md in plant_day.machines:
+            out += [a.truth(self.origin) for a in md.effects.anomalies]
+            if md.efficiency < 1.0:
+                done = self.registry.maintenance_days.get(md.machine.id, [])
+                last = max([d for d in done if d <= index], default=0)
+                following = [d for d in done if d > index]
+                out.append(
+                    {
+                        "kind": anomalies.DEGRADATION,
+                        "machine_id": md.machine.id,
+                        "metric": anomalies.METRIC_OF_DEGRADATION,
+                        "onset": (self.origin + timedelta(days=last + 1)).isoformat(),
+                        "end": (self.origin + timedelta(days=min(following) - 1)).isoformat()
+                        if following
+                        else None,
+                        "detail": {"efficiency": round(md.efficiency, 4)},
+                    }
+                )
+        return sorted(out, key=lambda a: (a["kind"], a["machine_id"], a["onset"]))
+
     def _plant_day(self, day: date, states: dict[str, MachineState]) -> PlantDay:
         """Simulate one production date from the machines' `states` (updated in place)."""
         index = (day - self.origin).days
@@ -436,6 +477,7 @@ class Generator:
             self.registry.maintenance_days,
             self.chaos.rate("degradation"),
             self.registry.present(index),
+            self._effects(index),
         )
         for md in plant_day.machines:
             meter_energy(md)
@@ -546,6 +588,8 @@ def generate(
     plant_path: Path | None = None,
     mode: str = "new",
     finish: bool = False,
+    anomaly_level: str | None = None,
+    anomaly_overrides: dict[str, float] | None = None,
 ) -> GenerateResult:
     """Generate `days` production dates into `home` and return what was written.
 
@@ -553,11 +597,14 @@ def generate(
     the home holds (its plant, seed and chaos; `start` is ignored), or starts one in an empty
     home, leaving rows due after the last date for the next append; "overwrite" deletes the
     home's deliveries, truth and simulator state first. `finish` (append only) simulates no new
-    date and delivers every row still due."""
+    date and delivers every row still due. Injected anomalies (generators/anomalies.py) follow the
+    chaos level unless `anomaly_level` is given: a clean simulation (chaos none) has none."""
     if mode not in MODES:
         raise GenerateError(f"unknown mode {mode!r} (choose from {', '.join(MODES)})")
     try:
         chaos = ChaosConfig.from_level(chaos_level, overrides)
+        level = anomaly_level or (chaos_level if chaos_level in anomalies.LEVELS else "default")
+        anomaly_rates = anomalies.rates_for(level, anomaly_overrides)
     except ValueError as exc:
         raise GenerateError(str(exc)) from exc
     paths = Home(home)
@@ -575,14 +622,19 @@ def generate(
         raise GenerateError("--finish needs --append and a simulation in the home to finish")
     if mode != "append":
         _refuse_existing(home, existing, state)
-        return Generator(home, start, days, seed, chaos, scale, plant_path).run()
+        return Generator(
+            home, start, days, seed, chaos, scale, plant_path, anomaly_rates=anomaly_rates
+        ).run()
     if state is None:
         if existing:
             raise GenerateError(
                 f"cannot --append: {home} holds deliveries {existing[0]} .. {existing[-1]} but "
                 "no simulator state to continue from; --overwrite replaces them"
             )
-        return Generator(home, start, days, seed, chaos, scale, plant_path, open_tail=True).run()
+        return Generator(
+            home, start, days, seed, chaos, scale, plant_path, open_tail=True,
+            anomaly_rates=anomaly_rates,
+        ).run()  # fmt: skip
     if state.finished:
         raise GenerateError(
             f"cannot --append: the simulation in {home} was finished (every row delivered up to "

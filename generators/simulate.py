@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from generators.anomalies import Effects
 from generators.calendar import ShiftWindow, shifts_for
 from plants.model import Machine, PlantConfig
 
@@ -119,6 +120,8 @@ class MachineDay:
     failures: list[tuple[int, str, str]] = field(default_factory=list)  # (start, shift, fault)
     small_stops: dict[str, int] = field(default_factory=dict)  # per shift
     efficiency: float = 1.0
+    # The injected anomalies active on the machine that date (generators/anomalies.py).
+    effects: Effects = field(default_factory=Effects)
     # Batches whose batch row is not delivered yet while QC findings of theirs are: in the truth
     # as delivered only (generators/truth.py `as_delivered`); the simulation leaves it empty.
     unreported_batches: list[Batch] = field(default_factory=list)
@@ -313,6 +316,10 @@ class ShiftSimulator:
         self.tau = 0.0
         self.segments: list[tuple[float, float, str, str]] = []
         self.scrap_rate = self.p["scrap_rate"] * (1 + 2 * (1 - efficiency))
+        self.effects = out.effects
+        spike, self.spike_reason = self.effects.scrap()
+        self.spiked_scrap_rate = self.scrap_rate * spike  # the extra is all of one reason
+        self.small_stop_prob = self.p["small_stop_prob"] * self.effects.small_stop_factor()
         self.reasons = list(self.p["scrap_reasons"].items())
 
     # -- helpers -----------------------------------------------------------------------------
@@ -345,8 +352,12 @@ class ShiftSimulator:
     def _outcome(self, batch: Batch) -> None:
         r = self.rng.random()
         batch.produced += 1
-        if r >= self.scrap_rate + self.p["rework_rate"]:
+        if r >= self.spiked_scrap_rate + self.p["rework_rate"]:
             return
+        if self.scrap_rate <= r < self.spiked_scrap_rate:  # a scrap spike's own unit
+            batch.record_defects(str(self.spike_reason), "SCRAP", 1)
+            return
+        r = r if r < self.scrap_rate else r - (self.spiked_scrap_rate - self.scrap_rate)
         disposition = "SCRAP" if r < self.scrap_rate else "REWORK"
         reason = self.rng.choices([k for k, _ in self.reasons], [w for _, w in self.reasons])[0]
         batch.record_defects(reason, disposition, 1)
@@ -419,7 +430,7 @@ class ShiftSimulator:
             self.st.run_since_failure += cycle
             if self.st.run_since_failure >= self.st.time_to_failure:
                 self._fail()
-            elif self.rng.random() < self.p["small_stop_prob"]:
+            elif self.rng.random() < self.small_stop_prob:
                 self._small_stop()
 
     def _small_stop(self) -> None:
@@ -461,6 +472,7 @@ class ShiftSimulator:
             for phase in PHASES:
                 lo, hi = cfg["phases_s"][phase]
                 scale = phase_scale if phase.startswith("SIDE") else 1.0
+                scale *= self.effects.phase_factor(phase)
                 d = max(1, round(self.rng.uniform(lo, hi) * scale / self.eff))
                 self.st.run_since_failure += d
                 if self.st.run_since_failure >= self.st.time_to_failure:
@@ -521,11 +533,12 @@ def simulate_day(
     maintenance_days: dict[str, list[int]],
     degradation_factor: float,
     present: Collection[str] | None = None,
+    effects: dict[str, Effects] | None = None,
 ) -> PlantDay:
     """Simulate every machine through the scheduled shifts of one production date.
 
     Only machines in `present` (default: all) exist that date; a date without a scheduled shift
-    has no machine-day at all."""
+    has no machine-day at all. `effects` are the injected anomalies of each machine that date."""
     shifts = shifts_for(plant, day)
     crews = int(plant.operators["crews"])
     machines = plant.machines
@@ -541,7 +554,12 @@ def simulate_day(
         eff = efficiency_on(
             machine, day_index, maintenance_days.get(machine.id, []), degradation_factor
         )
-        md = MachineDay(machine=machine, production_date=day, efficiency=eff)
+        effect = (effects or {}).get(machine.id, Effects(day_index=day_index))
+        md = MachineDay(machine=machine, production_date=day, efficiency=eff, effects=effect)
+        if effect.fails_today():  # a worn bearing gives out after at most an hour of running
+            st = states[machine.id]
+            if st.time_to_failure <= 0 or st.time_to_failure - st.run_since_failure > 3600:
+                st.time_to_failure = st.run_since_failure + 3600
         for shift in shifts:
             op = operator_id(crew_of_shift[shift.code], mi, len(machines))
             stops = planned_stops(plant, machine, shift, stop_rng)

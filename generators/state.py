@@ -83,6 +83,9 @@ class SimState:
     row_deliveries: dict[date, dict[Reported, date]] = field(default_factory=dict)
     day_starts: dict[date, dict[str, MachineState]] = field(default_factory=dict)
     finished: bool = False  # `--finish` delivered everything due: nothing more can be appended
+    # injected anomalies' intensities (generators/anomalies.py); a state written before they
+    # existed has none, so its home simulates on exactly as before
+    anomaly_rates: dict[str, float] = field(default_factory=dict)
 
 
 def _b64(data: bytes | None) -> str | None:
@@ -129,6 +132,7 @@ def to_json(state: SimState) -> dict[str, Any]:
         "seed": state.seed,
         "chaos_level": state.chaos_level,
         "chaos_rates": state.chaos_rates,
+        "anomaly_rates": state.anomaly_rates,
         "origin": state.origin.isoformat(),
         "next_day": state.next_day.isoformat(),
         "drift_day": state.drift_day,
@@ -178,6 +182,7 @@ def from_json(d: dict[str, Any]) -> SimState:
         seed=d["seed"],
         chaos_level=d["chaos_level"],
         chaos_rates=d["chaos_rates"],
+        anomaly_rates=d.get("anomaly_rates", {}),
         origin=date.fromisoformat(d["origin"]),
         next_day=date.fromisoformat(d["next_day"]),
         drift_day=d["drift_day"],

@@ -29,6 +29,12 @@ DDL = (
         date_to date, chaos_type varchar not null, injected bigint not null,
         detected bigint not null, handled_elsewhere bigint not null, recall double,
         passed boolean not null, note varchar)""",
+    # precision, recall and delay of anomaly detection per kind (ground_truth/detection.py)
+    """create table if not exists audit.anomaly_detection (
+        run_id varchar not null, validated_at timestamptz not null, date_from date,
+        date_to date, kind varchar not null, injected bigint not null, detected bigint not null,
+        flags bigint not null, true_flags bigint not null, recall double, precision double,
+        median_delay_days double, passed boolean not null)""",
     """create table if not exists audit.expectation_results (
         run_id varchar not null, validated_at timestamptz not null, layer varchar not null,
         suite varchar not null, partition_key varchar, expectation varchar not null,
@@ -59,6 +65,7 @@ TABLES = (
     "validation_results",
     "validation_runs",
     "chaos_recall",
+    "anomaly_detection",
     "expectation_results",
     "publications",
     "build_inputs",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from ground_truth import audit
+from ground_truth import audit, detection
 from ground_truth.as_delivered import Held, date_statuses, delivered_truth, held_items
 from ground_truth.compare import compare_date, gold_by_mart, held_rows
 from ground_truth.outcome import (
@@ -79,6 +79,14 @@ def run_gate(
         )
     recall = chaos.recall() if chaos.days else []
     outcome = GateOutcome(run_id, verdicts, recall, absence=read_absence(con))
+    judged = [v.production_date for v in verdicts if v.truth_status == HAS_TRUTH]
+    window = detection.scored_window(con, judged)
+    if window is not None:
+        truths = [t for d in sorted(days) if (t := load_truth(home, d)) is not None]
+        injected = detection.injected_from_truth(truths)
+        flags = detection.flags_between(con, window)
+        outcome.detection = detection.measure(injected, flags, window)
+        outcome.detection_window = window
     record(con, outcome)
     outcome.report = write_report(home, outcome)
     return outcome
@@ -129,3 +137,24 @@ def record(con: duckdb.DuckDBPyConnection, outcome: GateOutcome) -> None:
         for r in outcome.recall
     ]
     audit.append(con, "chaos_recall", recall)
+    if outcome.detection_window is not None:
+        first, last = outcome.detection_window
+        scores = [
+            {
+                "run_id": outcome.run_id,
+                "validated_at": now,
+                "date_from": first,
+                "date_to": last,
+                "kind": s.kind,
+                "injected": s.injected,
+                "detected": s.detected,
+                "flags": s.flags,
+                "true_flags": s.true_flags,
+                "recall": s.recall,
+                "precision": s.precision,
+                "median_delay_days": s.median_delay_days,
+                "passed": s.passed,
+            }
+            for s in outcome.detection
+        ]
+        audit.append(con, "anomaly_detection", scores)

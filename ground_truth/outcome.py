@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ground_truth.compare import MetricResult
+from ground_truth.detection import KindScore
 from ground_truth.recall import Recall
 from plants.absent import Absence
 
@@ -49,6 +50,9 @@ class GateOutcome:
     recall: list[Recall]
     report: Path | None = None
     absence: Absence | None = None  # sources the plant file leaves out, the marts they empty
+    # anomaly detection per kind over the dates scored against a baseline (detection.py)
+    detection: list[KindScore] = field(default_factory=list)
+    detection_window: tuple[date, date] | None = None
 
     @property
     def checked(self) -> int:

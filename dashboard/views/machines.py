@@ -12,12 +12,14 @@ from dashboard import charts, data, kpi, targets, ui
 
 def status_cards(f: data.Filters, daily: pd.DataFrame) -> pd.DataFrame:
     period = ui.q(data.SQL_MACHINE_PERIOD_KPIS, f.params())
+    health = ui.q(data.SQL_MACHINE_HEALTH_LATEST, data.machine_day_params(f))
+    latest = {r["machine_id"]: r for r in health.to_dict("records")}
     rows = []
     for m in f.machines:
         k = kpi.Kpis.of(period[period["machine_id"] == m])
         trend_rows = daily[daily["machine_id"] == m]
         slope = kpi.performance_trend(trend_rows)
-        h = kpi.health(k, slope)
+        h = kpi.health(latest.get(m))
         rows.append((m, k, slope, h))
     cols = st.columns(min(4, max(1, len(rows))))
     goals = targets.machines(f.machines)

@@ -25,6 +25,7 @@ PAGES = [
     "views/flow.py",
     "views/process.py",
     "views/quality.py",
+    "views/monitoring.py",
     "views/data_quality.py",
     "views/lineage.py",
 ]

@@ -50,7 +50,9 @@ from plants.home import home_plant
 from plants.model import NOT_DELIVERED
 
 TRUTH_CHECK, RECALL_CHECK, GX_CHECK = "matches_truth", "chaos_recall", "expectations"
+DETECTION_CHECK = "detects_injected_anomalies"
 QUALITY_ASSET = AssetKey(["gold", "data_quality_daily"])
+ANOMALY_ASSET = AssetKey(["gold", "fct_anomaly"])
 MAX_LISTED = 20
 
 
@@ -96,7 +98,14 @@ with warnings.catch_warnings(action="ignore", category=PreviewWarning):
             asset=QUALITY_ASSET,
             description="Each injected chaos type is detected and handled over the run's "
             "production dates (WARN only).",
-        )
+        ),
+        AssetCheckSpec(
+            DETECTION_CHECK,
+            asset=ANOMALY_ASSET,
+            description="Precision, recall and delay of gold.fct_anomaly against truth.json "
+            "injected_anomalies per kind, over the run's dates after the baseline's period "
+            "(ground_truth/detection.py; WARN only).",
+        ),
     ]
 
 
@@ -138,6 +147,8 @@ def truth_gate(context: AssetCheckExecutionContext, warehouse: WarehouseResource
         yield from _truth_verdicts(outcome, mart.table)
         # the check's output, which gates the steps downstream (the verdicts are above)
         yield Output(None, output_name=assets_def.get_output_name_for_asset_check_key(check_key))
+    if AssetCheckKey(ANOMALY_ASSET, DETECTION_CHECK) in selected:
+        yield _detection_result(outcome)
     if AssetCheckKey(QUALITY_ASSET, RECALL_CHECK) not in selected:
         return
     missed = [f"{r.chaos_type}: {r.detected}/{r.injected}" for r in outcome.recall if not r.passed]
@@ -148,6 +159,26 @@ def truth_gate(context: AssetCheckExecutionContext, warehouse: WarehouseResource
         severity=AssetCheckSeverity.WARN,
         description="; ".join(missed) or None,
         metadata={r.chaos_type: f"{r.detected}/{r.injected}" for r in outcome.recall},
+    )
+
+
+def _detection_result(outcome: GateOutcome) -> AssetCheckResult:
+    """Anomaly detection against truth: a warning when a kind misses its targets."""
+    short = [s for s in outcome.detection if not s.passed]
+    return AssetCheckResult(
+        asset_key=ANOMALY_ASSET,
+        check_name=DETECTION_CHECK,
+        passed=not short,
+        severity=AssetCheckSeverity.WARN,
+        description="; ".join(
+            f"{s.kind}: recall {s.recall}, precision {s.precision}" for s in short
+        )
+        or (None if outcome.detection_window else "no date scored against a baseline yet"),
+        metadata={
+            s.kind: f"{s.detected}/{s.injected} found, {s.true_flags}/{s.flags} flags true, "
+            f"median delay {s.median_delay_days} d"
+            for s in outcome.detection
+        },
     )
 
 
