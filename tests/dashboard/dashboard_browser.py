@@ -27,6 +27,7 @@ PAGES = {
     "flow": "flow",
     "process": "process",
     "quality": "quality",
+    "anomalies": "anomalies",
     "dq": "dq",
     "lineage": "lineage",
 }
