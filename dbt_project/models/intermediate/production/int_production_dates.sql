@@ -69,8 +69,8 @@ final as (
         isodow(date_day) >= 6 as is_weekend,
         day_start_utc,
         day_end_utc,
-        cast(epoch(day_end_utc) - epoch(day_start_utc) as bigint) as day_length_s,
-        epoch(day_end_utc) - epoch(day_start_utc) <> 86400 as is_dst_change_day
+        cast({{ epoch_s('day_end_utc') }} - {{ epoch_s('day_start_utc') }} as bigint) as day_length_s,
+        {{ epoch_s('day_end_utc') }} - {{ epoch_s('day_start_utc') }} <> 86400 as is_dst_change_day
     from with_bounds
 )
 

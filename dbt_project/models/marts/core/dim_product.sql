@@ -17,7 +17,7 @@ ideal_cycle_times as (
 components as (
     select
         product_id,
-        string_agg(component_id || '=' || cast(quantity_per_unit as varchar), ';' order by component_id)
+        string_agg(component_id || '=' || cast(quantity_per_unit as {{ string_type() }}), ';' order by component_id)
             as bom_components,
         count(*) as bom_component_count
     from bill_of_materials

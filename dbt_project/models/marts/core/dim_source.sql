@@ -21,7 +21,7 @@ needed_by as (
 
 final as (
     select
-        cast(plant_sources.source_name as varchar) as source_name,
+        cast(plant_sources.source_name as {{ string_type() }}) as source_name,
         cast(plant_sources.is_delivered as boolean) as is_delivered,
         cast(coalesce(needed_by.marts, []) as varchar[]) as needed_by
     from plant_sources

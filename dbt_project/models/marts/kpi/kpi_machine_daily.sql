@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- ISO 22400-2 KPIs per production date × machine: the machine's scheduled shifts summed first,
 -- then every ratio computed from the sums (never an average of shift ratios). What the machine
 -- logged or produced outside its scheduled shifts stays in the unscheduled_* columns, outside

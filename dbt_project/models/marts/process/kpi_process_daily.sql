@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Gold KPI mart: one row per production date × dispensing machine, named as the ground-truth answer key's
 -- process_daily. Cycle statistics over completed cycles, wait statistics over all started cycles
 -- with a request; avg/p50/p95/stddev rounded to 3 dp (stddev = sample, p = quantile_cont),
@@ -62,8 +62,8 @@ daily as (
 final as (
     select
         cast(daily.production_date as date) as production_date,
-        cast(daily.machine_id as varchar) as machine_id,
-        cast(daily.station_id as varchar) as station_id,
+        cast(daily.machine_id as {{ string_type() }}) as machine_id,
+        cast(daily.station_id as {{ string_type() }}) as station_id,
         cast(daily.cycles_started as integer) as cycles_started,
         cast(daily.cycles_completed as integer) as cycles_completed,
         cast(daily.cycles_aborted as integer) as cycles_aborted,

@@ -7,7 +7,7 @@ source as (
 
 final as (
     select
-        cast(shift_code as varchar) as shift_code,
+        cast(shift_code as {{ string_type() }}) as shift_code,
         cast(shift_index as integer) as shift_index,
         cast(start_local as time) as start_local,
         cast(shift_minutes as integer) as shift_minutes

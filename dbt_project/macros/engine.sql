@@ -1,0 +1,136 @@
+{#- Engine-specific SQL, one dispatch macro per construct (issue 22): `default__` is DuckDB's
+    (the default engine; its SQL is exactly what the models wrote before), `spark__` is Spark
+    SQL 4.x. A model writes `{{ epoch_s('ts') }}`, never an engine's function, so the same
+    project builds on both (dbt_project/profiles.yml targets `local` and `spark`).
+
+    Types: DuckDB's timestamptz (an instant) is Spark's TIMESTAMP (also an instant, shown in the
+    session time zone, which the spark target sets to UTC); DuckDB's plain timestamp (a plant-
+    local wall-clock time) is a Spark TIMESTAMP read as if UTC, which is how from_utc_timestamp
+    and to_utc_timestamp use it. -#}
+
+{#- Text type of casts and contracts: DuckDB `varchar`; Spark rejects varchar without a length. -#}
+{% macro string_type() -%}
+    {{ return(adapter.dispatch('string_type', 'shopfloor')()) }}
+{%- endmacro %}
+{% macro default__string_type() -%}{{ return('varchar') }}{%- endmacro %}
+{% macro spark__string_type() -%}{{ return('string') }}{%- endmacro %}
+
+{#- Type of an instant: DuckDB `timestamptz`; Spark's TIMESTAMP is one (session time zone). -#}
+{% macro instant_type() -%}
+    {{ return(adapter.dispatch('instant_type', 'shopfloor')()) }}
+{%- endmacro %}
+{% macro default__instant_type() -%}{{ return('timestamptz') }}{%- endmacro %}
+{% macro spark__instant_type() -%}{{ return('timestamp') }}{%- endmacro %}
+
+{#- Seconds since 1970-01-01 00:00 UTC of an instant, as a double (fractions kept). -#}
+{% macro epoch_s(ts) -%}
+    {{ return(adapter.dispatch('epoch_s', 'shopfloor')(ts)) }}
+{%- endmacro %}
+{% macro default__epoch_s(ts) -%}epoch({{ ts }}){%- endmacro %}
+{% macro spark__epoch_s(ts) -%}(cast(unix_micros({{ ts }}) as double) / 1000000){%- endmacro %}
+
+{#- Whole `unit`s ('second', 'minute') from instant `start` to instant `end`. DuckDB counts the
+    unit boundaries crossed; Spark truncates the exact difference. They agree on whole-second
+    timestamps, which every source delivers (the equality test's normalization names it). -#}
+{% macro diff_in(unit, start, end) -%}
+    {{ return(adapter.dispatch('diff_in', 'shopfloor')(unit, start, end)) }}
+{%- endmacro %}
+{% macro default__diff_in(unit, start, end) -%}date_diff('{{ unit }}', {{ start }}, {{ end }}){%- endmacro %}
+{% macro spark__diff_in(unit, start, end) -%}timestampdiff({{ unit | upper }}, {{ start }}, {{ end }}){%- endmacro %}
+
+{#- An interval of `n` minutes / seconds (n: a column or expression). -#}
+{% macro minutes_interval(n) -%}
+    {{ return(adapter.dispatch('minutes_interval', 'shopfloor')(n)) }}
+{%- endmacro %}
+{% macro default__minutes_interval(n) -%}to_minutes({{ n }}){%- endmacro %}
+{% macro spark__minutes_interval(n) -%}make_dt_interval(0, 0, {{ n }}, 0){%- endmacro %}
+
+{% macro seconds_interval(n) -%}
+    {{ return(adapter.dispatch('seconds_interval', 'shopfloor')(n)) }}
+{%- endmacro %}
+{% macro default__seconds_interval(n) -%}to_seconds({{ n }}){%- endmacro %}
+{% macro spark__seconds_interval(n) -%}make_dt_interval(0, 0, 0, {{ n }}){%- endmacro %}
+
+{#- Wall-clock time in time zone `tz` of an instant (DuckDB: timezone(tz, timestamptz)). -#}
+{% macro instant_to_wallclock(tz, ts) -%}
+    {{ return(adapter.dispatch('instant_to_wallclock', 'shopfloor')(tz, ts)) }}
+{%- endmacro %}
+{% macro default__instant_to_wallclock(tz, ts) -%}timezone('{{ tz }}', {{ ts }}){%- endmacro %}
+{% macro spark__instant_to_wallclock(tz, ts) -%}from_utc_timestamp({{ ts }}, '{{ tz }}'){%- endmacro %}
+
+{#- The instant of a wall-clock time in time zone `tz` (DuckDB: timezone(tz, timestamp)). -#}
+{% macro wallclock_to_instant(tz, ts) -%}
+    {{ return(adapter.dispatch('wallclock_to_instant', 'shopfloor')(tz, ts)) }}
+{%- endmacro %}
+{% macro default__wallclock_to_instant(tz, ts) -%}timezone('{{ tz }}', {{ ts }}){%- endmacro %}
+{% macro spark__wallclock_to_instant(tz, ts) -%}to_utc_timestamp({{ ts }}, '{{ tz }}'){%- endmacro %}
+
+{#- True when `pattern` matches somewhere in `text` / matches the whole of `text` (RE2 / Java
+    regex: the rule patterns use only the syntax both share). -#}
+{% macro regex_contains(text, pattern) -%}
+    {{ return(adapter.dispatch('regex_contains', 'shopfloor')(text, pattern)) }}
+{%- endmacro %}
+{% macro default__regex_contains(text, pattern) -%}regexp_matches({{ text }}, {{ pattern }}){%- endmacro %}
+{% macro spark__regex_contains(text, pattern) -%}regexp_like({{ text }}, {{ pattern }}){%- endmacro %}
+
+{% macro regex_full_match(text, pattern) -%}
+    {{ return(adapter.dispatch('regex_full_match', 'shopfloor')(text, pattern)) }}
+{%- endmacro %}
+{% macro default__regex_full_match(text, pattern) -%}regexp_full_match({{ text }}, {{ pattern }}){%- endmacro %}
+{% macro spark__regex_full_match(text, pattern) -%}regexp_like({{ text }}, '^(?:' || {{ pattern }} || ')$'){%- endmacro %}
+
+{#- `text` with every match of `pattern` replaced (DuckDB replaces only the first without 'g'). -#}
+{% macro regex_replace_all(text, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regex_replace_all', 'shopfloor')(text, pattern, replacement)) }}
+{%- endmacro %}
+{% macro default__regex_replace_all(text, pattern, replacement) -%}regexp_replace({{ text }}, {{ pattern }}, {{ replacement }}, 'g'){%- endmacro %}
+{% macro spark__regex_replace_all(text, pattern, replacement) -%}regexp_replace({{ text }}, {{ pattern }}, {{ replacement }}){%- endmacro %}
+
+{#- The value of `value` on the row with the least / greatest `order_by` (an aggregate). -#}
+{% macro value_at_min(value, order_by) -%}
+    {{ return(adapter.dispatch('value_at_min', 'shopfloor')(value, order_by)) }}
+{%- endmacro %}
+{% macro default__value_at_min(value, order_by) -%}arg_min({{ value }}, {{ order_by }}){%- endmacro %}
+{% macro spark__value_at_min(value, order_by) -%}min_by({{ value }}, {{ order_by }}){%- endmacro %}
+
+{% macro value_at_max(value, order_by) -%}
+    {{ return(adapter.dispatch('value_at_max', 'shopfloor')(value, order_by)) }}
+{%- endmacro %}
+{% macro default__value_at_max(value, order_by) -%}arg_max({{ value }}, {{ order_by }}){%- endmacro %}
+{% macro spark__value_at_max(value, order_by) -%}max_by({{ value }}, {{ order_by }}){%- endmacro %}
+
+{#- The date written as yyyymmdd in `text`: strptime fails on bad text, the try_ form gives null. -#}
+{% macro yyyymmdd_to_date(text, strict=true) -%}
+    {{ return(adapter.dispatch('yyyymmdd_to_date', 'shopfloor')(text, strict)) }}
+{%- endmacro %}
+{% macro default__yyyymmdd_to_date(text, strict) -%}
+cast({{ '' if strict else 'try_' }}strptime({{ text }}, '%Y%m%d') as date)
+{%- endmacro %}
+{% macro spark__yyyymmdd_to_date(text, strict) -%}
+    {%- if strict -%}to_date({{ text }}, 'yyyyMMdd'){%- else -%}cast(try_to_timestamp({{ text }}, 'yyyyMMdd') as date){%- endif -%}
+{%- endmacro %}
+
+{#- How an incremental model replaces its production dates (every incremental model's config):
+    DuckDB deletes the run window's dates and inserts (macros/delete_insert.sql); dbt-spark has
+    no delete+insert, so on Spark the table is Parquet partitioned by production_date and a run
+    overwrites the partitions its rows carry (insert_overwrite, dynamic partition overwrite).
+    Parquet, not Delta: Delta's jars are a Maven download at session start, which a CI runner
+    without the internet cannot make, and a partition overwrite needs no MERGE. Unlike DuckDB's,
+    a date that lost every row in a windowed run keeps its old rows on Spark (README "Engines"). -#}
+{% macro by_date_strategy() -%}
+    {{ return(adapter.dispatch('by_date_strategy', 'shopfloor')()) }}
+{%- endmacro %}
+{% macro default__by_date_strategy() -%}{{ return('delete+insert') }}{%- endmacro %}
+{% macro spark__by_date_strategy() -%}{{ return('insert_overwrite') }}{%- endmacro %}
+
+{% macro by_date_unique_key() -%}
+    {{ return(adapter.dispatch('by_date_unique_key', 'shopfloor')()) }}
+{%- endmacro %}
+{% macro default__by_date_unique_key() -%}{{ return('production_date') }}{%- endmacro %}
+{% macro spark__by_date_unique_key() -%}{{ return(none) }}{%- endmacro %}
+
+{% macro by_date_partition() -%}
+    {{ return(adapter.dispatch('by_date_partition', 'shopfloor')()) }}
+{%- endmacro %}
+{% macro default__by_date_partition() -%}{{ return(none) }}{%- endmacro %}
+{% macro spark__by_date_partition() -%}{{ return(['production_date']) }}{%- endmacro %}
