@@ -134,3 +134,54 @@ cast({{ '' if strict else 'try_' }}strptime({{ text }}, '%Y%m%d') as date)
 {%- endmacro %}
 {% macro default__by_date_partition() -%}{{ return(none) }}{%- endmacro %}
 {% macro spark__by_date_partition() -%}{{ return(['production_date']) }}{%- endmacro %}
+
+{#- A plant-local time of day ('HH:MM[:SS]' text, or a literal 'HH:MM'): DuckDB's TIME; Spark has
+    no TIME type, so there it is the day-time interval since midnight, which adds to a date (a
+    wall-clock timestamp) and compares with another the same way. -#}
+{% macro time_of_day(text) -%}
+    {{ return(adapter.dispatch('time_of_day', 'shopfloor')(text)) }}
+{%- endmacro %}
+{% macro default__time_of_day(text) -%}cast({{ text }} as time){%- endmacro %}
+{% macro spark__time_of_day(text) -%}
+    (to_timestamp(concat('1970-01-01 ', {{ text }})) - timestamp '1970-01-01 00:00:00')
+{%- endmacro %}
+
+{% macro time_literal(hhmm) -%}
+    {{ return(adapter.dispatch('time_literal', 'shopfloor')(hhmm)) }}
+{%- endmacro %}
+{% macro default__time_literal(hhmm) -%}time '{{ hhmm }}'{%- endmacro %}
+{% macro spark__time_literal(hhmm) -%}make_dt_interval(0, 0, {{ hhmm_minutes(hhmm) }}, 0){%- endmacro %}
+
+{#- `value`s of a group joined by `delimiter` in `order_by` order (an aggregate). -#}
+{% macro ordered_string_agg(value, delimiter, order_by) -%}
+    {{ return(adapter.dispatch('ordered_string_agg', 'shopfloor')(value, delimiter, order_by)) }}
+{%- endmacro %}
+{% macro default__ordered_string_agg(value, delimiter, order_by) -%}string_agg({{ value }}, {{ delimiter }} order by {{ order_by }}){%- endmacro %}
+{% macro spark__ordered_string_agg(value, delimiter, order_by) -%}listagg({{ value }}, {{ delimiter }}) within group (order by {{ order_by }}){%- endmacro %}
+
+{#- The values of a group as a list in `order_by` order (an aggregate). -#}
+{% macro ordered_list(value, order_by) -%}
+    {{ return(adapter.dispatch('ordered_list', 'shopfloor')(value, order_by)) }}
+{%- endmacro %}
+{% macro default__ordered_list(value, order_by) -%}list({{ value }} order by {{ order_by }}){%- endmacro %}
+{% macro spark__ordered_list(value, order_by) -%}array_sort(collect_list({{ value }})){%- endmacro %}
+
+{#- A list type of `element` (contract and cast): DuckDB `element[]`, Spark `array<element>`. -#}
+{% macro list_type(element) -%}
+    {{ return(adapter.dispatch('list_type', 'shopfloor')(element)) }}
+{%- endmacro %}
+{% macro default__list_type(element) -%}{{ return(element ~ '[]') }}{%- endmacro %}
+{% macro spark__list_type(element) -%}{{ return('array<' ~ element ~ '>') }}{%- endmacro %}
+
+{% macro empty_list() -%}
+    {{ return(adapter.dispatch('empty_list', 'shopfloor')()) }}
+{%- endmacro %}
+{% macro default__empty_list() -%}[]{%- endmacro %}
+{% macro spark__empty_list() -%}array(){%- endmacro %}
+
+{#- One row per `delimiter`-separated part of `text` (a set-returning select expression). -#}
+{% macro split_to_rows(text, delimiter) -%}
+    {{ return(adapter.dispatch('split_to_rows', 'shopfloor')(text, delimiter)) }}
+{%- endmacro %}
+{% macro default__split_to_rows(text, delimiter) -%}unnest(string_split({{ text }}, {{ delimiter }})){%- endmacro %}
+{% macro spark__split_to_rows(text, delimiter) -%}explode(split({{ text }}, {{ delimiter }})){%- endmacro %}

@@ -49,5 +49,5 @@
     before the plant's day start (00:00 when the day starts at 06:00) begins the next calendar day. -#}
 {% macro shift_start_local(production_date, start_local) -%}
     ({{ production_date }} + {{ start_local }}
-        + case when {{ start_local }} < time '{{ plant_var("plant_day_start") }}' then interval 1 day else interval 0 day end)
+        + case when {{ start_local }} < {{ time_literal(plant_var('plant_day_start')) }} then interval 1 day else interval 0 day end)
 {%- endmacro %}

@@ -68,9 +68,9 @@ shift_windows as (
 production_date_windows as (
     select
         production_date,
-        {{ wallclock_to_instant(plant_var('plant_timezone'), "production_date + time '" ~ plant_var('plant_day_start') ~ "'") }}
+        {{ wallclock_to_instant(plant_var('plant_timezone'), "production_date + " ~ time_literal(plant_var('plant_day_start'))) }}
             as day_start_at,
-        {{ wallclock_to_instant(plant_var('plant_timezone'), "production_date + 1 + time '" ~ plant_var('plant_day_start') ~ "'") }}
+        {{ wallclock_to_instant(plant_var('plant_timezone'), "production_date + 1 + " ~ time_literal(plant_var('plant_day_start'))) }}
             as day_end_at
     from production_dates
 ),

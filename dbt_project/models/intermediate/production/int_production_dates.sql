@@ -38,7 +38,7 @@ bounds as (
 ),
 
 day_start as (
-    select time '{{ plant_var("plant_day_start") }}' as day_start_local
+    select {{ time_literal(plant_var('plant_day_start')) }} as day_start_local
 ),
 
 spine as (
