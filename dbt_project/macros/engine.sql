@@ -185,3 +185,48 @@ cast({{ '' if strict else 'try_' }}strptime({{ text }}, '%Y%m%d') as date)
 {%- endmacro %}
 {% macro default__split_to_rows(text, delimiter) -%}unnest(string_split({{ text }}, {{ delimiter }})){%- endmacro %}
 {% macro spark__split_to_rows(text, delimiter) -%}explode(split({{ text }}, {{ delimiter }})){%- endmacro %}
+
+{#- Every column of the FROM clause but `columns` (a comma-separated text). -#}
+{% macro star_except(columns) -%}
+    {{ return(adapter.dispatch('star_except', 'shopfloor')(columns)) }}
+{%- endmacro %}
+{% macro default__star_except(columns) -%}* exclude ({{ columns }}){%- endmacro %}
+{% macro spark__star_except(columns) -%}* except ({{ columns }}){%- endmacro %}
+
+{#- True when `text` begins with `prefix`. -#}
+{% macro text_starts_with(text, prefix) -%}
+    {{ return(adapter.dispatch('text_starts_with', 'shopfloor')(text, prefix)) }}
+{%- endmacro %}
+{% macro default__text_starts_with(text, prefix) -%}starts_with({{ text }}, {{ prefix }}){%- endmacro %}
+{% macro spark__text_starts_with(text, prefix) -%}startswith({{ text }}, {{ prefix }}){%- endmacro %}
+
+{#- An instant as ISO-8601 UTC text with a Z, to the second ('2026-10-22T04:00:00Z'). -#}
+{% macro utc_iso_text(ts) -%}
+    {{ return(adapter.dispatch('utc_iso_text', 'shopfloor')(ts)) }}
+{%- endmacro %}
+{% macro default__utc_iso_text(ts) -%}strftime({{ ts }} at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ'){%- endmacro %}
+{% macro spark__utc_iso_text(ts) -%}date_format({{ ts }}, "yyyy-MM-dd'T'HH:mm:ss'Z'"){%- endmacro %}
+
+{#- One row per integer in [start, stop) (a set-returning select expression; none when
+    stop <= start). -#}
+{% macro integer_range_rows(start, stop) -%}
+    {{ return(adapter.dispatch('integer_range_rows', 'shopfloor')(start, stop)) }}
+{%- endmacro %}
+{% macro default__integer_range_rows(start, stop) -%}unnest(range({{ start }}, {{ stop }})){%- endmacro %}
+{% macro spark__integer_range_rows(start, stop) -%}
+    explode(case when {{ stop }} > {{ start }} then sequence({{ start }}, {{ stop }} - 1) else array() end)
+{%- endmacro %}
+
+{#- `select <every date from first to last> as <name> from <relation>`: a date spine over the
+    one-row relation holding the bounds. -#}
+{% macro select_date_series(first, last, name, relation) -%}
+    {{ return(adapter.dispatch('select_date_series', 'shopfloor')(first, last, name, relation)) }}
+{%- endmacro %}
+{% macro default__select_date_series(first, last, name, relation) -%}
+select cast(generate_series as date) as {{ name }}
+    from {{ relation }}, generate_series({{ first }}, {{ last }}, interval '1 day')
+{%- endmacro %}
+{% macro spark__select_date_series(first, last, name, relation) -%}
+select explode(sequence({{ first }}, {{ last }}, interval 1 day)) as {{ name }}
+    from {{ relation }}
+{%- endmacro %}

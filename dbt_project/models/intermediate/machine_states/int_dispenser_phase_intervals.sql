@@ -159,7 +159,7 @@ skipped_before_line as (
         observed.production_date,
         observed.shift_code,
         observed.logged_at as inferred_at,
-        unnest(range(observed.previous_phase_index + 1, observed.phase_index)) as phase_index,
+        {{ integer_range_rows('observed.previous_phase_index + 1', 'observed.phase_index') }} as phase_index,
         observed.is_completed
     from observed
     where observed.phase_index > observed.previous_phase_index + 1
@@ -173,7 +173,7 @@ skipped_at_cycle_end as (
         observed.production_date,
         observed.shift_code,
         observed.cycle_ended_at as inferred_at,
-        unnest(range(observed.phase_index + 1, (select max(phase_index) + 1 from phase_order)))
+        {{ integer_range_rows('observed.phase_index + 1', '(select max(phase_index) + 1 from phase_order)') }}
             as phase_index,
         observed.is_completed
     from observed

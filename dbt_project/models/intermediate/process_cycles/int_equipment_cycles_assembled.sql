@@ -57,7 +57,7 @@ decoded as (
 
 final as (
     select
-        machine_id || '@' || strftime(started_at at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ') as cycle_id,
+        machine_id || '@' || {{ utc_iso_text('started_at') }} as cycle_id,
         machine_id,
         station_id,
         controller_id,

@@ -7,7 +7,7 @@ operator_events as (
 
 dated_events as (
     select
-        * exclude (production_date),
+        {{ star_except('production_date') }},
         -- the event id carries the production date (data contract §4.3); the event time alone
         -- would put a SIGN_OUT at the very end of a shift onto the next shift's date
         coalesce(

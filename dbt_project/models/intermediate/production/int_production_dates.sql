@@ -42,8 +42,7 @@ day_start as (
 ),
 
 spine as (
-    select cast(generate_series as date) as date_day
-    from bounds, generate_series(bounds.first_date, bounds.last_date, interval '1 day')
+    {{ select_date_series('bounds.first_date', 'bounds.last_date', 'date_day', 'bounds') }}
 ),
 
 with_bounds as (

@@ -91,7 +91,7 @@ machine_shift as (
     -- identity holds exactly; negative when the ideal cycle is slower than the machine ran
     select
         'machine_shift' as grain,
-        * exclude (actual_production_time_s),
+        {{ star_except('actual_production_time_s') }},
         cast(
             actual_production_time_s - fully_productive_time_s - scrap_loss_s - rework_loss_s
             as decimal(18, 3)
