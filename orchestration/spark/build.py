@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from collections.abc import Mapping
 from contextlib import chdir
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ from pathlib import Path
 
 from ingestion import warehouse
 from ingestion.parquet_export import SOURCE_SCHEMAS, export_schemas, lake_root
-from orchestration.defs.dbt.project import DBT_DIR, dbt_output_to
+from ingestion.warehouse import dbt_env
+from orchestration.defs.dbt.project import DBT_DIR, DBT_EXECUTABLE, dbt_output_to
 from plants.dbt_vars import dbt_vars
 from plants.home import HOME_ENV, Home, home_plant
 
@@ -85,6 +87,26 @@ def run_dbt(home: Path, args: list[str]) -> None:
             f"dbt {args[0]} on Spark failed ({len(failed)} nodes): {'; '.join(failed[:20])} "
             f"{result.exception or ''}; see {Home(home).dbt_log}"
         )
+
+
+def duckdb_staging_views(home: Path, dbt_vars_json: str) -> None:
+    """The seeds and staging views in the DuckDB warehouse (views over its bronze, no data
+    copied), which the silver expectations read (orchestration/defs/validation/suites.py): on a
+    Spark run they check the same staging rules on the same bronze. dbt in a child process, as
+    every DuckDB build runs it."""
+    env = {**os.environ, HOME_ENV: str(home), **dbt_env()}
+    command = [DBT_EXECUTABLE, "build", "--no-use-colors", "--select", "resource_type:seed",
+               "config.materialized:view", "--exclude", "resource_type:test",
+               "resource_type:unit_test", "--vars", dbt_vars_json, "--project-dir", str(DBT_DIR),
+               "--profiles-dir", str(DBT_DIR), "--target-path",
+               str(spark_dir(home) / "duckdb-target")]  # fmt: skip
+    log = Home(home).dbt_log
+    with log.open("a", encoding="utf-8") as out:
+        out.write("===== duckdb: seeds and staging views for the silver expectations\n")
+        out.flush()
+        done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
+    if done.returncode:
+        raise SparkBuildFailed(f"dbt (duckdb) staging views failed; see {log}")
 
 
 def spark_session():

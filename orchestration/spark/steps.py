@@ -2,7 +2,8 @@
 
 Each step builds on Spark the same dbt nodes its DuckDB twin builds (orchestration/defs/dbt/
 assets.py): the first the seeds, staging views, intermediate tables and dimensions (after
-exporting bronze and registering it as Spark's sources), the second the incremental models for
+exporting bronze and registering it as Spark's sources; DuckDB then gets its seeds and staging
+views, which the silver expectations read), the second the incremental models for
 the run's window, after which Spark's gold replaces the warehouse's gold (build.py) so that the
 truth gate and publish read it as they read DuckDB's. Each step then reports its assets
 materialized, as dagster-dbt would; dbt's tests run on Spark inside the build and fail it.
@@ -33,6 +34,7 @@ def spark_dbt_step(
         context.log.info(f"bronze for Spark: {len(sources)} relations as Parquet")
         build.run_dbt(home, ["run-operation", "register_lake_sources", "--vars", dbt_vars_json])
         build.run_dbt(home, [*build.BUILD, "--exclude", INCREMENTAL, "--vars", dbt_vars_json])
+        build.duckdb_staging_views(home, dbt_vars_json)
     else:
         build.run_dbt(home, [*build.BUILD, "--select", INCREMENTAL, "--vars", dbt_vars_json])
         tables = build.export_gold(home)
