@@ -230,3 +230,34 @@ select cast(generate_series as date) as {{ name }}
 select explode(sequence({{ first }}, {{ last }}, interval 1 day)) as {{ name }}
     from {{ relation }}
 {%- endmacro %}
+
+{#- The first / last non-null value of `value` in the window that follows (`... over (...)`). -#}
+{% macro first_non_null(value) -%}
+    {{ return(adapter.dispatch('first_non_null', 'shopfloor')(value)) }}
+{%- endmacro %}
+{% macro default__first_non_null(value) -%}first_value({{ value }} ignore nulls){%- endmacro %}
+{% macro spark__first_non_null(value) -%}first_value({{ value }}, true){%- endmacro %}
+
+{% macro last_non_null(value) -%}
+    {{ return(adapter.dispatch('last_non_null', 'shopfloor')(value)) }}
+{%- endmacro %}
+{% macro default__last_non_null(value) -%}last_value({{ value }} ignore nulls){%- endmacro %}
+{% macro spark__last_non_null(value) -%}last_value({{ value }}, true){%- endmacro %}
+
+{#- Calendar parts of a date: ISO year, ISO week, ISO day of week (Monday 1 .. Sunday 7), and
+    the English month and day names. -#}
+{% macro date_part_of(part, day) -%}
+    {{ return(adapter.dispatch('date_part_of', 'shopfloor')(part, day)) }}
+{%- endmacro %}
+{% macro default__date_part_of(part, day) -%}
+    {{- {'iso_year': 'isoyear', 'iso_week': 'week', 'iso_day_of_week': 'isodow',
+         'month_name': 'monthname', 'day_name': 'dayname'}[part] }}({{ day }})
+{%- endmacro %}
+{% macro spark__date_part_of(part, day) -%}
+    {%- if part == 'iso_year' -%}extract(yearofweek from {{ day }})
+    {%- elif part == 'iso_week' -%}weekofyear({{ day }})
+    {%- elif part == 'iso_day_of_week' -%}extract(dayofweek_iso from {{ day }})
+    {%- elif part == 'month_name' -%}date_format({{ day }}, 'MMMM')
+    {%- elif part == 'day_name' -%}date_format({{ day }}, 'EEEE')
+    {%- endif -%}
+{%- endmacro %}

@@ -72,7 +72,7 @@ cause_grouped as (
         ) as cause_group,
         -- the product the machine runs next that date: what a setup begun by a line that names
         -- no product (a shift start) changed over to
-        first_value(case when names_the_product_run then detail end ignore nulls) over (
+        {{ first_non_null('case when names_the_product_run then detail end') }} over (
             partition by machine_id, production_date order by started_at
             rows between 1 following and unbounded following
         ) as next_product

@@ -48,7 +48,7 @@ last_request_before_start as (
     select
         cycle_id,
         event_at as started_at,
-        last_value(request_id ignore nulls) over (
+        {{ last_non_null('request_id') }} over (
             partition by machine_id order by event_at, event_order
             rows between unbounded preceding and current row
         ) as candidate_request_id
@@ -96,11 +96,11 @@ joined as (
 with_neighbours as (
     select
         *,
-        last_value(scanned_product_id ignore nulls) over (
+        {{ last_non_null('scanned_product_id') }} over (
             partition by machine_id, production_date order by started_at
             rows between unbounded preceding and 1 preceding
         ) as previous_product_id,
-        first_value(scanned_product_id ignore nulls) over (
+        {{ first_non_null('scanned_product_id') }} over (
             partition by machine_id, production_date order by started_at
             rows between 1 following and unbounded following
         ) as next_product_id

@@ -87,11 +87,11 @@ raw_neighbours as (
         scan_id,
         machine_id,
         event_at as scanned_at,
-        last_value(started_at ignore nulls) over (
+        {{ last_non_null('started_at') }} over (
             partition by machine_id order by event_at, scan_id nulls first
             rows between unbounded preceding and current row
         ) as previous_start_at,
-        first_value(started_at ignore nulls) over (
+        {{ first_non_null('started_at') }} over (
             partition by machine_id order by event_at, scan_id nulls first
             rows between current row and unbounded following
         ) as next_start_at
@@ -160,10 +160,10 @@ corrected_neighbours as (
     select
         scan_id,
         event_at as scanned_at_corrected,
-        last_value(started_at ignore nulls) over w_before as previous_start_at,
-        last_value(cycle_id ignore nulls) over w_before as previous_cycle_id,
-        first_value(started_at ignore nulls) over w_after as next_start_at,
-        first_value(cycle_id ignore nulls) over w_after as next_cycle_id
+        {{ last_non_null('started_at') }} over w_before as previous_start_at,
+        {{ last_non_null('cycle_id') }} over w_before as previous_cycle_id,
+        {{ first_non_null('started_at') }} over w_after as next_start_at,
+        {{ first_non_null('cycle_id') }} over w_after as next_cycle_id
     from corrected_events
     window
         w_before as (

@@ -33,7 +33,7 @@ scheduled as (
         shifts.start_local,
         shifts.shift_minutes
     from dates
-    inner join shift_weekdays on isodow(dates.date_day) = shift_weekdays.iso_day_of_week
+    inner join shift_weekdays on {{ date_part_of('iso_day_of_week', 'dates.date_day') }} = shift_weekdays.iso_day_of_week
     inner join shifts on shift_weekdays.shift_code = shifts.shift_code
     anti join holidays on dates.date_day = holidays.holiday_date
 ),
