@@ -11,13 +11,14 @@ build's type (Spark's gold comes back through Parquet with Spark's types: string
 int for integer); doubles are rounded to 9 decimals (the engines sum floating-point values in a
 different order). Every other value must be identical.
 
-Runs only where the `spark` extra is installed (`uv sync --extra spark`) and Java is on PATH;
-it costs several minutes (a JVM and 90 models on a local Spark).
+Runs only where the `spark` extra is installed (`uv sync --extra spark`); Java is installed from
+Debian's packages when missing. It costs several minutes (a JVM and 90 models on a local Spark).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -29,13 +30,30 @@ import pytest
 
 from generators.run import generate
 from ingestion.warehouse import db_path
+from tests.dashboard.dashboard_browser import APT_WAIT
 from tests.homes import build_pipeline
 
-SPARK_READY = (
+JAVA_PACKAGE = "openjdk-17-jre-headless"  # Debian's Java 17, which pyspark 4 runs on
+
+
+def ensure_java() -> bool:
+    """Java on PATH, installed with apt-get when absent (the test command runs as root, as for
+    the dashboard's chromium); False when it cannot be had."""
+    apt = shutil.which("apt-get")
+    if shutil.which("java") is None and apt is not None:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        install = [apt, *APT_WAIT, "install", "-y", "-q", JAVA_PACKAGE]
+        if subprocess.run(install, env=env, check=False).returncode != 0:
+            subprocess.run([apt, *APT_WAIT, "update", "-q"], env=env, check=False)
+            subprocess.run(install, env=env, check=False)
+    return shutil.which("java") is not None
+
+
+SPARK_EXTRA = (
     importlib.util.find_spec("pyspark") is not None
     and importlib.util.find_spec("dbt.adapters.spark") is not None
-    and shutil.which("java") is not None
 )
+SPARK_READY = SPARK_EXTRA and ensure_java()
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.spark,
