@@ -261,3 +261,41 @@ select explode(sequence({{ first }}, {{ last }}, interval 1 day)) as {{ name }}
     {%- elif part == 'day_name' -%}date_format({{ day }}, 'EEEE')
     {%- endif -%}
 {%- endmacro %}
+
+{#- The `fraction` quantile of `value` over a group: the nearest value at or below it (discrete)
+    or interpolated linearly between the two nearest (continuous). -#}
+{% macro quantile_discrete(value, fraction) -%}
+    {{ return(adapter.dispatch('quantile_discrete', 'shopfloor')(value, fraction)) }}
+{%- endmacro %}
+{% macro default__quantile_discrete(value, fraction) -%}quantile_disc({{ value }}, {{ fraction }}){%- endmacro %}
+{% macro spark__quantile_discrete(value, fraction) -%}percentile_disc({{ fraction }}) within group (order by {{ value }}){%- endmacro %}
+
+{% macro quantile_linear(value, fraction) -%}
+    {{ return(adapter.dispatch('quantile_linear', 'shopfloor')(value, fraction)) }}
+{%- endmacro %}
+{% macro default__quantile_linear(value, fraction) -%}quantile_cont({{ value }}, {{ fraction }}){%- endmacro %}
+{% macro spark__quantile_linear(value, fraction) -%}percentile_cont({{ fraction }}) within group (order by {{ value }}){%- endmacro %}
+
+{#- The rows of every relation in `relations` (CTE names), matched by column name. DuckDB fills
+    a column one relation lacks with nulls; Spark has no UNION BY NAME in SQL, so there each
+    relation is read for `columns`, the columns the model uses downstream (each relation must
+    have them all). -#}
+{% macro union_all_by_name(relations, columns) -%}
+    {{ return(adapter.dispatch('union_all_by_name', 'shopfloor')(relations, columns)) }}
+{%- endmacro %}
+{% macro default__union_all_by_name(relations, columns) -%}
+    {%- for relation in relations %}
+    select * from {{ relation }}
+    {%- if not loop.last %}
+    union all by name
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+{% macro spark__union_all_by_name(relations, columns) -%}
+    {%- for relation in relations %}
+    select {{ columns | join(', ') }} from {{ relation }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}

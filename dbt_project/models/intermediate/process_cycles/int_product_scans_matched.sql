@@ -120,7 +120,7 @@ scanner_offsets as (
     select
         machine_id,
         production_date,
-        quantile_disc(raw_delta_s, 0.5) as scanner_offset_s,
+        {{ quantile_discrete('raw_delta_s', 0.5) }} as scanner_offset_s,
         count(*) as offset_sample_size
     from raw_deltas
     where abs(raw_delta_s) <= {{ corr['skew_tolerance_s'] }}

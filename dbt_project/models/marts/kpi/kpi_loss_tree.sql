@@ -136,13 +136,10 @@ plant_day as (
 ),
 
 all_grains as (
-    select * from machine_shift
-    union all by name
-    select * from machine_day
-    union all by name
-    select * from line_day
-    union all by name
-    select * from plant_day
+    {{- union_all_by_name(
+        ['machine_shift', 'machine_day', 'line_day', 'plant_day'],
+        ['grain', 'production_date', 'line_id', 'machine_id', 'shift_code'] + loss_tree_time_columns()
+    ) }}
 ),
 
 final as (

@@ -38,9 +38,10 @@ unscheduled_rows as (
 ),
 
 machine_dates as (
-    select * from base_quantities
-    union all by name
-    select * from unscheduled_rows
+    {{- union_all_by_name(
+        ['base_quantities', 'unscheduled_rows'],
+        ['production_date', 'machine_id', 'machine_key', 'line_id'] + base_quantity_columns()
+    ) }}
 ),
 
 daily as (

@@ -23,10 +23,10 @@ daily as (
         count(distinct product_id) as products_handled,
         count(case when product_id is null then 1 end) as cycles_unknown_product,
         avg(cycle_time_s) as cycle_time_s_avg,
-        quantile_cont(cycle_time_s, 0.5) as cycle_time_s_p50,
-        quantile_cont(cycle_time_s, 0.95) as cycle_time_s_p95,
+        {{ quantile_linear('cycle_time_s', 0.5) }} as cycle_time_s_p50,
+        {{ quantile_linear('cycle_time_s', 0.95) }} as cycle_time_s_p95,
         avg(wait_time_s) as wait_time_s_avg,
-        quantile_cont(wait_time_s, 0.95) as wait_time_s_p95,
+        {{ quantile_linear('wait_time_s', 0.95) }} as wait_time_s_p95,
         min(started_at) as first_cycle_started_at,
         max(coalesce(ejected_at, started_at)) as last_cycle_ended_at
     from process_cycles
