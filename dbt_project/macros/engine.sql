@@ -299,3 +299,10 @@ select explode(sequence({{ first }}, {{ last }}, interval 1 day)) as {{ name }}
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#- Number of elements of a list. -#}
+{% macro list_length(list) -%}
+    {{ return(adapter.dispatch('list_length', 'shopfloor')(list)) }}
+{%- endmacro %}
+{% macro default__list_length(list) -%}len({{ list }}){%- endmacro %}
+{% macro spark__list_length(list) -%}size({{ list }}){%- endmacro %}
