@@ -306,3 +306,10 @@ select explode(sequence({{ first }}, {{ last }}, interval 1 day)) as {{ name }}
 {%- endmacro %}
 {% macro default__list_length(list) -%}len({{ list }}){%- endmacro %}
 {% macro spark__list_length(list) -%}size({{ list }}){%- endmacro %}
+
+{#- Whether the engine has table macros (the gold selection functions and their tests). -#}
+{% macro has_table_macros() -%}
+    {{ return(adapter.dispatch('has_table_macros', 'shopfloor')()) }}
+{%- endmacro %}
+{% macro default__has_table_macros() -%}{{ return(true) }}{%- endmacro %}
+{% macro spark__has_table_macros() -%}{{ return(false) }}{%- endmacro %}
