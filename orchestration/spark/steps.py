@@ -12,6 +12,7 @@ materialized, as dagster-dbt would; dbt's tests run on Spark inside the build an
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult
@@ -40,5 +41,14 @@ def spark_dbt_step(
         tables = build.export_gold(home)
         build.import_gold(home, tables)
         context.log.info(f"Spark's gold ({len(tables)} tables) replaced the warehouse's gold")
-    for asset_key in sorted(context.selected_asset_keys):
+    for asset_key in in_dependency_order(context):
         yield MaterializeResult(asset_key=asset_key, metadata={"engine": "spark"})
+
+
+def in_dependency_order(context: AssetExecutionContext) -> list:
+    """The step's selected assets, each after the ones it depends on (Dagster requires a
+    multi-asset to report its assets in that order)."""
+    selected = set(context.selected_asset_keys)
+    deps = context.assets_def.asset_deps
+    sorter = TopologicalSorter({key: deps.get(key, set()) & selected for key in sorted(selected)})
+    return list(sorter.static_order())
