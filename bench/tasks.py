@@ -119,9 +119,10 @@ def _failures(outcomes) -> list[str]:
     return [f"{o.day}: {f}" for o in outcomes for f in o.failures]
 
 
-def build(home: str, before: str | None = None) -> dict:
+def build(home: str, before: str | None = None, engine: str = "duckdb") -> dict:
     """Full rebuild: bronze for every delivery date (before `before`, if given), one partition
-    run each, then one transform run (silver, gold, truth gate, publish) for the whole range."""
+    run each, then one transform run (silver, gold, truth gate, publish) for the whole range,
+    silver and gold built by `engine` (duckdb or spark)."""
     from cli.run import run_partitions, run_transform
 
     h = Path(home)
@@ -131,7 +132,7 @@ def build(home: str, before: str | None = None) -> dict:
     t0 = time.perf_counter()
     bronze = run_partitions(h, days, echo=_quiet)
     t1 = time.perf_counter()
-    transform = run_transform(h, days[0], days[-1], echo=_quiet)
+    transform = run_transform(h, days[0], days[-1], echo=_quiet, engine=engine)
     t2 = time.perf_counter()
     run_id, steps = last_run_steps(h, "transform_job")
     failures = _failures(bronze) + transform.failures

@@ -287,12 +287,20 @@ def _load_and_build(
         _print_refused_input(home, since, out.line)
         _print_refusals(refused, [])
         return _verdict(out, home, problems, None, "bronze only (--bronze-only)")
-    out.line(f"\nBuilding silver and gold (dbt, Dagster job transform_job) for "
+    engine = getattr(args, "engine", "duckdb")
+    on = "dbt" if engine == "duckdb" else f"dbt on {engine}"
+    out.line(f"\nBuilding silver and gold ({on}, Dagster job transform_job) for "
              f"{days[0]} .. {days[-1]}; dbt's output: {Home(home).dbt_log}")  # fmt: skip
     force = getattr(args, "force", False)
     with out.stage("silver + gold, truth gate, publish"):
         transform = run_transform(
-            home, days[0], days[-1], echo=out.line, force=force, watch=out.on_event
+            home,
+            days[0],
+            days[-1],
+            echo=out.line,
+            force=force,
+            watch=out.on_event,
+            engine=engine,
         )
     if not transform.up_to_date:
         out.line("\n" + "\n".join(summary_lines(home, transform.run_id)))
@@ -912,6 +920,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help="rebuild silver and gold even when nothing new has landed since the last publish",
+    )
+    run.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="engine that builds silver and gold: duckdb (default, one plant) or spark (the "
+        "same dbt project on Apache Spark; needs `uv sync --extra spark` and Java 17; README "
+        "'Engines')",
     )
     run.set_defaults(func=cmd_run)
 

@@ -445,12 +445,14 @@ def run_transform(
     echo: Callable[[str], None] = print,
     force: bool = False,
     watch: Watch | None = None,
+    engine: str = "duckdb",
 ) -> TransformOutcome:
     """One run of silver and gold for the production-date range [first, last], in this process,
     widened to the dates of restated files not yet republished (build_inputs.restatements).
 
     When nothing has changed since a published build of these dates (same bronze files, truth
-    and code) the run builds nothing and says so; `force` rebuilds anyway."""
+    and code) the run builds nothing and says so; `force` rebuilds anyway. `engine` builds silver
+    and gold on DuckDB or Spark (orchestration/spark/engine.py)."""
     os.environ[HOME_ENV] = str(home)
     first, last = _with_restated(home, first, last, echo)
     from dagster import AssetCheckSeverity
@@ -459,6 +461,7 @@ def run_transform(
     from orchestration.defs.dbt.build_inputs import FORCE_TAG
     from orchestration.instance import instance_for
     from orchestration.partitions import range_run_tags
+    from orchestration.spark.engine import engine_tags
 
     job = defs.resolve_job_def("transform_job")
     instance = instance_for(home)
@@ -473,6 +476,7 @@ def run_transform(
                     **range_run_tags(first, last),
                     "shopfloor/launched_by": "cli",
                     **({FORCE_TAG: "true"} if force else {}),
+                    **engine_tags(engine),
                 },
                 run_id=_watched(instance, watch),
             )

@@ -85,6 +85,12 @@
     must divide after the filter. The table is named without its catalog so that the function
     reads the gold of the database it is called in (publish copies it into the serving copy). -#}
 {% macro create_kpi_selection(machine_shift) -%}
+    {{ return(adapter.dispatch('create_kpi_selection', 'shopfloor')(machine_shift)) }}
+{%- endmacro %}
+{#- Spark has no table macros: the selection functions are DuckDB's (the serving copy's). -#}
+{% macro spark__create_kpi_selection(machine_shift) -%}{%- endmacro %}
+
+{% macro default__create_kpi_selection(machine_shift) -%}
 create or replace macro {{ machine_shift.schema }}.kpi_selection(
     start_date, end_date, shift_codes, machine_ids, by_date, by_machine
 ) as table
@@ -179,6 +185,12 @@ select * from final
     grain, and a ratio over a filtered set must divide after the filter. Named without its catalog
     so that it reads the gold of the database it is called in (publish copies it). -#}
 {% macro create_product_selection(product_daily, batches) -%}
+    {{ return(adapter.dispatch('create_product_selection', 'shopfloor')(product_daily, batches)) }}
+{%- endmacro %}
+{#- Spark has no table macros: the selection functions are DuckDB's (the serving copy's). -#}
+{% macro spark__create_product_selection(product_daily, batches) -%}{%- endmacro %}
+
+{% macro default__create_product_selection(product_daily, batches) -%}
 create or replace macro {{ product_daily.schema }}.product_selection(
     start_date, end_date, shift_codes, machine_ids, by_date
 ) as table

@@ -35,7 +35,7 @@
 
 {#- A rule value as a SQL text literal (quotes doubled), or a typed null. -#}
 {% macro log_rule_literal(value) -%}
-    {%- if value is none -%}cast(null as varchar){%- else -%}'{{ value | string | replace("'", "''") }}'{%- endif -%}
+    {%- if value is none -%}cast(null as {{ string_type() }}){%- else -%}'{{ value | string | replace("'", "''") }}'{%- endif -%}
 {%- endmacro %}
 
 {#- The dispenser phases named by the rule table, in process order (order of first appearance in
@@ -50,7 +50,7 @@
         {%- endif -%}
     {%- endfor -%}
     {%- if phases | length == 0 -%}
-        select cast(null as varchar) as phase, cast(null as integer) as phase_index where false
+        select cast(null as {{ string_type() }}) as phase, cast(null as integer) as phase_index where false
     {%- else -%}
         select * from (
             values
@@ -67,7 +67,7 @@
     case
     {%- for rule in rules %}
         when {% if rule.get('level') %}{{ log_level }} = {{ log_rule_literal(rule.level) }} and {% endif -%}
-            regexp_full_match({{ message }}, {{ log_rule_literal(rule.pattern) }}) then {{ loop.index }}
+            {{ regex_full_match(message, log_rule_literal(rule.pattern)) }} then {{ loop.index }}
     {%- endfor %}
     end
 {%- endmacro %}

@@ -63,6 +63,12 @@
     cause, which no Pareto row holds, and a ratio over a filtered set must divide after the filter.
     Named without its catalog so that it reads the gold of the database it is called in. -#}
 {% macro create_downtime_selection(pareto, machine_shift) -%}
+    {{ return(adapter.dispatch('create_downtime_selection', 'shopfloor')(pareto, machine_shift)) }}
+{%- endmacro %}
+{#- Spark has no table macros: the selection functions are DuckDB's (the serving copy's). -#}
+{% macro spark__create_downtime_selection(pareto, machine_shift) -%}{%- endmacro %}
+
+{% macro default__create_downtime_selection(pareto, machine_shift) -%}
 create or replace macro {{ pareto.schema }}.downtime_selection(
     start_date, end_date, shift_codes, machine_ids
 ) as table

@@ -18,7 +18,7 @@
     end as rejected_field,
     case
     {%- for check in checks %}
-        when {{ failed[loop.index0] }} then cast({{ check.raw }} as varchar)
+        when {{ failed[loop.index0] }} then cast({{ check.raw }} as {{ string_type() }})
     {%- endfor %}
     end as rejected_value,
     case
@@ -26,7 +26,7 @@
         when {{ failed[loop.index0] }} then
         {%- if check.get('reason') %} {{ check.reason }}
         {%- else %}
-            '{{ check.field }} "' || coalesce(cast({{ check.raw }} as varchar), '') || '" is not a {{ check.noun }} of plant '
+            '{{ check.field }} "' || coalesce(cast({{ check.raw }} as {{ string_type() }}), '') || '" is not a {{ check.noun }} of plant '
             || {{ plant_id }}
         {%- endif %}
     {%- endfor %}

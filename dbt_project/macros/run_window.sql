@@ -61,8 +61,8 @@
     readings), so only the window's rows are typed and de-duplicated. -#}
 {% macro at_in_context_window(timestamp_column) -%}
     {%- if is_windowed_run() -%}
-        {{ timestamp_column }} >= cast(cast('{{ window_first() }}' as date) - {{ lookback_days() + 2 }} as timestamptz)
-            and {{ timestamp_column }} < cast(cast('{{ window_last() }}' as date) + 3 as timestamptz)
+        {{ timestamp_column }} >= cast(cast('{{ window_first() }}' as date) - {{ lookback_days() + 2 }} as {{ instant_type() }})
+            and {{ timestamp_column }} < cast(cast('{{ window_last() }}' as date) + 3 as {{ instant_type() }})
     {%- else -%}
         true
     {%- endif -%}

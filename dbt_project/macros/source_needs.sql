@@ -22,8 +22,8 @@
     ) as needs (mart_name, source_name)
     {%- else %}
     select
-        cast(null as varchar) as mart_name,
-        cast(null as varchar) as source_name
+        cast(null as {{ string_type() }}) as mart_name,
+        cast(null as {{ string_type() }}) as source_name
     where false
     {%- endif %}
 {%- endmacro %}

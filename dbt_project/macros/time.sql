@@ -2,9 +2,9 @@
     timestamp without offset is plant-local time (data contract §3.1). Unparseable text is null. -#}
 {% macro to_utc(column) -%}
     case
-        when regexp_matches(trim({{ column }}), '(Z|[+-][0-9]{2}:?[0-9]{2})$')
-            then try_cast(trim({{ column }}) as timestamptz)
-        else timezone('{{ plant_var("plant_timezone") }}', try_cast(trim({{ column }}) as timestamp))
+        when {{ regex_contains('trim(' ~ column ~ ')', "'(Z|[+-][0-9]{2}:?[0-9]{2})$'") }}
+            then try_cast(trim({{ column }}) as {{ instant_type() }})
+        else {{ wallclock_to_instant(plant_var('plant_timezone'), 'try_cast(trim(' ~ column ~ ') as timestamp)') }}
     end
 {%- endmacro %}
 
@@ -12,21 +12,21 @@
 {% macro timestamp_form(column) -%}
     case
         when {{ column }} is null then null
-        when regexp_matches(trim({{ column }}), 'Z$') then 'utc'
-        when regexp_matches(trim({{ column }}), '[+-][0-9]{2}:?[0-9]{2}$') then 'local_offset'
+        when {{ regex_contains('trim(' ~ column ~ ')', "'Z$'") }} then 'utc'
+        when {{ regex_contains('trim(' ~ column ~ ')', "'[+-][0-9]{2}:?[0-9]{2}$'") }} then 'local_offset'
         else 'local_naive'
     end
 {%- endmacro %}
 
 {#- Plant-local wall-clock time of a UTC instant. -#}
 {% macro to_local(ts) -%}
-    timezone('{{ plant_var("plant_timezone") }}', {{ ts }})
+    {{ instant_to_wallclock(plant_var('plant_timezone'), ts) }}
 {%- endmacro %}
 
 {#- Production date: the plant-local date on which the shift containing the instant started,
     i.e. the local date of the instant less the plant's day start (shift_model.day_start). -#}
 {% macro production_date(ts) -%}
-    cast({{ to_local(ts) }} - to_minutes({{ hhmm_minutes(plant_var('plant_day_start')) }}) as date)
+    cast({{ to_local(ts) }} - {{ minutes_interval(hhmm_minutes(plant_var('plant_day_start'))) }} as date)
 {%- endmacro %}
 
 {#- Shift code of the shift whose plant-local wall-clock span holds the instant (shifts of the
@@ -49,5 +49,5 @@
     before the plant's day start (00:00 when the day starts at 06:00) begins the next calendar day. -#}
 {% macro shift_start_local(production_date, start_local) -%}
     ({{ production_date }} + {{ start_local }}
-        + case when {{ start_local }} < time '{{ plant_var("plant_day_start") }}' then interval 1 day else interval 0 day end)
+        + case when {{ start_local }} < {{ time_literal(plant_var('plant_day_start')) }} then interval 1 day else interval 0 day end)
 {%- endmacro %}

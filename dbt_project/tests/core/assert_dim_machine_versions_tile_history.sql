@@ -15,13 +15,13 @@ versions as (
 ),
 
 broken_chain as (
-    select machine_id, cast(valid_from as varchar) as detail, 'gap or overlap after this version' as problem
+    select machine_id, cast(valid_from as {{ string_type() }}) as detail, 'gap or overlap after this version' as problem
     from versions
     where next_valid_from is not null and next_valid_from <> valid_to
 ),
 
 bad_current as (
-    select machine_id, cast(count(*) as varchar) as detail, 'not exactly one open current version' as problem
+    select machine_id, cast(count(*) as {{ string_type() }}) as detail, 'not exactly one open current version' as problem
     from versions
     where is_current and valid_to = date '9999-12-31'
     group by machine_id
@@ -29,7 +29,7 @@ bad_current as (
 ),
 
 open_but_retired as (
-    select machine_id, cast(valid_from as varchar) as detail, 'open version that is not current' as problem
+    select machine_id, cast(valid_from as {{ string_type() }}) as detail, 'open version that is not current' as problem
     from versions
     where not is_current and valid_to = date '9999-12-31'
 ),
@@ -37,7 +37,7 @@ open_but_retired as (
 batch_lookups as (
     select
         batches.machine_id,
-        cast(batches.production_date as varchar) as detail,
+        cast(batches.production_date as {{ string_type() }}) as detail,
         'batch date matches ' || count(versions.machine_key) || ' versions' as problem
     from {{ ref('fct_production_batch') }} as batches
     left join versions

@@ -6,6 +6,8 @@
 -- compared at the marts' 6 decimals (the function keeps full precision); a machine-date with only
 -- unscheduled activity has no shift rows, so no selected row.
 -- Dagster reports it as a check of kpi_plant_daily (meta.dagster.ref).
+-- The selection functions are DuckDB table macros (the serving copy's): no Spark twin.
+{{ config(enabled=has_table_macros()) }}
 {{ config(meta={'dagster': {'ref': {'name': 'kpi_plant_daily'}}}) }}
 {%- set machine_shift = ref('kpi_machine_shift') %}
 {%- set ratios = ['availability', 'performance', 'quality', 'oee', 'scrap_ratio', 'mtbf_s', 'mttr_s', 'energy_per_good_unit_kwh'] %}
@@ -85,7 +87,7 @@ pairs as (
     select
         'plant × date' as grain,
         coalesce(selection.production_date, mart.production_date) as production_date,
-        cast(null as varchar) as machine_id,
+        cast(null as {{ string_type() }}) as machine_id,
         {{ compared_columns }}
         selection.production_date is not null as is_selected,
         mart.production_date is not null as is_in_mart,

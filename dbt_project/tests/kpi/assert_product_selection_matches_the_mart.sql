@@ -4,6 +4,8 @@
 -- the mart's quantities per product. The function shares the mart's formulas, so this catches a
 -- filter, grouping or column mapping that drops, doubles or mislabels batches. Ratios are compared
 -- at the mart's 6 decimals (the function keeps full precision).
+-- The selection functions are DuckDB table macros (the serving copy's): no Spark twin.
+{{ config(enabled=has_table_macros()) }}
 {{ config(meta={'dagster': {'ref': {'name': 'kpi_product_daily'}}}) }}
 {%- set product_daily = ref('kpi_product_daily') %}
 {%- set ratios = ['quality', 'scrap_ratio', 'rework_ratio', 'energy_per_good_unit_kwh'] %}

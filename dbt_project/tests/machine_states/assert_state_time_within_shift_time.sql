@@ -36,8 +36,8 @@ shift_starts as (
 expected as (
     select
         shift_starts.*,
-        epoch(timezone('{{ plant_var("plant_timezone") }}', started_at_local + to_minutes(shift_minutes)))
-        - epoch(timezone('{{ plant_var("plant_timezone") }}', started_at_local)) as shift_time_s
+        {{ epoch_s(wallclock_to_instant(plant_var('plant_timezone'), 'started_at_local + ' ~ minutes_interval('shift_minutes'))) }}
+        - {{ epoch_s(wallclock_to_instant(plant_var('plant_timezone'), 'started_at_local')) }} as shift_time_s
     from shift_starts
 )
 

@@ -40,6 +40,7 @@ from orchestration.defs.dbt.translator import ShopfloorTranslator
 from orchestration.instance import WRITER_POOL
 from orchestration.partitions import production_date_partitions, run_partition_dates
 from orchestration.resources import WarehouseResource
+from orchestration.spark.engine import SPARK, run_engine
 from plants.dbt_vars import dbt_vars
 from plants.home import Home, home_plant
 
@@ -82,6 +83,11 @@ def _dbt_build(
     of a run pass the same vars, so the second starts from the first's state, and a run
     repeated for the same dates parses nothing. Only invocations without a window replace the
     shared state."""
+    if run_engine(context.run.tags) == SPARK:  # `shopfloor run --engine spark`
+        from orchestration.spark.steps import spark_dbt_step
+
+        yield from spark_dbt_step(context, warehouse.home_path, window_vars)
+        return
     build_vars = json.dumps(
         {**dbt_vars(home_plant(warehouse.home_path)), **window_vars}, sort_keys=True
     )

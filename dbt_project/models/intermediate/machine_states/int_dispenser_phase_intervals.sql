@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Dispenser phase timeline (permissive mode, seed 003): a cycle starts at a state line that also
 -- starts a phase (`Cycle started`, phase CLAMP) and lasts until the machine's next state line.
 -- Each phase line inside the cycle starts the next phase. A phase line may be missing (chaos 14):
@@ -32,7 +32,7 @@ state_lines as (
         line_logged_at as started_at,
         max(ended_at) as ended_at,
         min(production_date) as production_date,
-        arg_min(shift_code, started_at) as shift_code,
+        {{ value_at_min('shift_code', 'started_at') }} as shift_code,
         min(state) as state
     from state_intervals
     group by machine_id, line_logged_at
@@ -64,7 +64,7 @@ phase_events as (
 
 cycles as (
     select
-        phase_events.machine_id || '@' || cast(epoch(phase_events.logged_at) as bigint) as cycle_id,
+        phase_events.machine_id || '@' || cast({{ epoch_s('phase_events.logged_at') }} as bigint) as cycle_id,
         phase_events.machine_id,
         state_line_sequence.production_date,
         state_line_sequence.shift_code,
@@ -159,7 +159,7 @@ skipped_before_line as (
         observed.production_date,
         observed.shift_code,
         observed.logged_at as inferred_at,
-        unnest(range(observed.previous_phase_index + 1, observed.phase_index)) as phase_index,
+        {{ integer_range_rows('observed.previous_phase_index + 1', 'observed.phase_index') }} as phase_index,
         observed.is_completed
     from observed
     where observed.phase_index > observed.previous_phase_index + 1
@@ -173,7 +173,7 @@ skipped_at_cycle_end as (
         observed.production_date,
         observed.shift_code,
         observed.cycle_ended_at as inferred_at,
-        unnest(range(observed.phase_index + 1, (select max(phase_index) + 1 from phase_order)))
+        {{ integer_range_rows('observed.phase_index + 1', '(select max(phase_index) + 1 from phase_order)') }}
             as phase_index,
         observed.is_completed
     from observed
@@ -217,7 +217,7 @@ final as (
         cast(phase_index as integer) as phase_index,
         started_at,
         ended_at,
-        cast(epoch(ended_at) - epoch(started_at) as bigint) as duration_s,
+        cast({{ epoch_s('ended_at') }} - {{ epoch_s('started_at') }} as bigint) as duration_s,
         is_inferred,
         is_completed as is_cycle_completed
     from unioned

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- The tall log-metrics table of seed 003 (timestamp, component_id, metric_name, value, unit,
 -- state_context), one row per measured value, stamped when the measured state is left:
 --   state_duration       s      per state interval (state_context = RUNNING, IDLE, ...)
@@ -57,7 +57,7 @@ cycle_times as (
         max(ended_at) as metric_at,
         machine_id as component_id,
         'cycle_time' as metric_name,
-        cast(epoch(max(ended_at)) - epoch(min(started_at)) as double) as value,
+        cast({{ epoch_s('max(ended_at)') }} - {{ epoch_s('min(started_at)') }} as double) as value,
         's' as unit,
         'CYCLE' as state_context,
         min(production_date) as production_date,
@@ -86,7 +86,7 @@ daily_counts as (
         'count' as unit,
         'DAY' as state_context,
         skipped_states.production_date,
-        cast(null as varchar) as shift_code,
+        cast(null as {{ string_type() }}) as shift_code,
         false as is_inferred
     from skipped_states
     inner join day_ends
@@ -113,7 +113,7 @@ unioned as (
 final as (
     select
         component_id || '|' || metric_name || '|' || state_context || '|'
-        || cast(epoch(metric_at) as bigint) as log_metric_id,
+        || cast({{ epoch_s('metric_at') }} as bigint) as log_metric_id,
         metric_at as timestamp,
         component_id,
         metric_name,

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Per machine and production date: how the machine log was read. skipped_states = phase lines
 -- the log should have had but did not (chaos 14), i.e. the 0-second phases permissive mode
 -- inferred; also lines read, lines no rule matched (heartbeats) and state lines.

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- One row per machine-log line, parsed by the rule table in var `log_rules` (dbt_project.yml):
 -- the first rule (in list order) whose level and pattern match the message gives the event type,
 -- the state the machine enters (null: no state change), the dispenser phase and the detail.

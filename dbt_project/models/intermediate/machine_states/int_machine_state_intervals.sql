@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- One gap-free state timeline per machine from the machine logs. Every state line starts an
 -- interval that lasts until the machine's next state line (across files and days, ordered by
 -- logged_at) or at most until the end of the production date it starts in (data contract §5.8).
@@ -52,15 +52,15 @@ shift_windows as (
         production_dates.production_date,
         shifts.shift_code,
         shifts.shift_index,
-        timezone(
-            '{{ plant_var("plant_timezone") }}',
-            {{ shift_start_local('production_dates.production_date', 'shifts.start_local') }}
-        ) as shift_start_at,
-        timezone(
-            '{{ plant_var("plant_timezone") }}',
-            {{ shift_start_local('production_dates.production_date', 'shifts.start_local') }}
-            + to_minutes(shifts.shift_minutes)
-        ) as shift_end_at
+        {{ wallclock_to_instant(
+            plant_var('plant_timezone'),
+            shift_start_local('production_dates.production_date', 'shifts.start_local')
+        ) }} as shift_start_at,
+        {{ wallclock_to_instant(
+            plant_var('plant_timezone'),
+            shift_start_local('production_dates.production_date', 'shifts.start_local')
+            ~ ' + ' ~ minutes_interval('shifts.shift_minutes')
+        ) }} as shift_end_at
     from production_dates
     cross join shifts
 ),
@@ -68,9 +68,9 @@ shift_windows as (
 production_date_windows as (
     select
         production_date,
-        timezone('{{ plant_var("plant_timezone") }}', production_date + time '{{ plant_var("plant_day_start") }}')
+        {{ wallclock_to_instant(plant_var('plant_timezone'), "production_date + " ~ time_literal(plant_var('plant_day_start'))) }}
             as day_start_at,
-        timezone('{{ plant_var("plant_timezone") }}', production_date + 1 + time '{{ plant_var("plant_day_start") }}')
+        {{ wallclock_to_instant(plant_var('plant_timezone'), "production_date + 1 + " ~ time_literal(plant_var('plant_day_start'))) }}
             as day_end_at
     from production_dates
 ),
@@ -87,7 +87,7 @@ gap_windows as (
     -- the parts of the production day outside every shift of the model (none for the default plant)
     select
         production_date,
-        cast(null as varchar) as shift_code,
+        cast(null as {{ string_type() }}) as shift_code,
         cast(null as integer) as shift_index,
         gap_start_at as shift_start_at,
         shift_start_at as shift_end_at
@@ -188,14 +188,14 @@ split_at_shifts as (
 
 final as (
     select
-        machine_id || '@' || cast(epoch(started_at) as bigint) as state_interval_id,
+        machine_id || '@' || cast({{ epoch_s('started_at') }} as bigint) as state_interval_id,
         machine_id,
         production_date,
         shift_code,
         state,
         started_at,
         ended_at,
-        cast(epoch(ended_at) - epoch(started_at) as bigint) as duration_s,
+        cast({{ epoch_s('ended_at') }} - {{ epoch_s('started_at') }} as bigint) as duration_s,
         detail,
         event_type,
         is_line_start and coalesce(counts = 'failure', false) and starts_an_event

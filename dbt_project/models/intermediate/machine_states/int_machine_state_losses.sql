@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- One row per DOWN, SETUP or IDLE piece of the state timeline with the loss it is and its cause
 -- (the loss tree's and the downtime Pareto's one classification, macros/loss_tree.sql has the
 -- category names). DOWN is a breakdown, SETUP a setup/changeover; IDLE is a small stop when the
@@ -72,7 +72,7 @@ cause_grouped as (
         ) as cause_group,
         -- the product the machine runs next that date: what a setup begun by a line that names
         -- no product (a shift start) changed over to
-        first_value(case when names_the_product_run then detail end ignore nulls) over (
+        {{ first_non_null('case when names_the_product_run then detail end') }} over (
             partition by machine_id, production_date order by started_at
             rows between 1 following and unbounded following
         ) as next_product
@@ -145,9 +145,9 @@ final as (
         started_at,
         ended_at,
         duration_s,
-        cast(loss_category as varchar) as loss_category,
-        cast(cause_code as varchar) as cause_code,
-        cast(cause_text as varchar) as cause_text,
+        cast(loss_category as {{ string_type() }}) as loss_category,
+        cast(cause_code as {{ string_type() }}) as cause_code,
+        cast(cause_text as {{ string_type() }}) as cause_text,
         cast(is_event_start as boolean) as is_event_start
     from with_cause
 )

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Data-quality signal, not a source of KPI time: per machine and production date, the share of
 -- Good controller `State` reads (OPC-UA, every 60 s) whose state code agrees with the state the
 -- log timeline has at that instant (int_machine_state_snapshots compares them). Stale and bad

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 {#- A drop of a UInt16 counter is a rollover when counting on across the wrap needs no more than
     this many units per minute since the previous usable read; otherwise it is a reset. -#}
 {%- set max_units_per_minute = 10 -%}
@@ -57,7 +57,7 @@ typed as (
                 wrap_modulus is not null
                 and value + wrap_modulus - previous_value
                 <= {{ max_units_per_minute }}
-                * greatest(1, date_diff('minute', previous_polled_at, polled_at))
+                * greatest(1, {{ diff_in('minute', 'previous_polled_at', 'polled_at') }})
                 then 'rollover'
             else 'reset'
         end as delta_kind
@@ -71,7 +71,7 @@ final as (
         {{ shift_code('previous_polled_at') }} as shift_code,
         previous_polled_at as interval_start_at,
         polled_at as interval_end_at,
-        date_diff('second', previous_polled_at, polled_at) as interval_s,
+        {{ diff_in('second', 'previous_polled_at', 'polled_at') }} as interval_s,
         previous_value,
         value,
         data_type,

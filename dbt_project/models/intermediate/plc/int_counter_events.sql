@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Counter and OPC-UA read-quality events per production date and machine, for data quality:
 -- resets and 16-bit rollovers of TotalCount (from int_counter_deltas), and bad / stale reads of
 -- every node (bad = Bad* status or null value; stale = a non-Good status or a source timestamp

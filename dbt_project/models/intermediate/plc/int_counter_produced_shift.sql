@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Units produced per machine × production date × shift according to the PLC TotalCount counter
 -- (sum of int_counter_deltas). Exact per production date without a reset; an interval spanning a
 -- shift boundary (a bad/stale read at the boundary) goes wholly to the earlier shift; the last

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Usable (Good, fresh) StatusWord reads of dispensing controllers, decoded: the current step
 -- (highest set bit) and the completed steps (all set bits) at each 60 s poll. A word of 0 means
 -- no step yet on this production date (both decodings null).

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- One row per dispensing cycle assembled from the controller's step records: a record with
 -- status word 1 (CYCLE_STARTED) opens a cycle; the following records up to the next 1 belong to it.
 -- Completed = the cumulative mask reached 63 (EJECTED); otherwise the cycle was aborted.
@@ -57,7 +57,7 @@ decoded as (
 
 final as (
     select
-        machine_id || '@' || strftime(started_at at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ') as cycle_id,
+        machine_id || '@' || {{ utc_iso_text('started_at') }} as cycle_id,
         machine_id,
         station_id,
         controller_id,
@@ -77,12 +77,12 @@ final as (
         record_count,
         is_completed,
         not is_completed as is_aborted,
-        date_diff('second', started_at, clamped_at) as clamp_time_s,
-        date_diff('second', clamped_at, side_a_done_at) as side_a_time_s,
-        date_diff('second', side_a_done_at, side_b_done_at) as side_b_time_s,
-        date_diff('second', side_b_done_at, unclamped_at) as unclamp_time_s,
-        date_diff('second', unclamped_at, ejected_at) as eject_time_s,
-        case when is_completed then date_diff('second', started_at, ejected_at) end as cycle_time_s
+        {{ diff_in('second', 'started_at', 'clamped_at') }} as clamp_time_s,
+        {{ diff_in('second', 'clamped_at', 'side_a_done_at') }} as side_a_time_s,
+        {{ diff_in('second', 'side_a_done_at', 'side_b_done_at') }} as side_b_time_s,
+        {{ diff_in('second', 'side_b_done_at', 'unclamped_at') }} as unclamp_time_s,
+        {{ diff_in('second', 'unclamped_at', 'ejected_at') }} as eject_time_s,
+        case when is_completed then {{ diff_in('second', 'started_at', 'ejected_at') }} end as cycle_time_s
     from decoded
 )
 

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 {%- set corr = var('correlation') -%}
 -- One row per equipment cycle, correlated with its conveyor request and its product scan.
 -- Request: the latest request of the same machine at or before the cycle start, within
@@ -32,14 +32,14 @@ request_cycle_events as (
         requested_at as event_at,
         0 as event_order,
         request_id,
-        cast(null as varchar) as cycle_id
+        cast(null as {{ string_type() }}) as cycle_id
     from conveyor_requests
     union all
     select
         machine_id,
         started_at as event_at,
         1 as event_order,
-        cast(null as varchar) as request_id,
+        cast(null as {{ string_type() }}) as request_id,
         cycle_id
     from cycles
 ),
@@ -48,7 +48,7 @@ last_request_before_start as (
     select
         cycle_id,
         event_at as started_at,
-        last_value(request_id ignore nulls) over (
+        {{ last_non_null('request_id') }} over (
             partition by machine_id order by event_at, event_order
             rows between unbounded preceding and current row
         ) as candidate_request_id
@@ -66,7 +66,7 @@ cycle_requests as (
         on last_request_before_start.candidate_request_id = conveyor_requests.request_id
     where
         last_request_before_start.cycle_id is not null
-        and date_diff('second', conveyor_requests.requested_at, last_request_before_start.started_at)
+        and {{ diff_in('second', 'conveyor_requests.requested_at', 'last_request_before_start.started_at') }}
         <= {{ corr['start_after_request_max_s'] }}
     qualify row_number() over (
         partition by conveyor_requests.request_id
@@ -96,11 +96,11 @@ joined as (
 with_neighbours as (
     select
         *,
-        last_value(scanned_product_id ignore nulls) over (
+        {{ last_non_null('scanned_product_id') }} over (
             partition by machine_id, production_date order by started_at
             rows between unbounded preceding and 1 preceding
         ) as previous_product_id,
-        first_value(scanned_product_id ignore nulls) over (
+        {{ first_non_null('scanned_product_id') }} over (
             partition by machine_id, production_date order by started_at
             rows between 1 following and unbounded following
         ) as next_product_id
@@ -149,7 +149,7 @@ final as (
         request_id is not null as has_request,
         scan_id is not null as has_scan,
         coalesce(is_misread_scan, false) as is_misread_scan,
-        date_diff('second', requested_at, started_at) as wait_time_s,
+        {{ diff_in('second', 'requested_at', 'started_at') }} as wait_time_s,
         cycle_time_s,
         clamp_time_s,
         side_a_time_s,

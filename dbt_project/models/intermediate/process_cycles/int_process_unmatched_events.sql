@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Correlation leftovers per production date, machine and kind (read by data_quality_daily):
 -- request_without_cycle, cycle_without_request, cycle_without_scan, scan_without_cycle,
 -- double_scan (same code re-read within the window; dropped), extra_scan (a further read matched to

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 {%- set corr = var('correlation') -%}
 -- One row per product scan with its role in correlation. Steps:
 -- 1. double scans: a read of the same code at the same station within double_scan_window_s of the
@@ -58,13 +58,11 @@ double_scans_flagged as (
     select
         *,
         coalesce(
-            date_diff(
+            {{ diff_in(
                 'second',
-                lag(scanned_at) over (
-                    partition by machine_id, product_code order by scanned_at, scan_id
-                ),
-                scanned_at
-            ) <= {{ corr['double_scan_window_s'] }},
+                'lag(scanned_at) over (partition by machine_id, product_code order by scanned_at, scan_id)',
+                'scanned_at'
+            ) }} <= {{ corr['double_scan_window_s'] }},
             false
         ) as is_double_scan
     from scans_with_machine
@@ -77,10 +75,10 @@ kept_scans as (
 
 -- raw pass: nearest cycle start on the uncorrected scanner clock
 raw_events as (
-    select machine_id, scanned_at as event_at, scan_id, cast(null as timestamptz) as started_at
+    select machine_id, scanned_at as event_at, scan_id, cast(null as {{ instant_type() }}) as started_at
     from kept_scans
     union all
-    select machine_id, started_at as event_at, cast(null as varchar) as scan_id, started_at
+    select machine_id, started_at as event_at, cast(null as {{ string_type() }}) as scan_id, started_at
     from cycles
 ),
 
@@ -89,11 +87,11 @@ raw_neighbours as (
         scan_id,
         machine_id,
         event_at as scanned_at,
-        last_value(started_at ignore nulls) over (
+        {{ last_non_null('started_at') }} over (
             partition by machine_id order by event_at, scan_id nulls first
             rows between unbounded preceding and current row
         ) as previous_start_at,
-        first_value(started_at ignore nulls) over (
+        {{ first_non_null('started_at') }} over (
             partition by machine_id order by event_at, scan_id nulls first
             rows between current row and unbounded following
         ) as next_start_at
@@ -106,13 +104,13 @@ raw_deltas as (
         machine_id,
         {{ production_date('scanned_at') }} as production_date,
         case
-            when next_start_at is null then date_diff('second', previous_start_at, scanned_at)
-            when previous_start_at is null then date_diff('second', next_start_at, scanned_at)
+            when next_start_at is null then {{ diff_in('second', 'previous_start_at', 'scanned_at') }}
+            when previous_start_at is null then {{ diff_in('second', 'next_start_at', 'scanned_at') }}
             when
-                date_diff('second', previous_start_at, scanned_at)
-                <= date_diff('second', scanned_at, next_start_at)
-                then date_diff('second', previous_start_at, scanned_at)
-            else date_diff('second', next_start_at, scanned_at)
+                {{ diff_in('second', 'previous_start_at', 'scanned_at') }}
+                <= {{ diff_in('second', 'scanned_at', 'next_start_at') }}
+                then {{ diff_in('second', 'previous_start_at', 'scanned_at') }}
+            else {{ diff_in('second', 'next_start_at', 'scanned_at') }}
         end as raw_delta_s
     from raw_neighbours
     where scan_id is not null
@@ -122,7 +120,7 @@ scanner_offsets as (
     select
         machine_id,
         production_date,
-        quantile_disc(raw_delta_s, 0.5) as scanner_offset_s,
+        {{ quantile_discrete('raw_delta_s', 0.5) }} as scanner_offset_s,
         count(*) as offset_sample_size
     from raw_deltas
     where abs(raw_delta_s) <= {{ corr['skew_tolerance_s'] }}
@@ -135,7 +133,7 @@ corrected as (
         raw_deltas.production_date as scan_production_date,
         coalesce(scanner_offsets.scanner_offset_s, 0) as scanner_offset_s,
         kept_scans.scanned_at
-        - to_seconds(coalesce(scanner_offsets.scanner_offset_s, 0)) as scanned_at_corrected
+        - {{ seconds_interval('coalesce(scanner_offsets.scanner_offset_s, 0)') }} as scanned_at_corrected
     from kept_scans
     inner join raw_deltas on kept_scans.scan_id = raw_deltas.scan_id
     left join scanner_offsets
@@ -150,11 +148,11 @@ corrected_events as (
         machine_id,
         scanned_at_corrected as event_at,
         scan_id,
-        cast(null as timestamptz) as started_at,
-        cast(null as varchar) as cycle_id
+        cast(null as {{ instant_type() }}) as started_at,
+        cast(null as {{ string_type() }}) as cycle_id
     from corrected
     union all
-    select machine_id, started_at as event_at, cast(null as varchar) as scan_id, started_at, cycle_id
+    select machine_id, started_at as event_at, cast(null as {{ string_type() }}) as scan_id, started_at, cycle_id
     from cycles
 ),
 
@@ -162,10 +160,10 @@ corrected_neighbours as (
     select
         scan_id,
         event_at as scanned_at_corrected,
-        last_value(started_at ignore nulls) over w_before as previous_start_at,
-        last_value(cycle_id ignore nulls) over w_before as previous_cycle_id,
-        first_value(started_at ignore nulls) over w_after as next_start_at,
-        first_value(cycle_id ignore nulls) over w_after as next_cycle_id
+        {{ last_non_null('started_at') }} over w_before as previous_start_at,
+        {{ last_non_null('cycle_id') }} over w_before as previous_cycle_id,
+        {{ first_non_null('started_at') }} over w_after as next_start_at,
+        {{ first_non_null('cycle_id') }} over w_after as next_cycle_id
     from corrected_events
     window
         w_before as (
@@ -186,15 +184,15 @@ nearest_cycle as (
                 next_start_at is null
                 or (
                     previous_start_at is not null
-                    and date_diff('second', previous_start_at, scanned_at_corrected)
-                    <= date_diff('second', scanned_at_corrected, next_start_at)
+                    and {{ diff_in('second', 'previous_start_at', 'scanned_at_corrected') }}
+                    <= {{ diff_in('second', 'scanned_at_corrected', 'next_start_at') }}
                 )
                 then previous_cycle_id
             else next_cycle_id
         end as candidate_cycle_id,
         least(
-            coalesce(abs(date_diff('second', previous_start_at, scanned_at_corrected)), 999999),
-            coalesce(abs(date_diff('second', next_start_at, scanned_at_corrected)), 999999)
+            coalesce(abs({{ diff_in('second', 'previous_start_at', 'scanned_at_corrected') }}), 999999),
+            coalesce(abs({{ diff_in('second', 'next_start_at', 'scanned_at_corrected') }}), 999999)
         ) as residual_s
     from corrected_neighbours
     where scan_id is not null
@@ -260,9 +258,9 @@ final as (
         product_source,
         scanned_at,
         cast(null as integer) as scanner_offset_s,
-        cast(null as timestamptz) as scanned_at_corrected,
+        cast(null as {{ instant_type() }}) as scanned_at_corrected,
         {{ production_date('scanned_at') }} as production_date,
-        cast(null as varchar) as cycle_id,
+        cast(null as {{ string_type() }}) as cycle_id,
         'double_scan' as scan_role
     from double_scans_flagged
     where is_double_scan

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- One row per batch with its QC totals (scrap, rework, good) and the ideal cycle time of its
 -- machine and product valid on its production date.
 with
@@ -79,7 +79,7 @@ final as (
         operator_id,
         started_at,
         ended_at,
-        cast(epoch(ended_at) - epoch(started_at) as bigint) as batch_duration_s,
+        cast({{ epoch_s('ended_at') }} - {{ epoch_s('started_at') }} as bigint) as batch_duration_s,
         cast(units_produced as bigint) as produced_qty,
         cast(units_defective as bigint) as units_defective_reported,
         cast(scrap_qty as bigint) as scrap_qty,

@@ -12,8 +12,18 @@ unpacked as (
         machine_id,
         valid_from,
         valid_to,
-        trim(unnest(string_split(ideal_cycle_times, ';'))) as pair
+        {{ split_to_rows('ideal_cycle_times', "';'") }} as packed_pair
     from machine_versions
+),
+
+trimmed as (
+    select
+        machine_key,
+        machine_id,
+        valid_from,
+        valid_to,
+        trim(packed_pair) as pair
+    from unpacked
 ),
 
 final as (
@@ -24,7 +34,7 @@ final as (
         cast(trim(split_part(pair, '=', 2)) as double) as ideal_cycle_time_s,
         valid_from,
         valid_to
-    from unpacked
+    from trimmed
     where pair <> ''
 )
 

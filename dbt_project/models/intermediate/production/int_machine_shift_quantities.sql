@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Additive ISO 22400 base quantities per production date × machine × shift, unrounded. Scheduled
 -- time is the length of each shift the shift model schedules on the date (int_shift_instances);
 -- planned downtime is what the machine's state timeline says: every PLANNED_STOP interval, whatever

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Per production date × machine: what a machine logged and produced in shifts the shift model
 -- does not schedule on that date (a weekend, a holiday, a shift the plant does not staff that
 -- weekday) or outside every shift. Such time is not planned time: it is reported here (and as a

@@ -19,12 +19,12 @@ compared as (
         lag(
             concat_ws(
                 '|', line_id, machine_type, manufacturer, model, firmware_version, location,
-                ideal_cycle_times, cast(last_maintenance_date as varchar)
+                ideal_cycle_times, cast(last_maintenance_date as {{ string_type() }})
             )
         ) over (partition by machine_id order by export_date) as previous_attributes,
         concat_ws(
             '|', line_id, machine_type, manufacturer, model, firmware_version, location,
-            ideal_cycle_times, cast(last_maintenance_date as varchar)
+            ideal_cycle_times, cast(last_maintenance_date as {{ string_type() }})
         ) as attributes
     from exports
 ),
@@ -46,15 +46,15 @@ versions as (
         min(export_date) as first_export_date,
         max(export_date) as last_export_date,
         count(*) as export_count,
-        arg_min(effective_date, export_date) as effective_date,
-        arg_min(line_id, export_date) as line_id,
-        arg_min(machine_type, export_date) as machine_type,
-        arg_min(manufacturer, export_date) as manufacturer,
-        arg_min(model, export_date) as model,
-        arg_min(firmware_version, export_date) as firmware_version,
-        arg_min(location, export_date) as location,
-        arg_min(ideal_cycle_times, export_date) as ideal_cycle_times,
-        arg_min(last_maintenance_date, export_date) as last_maintenance_date
+        {{ value_at_min('effective_date', 'export_date') }} as effective_date,
+        {{ value_at_min('line_id', 'export_date') }} as line_id,
+        {{ value_at_min('machine_type', 'export_date') }} as machine_type,
+        {{ value_at_min('manufacturer', 'export_date') }} as manufacturer,
+        {{ value_at_min('model', 'export_date') }} as model,
+        {{ value_at_min('firmware_version', 'export_date') }} as firmware_version,
+        {{ value_at_min('location', 'export_date') }} as location,
+        {{ value_at_min('ideal_cycle_times', 'export_date') }} as ideal_cycle_times,
+        {{ value_at_min('last_maintenance_date', 'export_date') }} as last_maintenance_date
     from version_starts
     group by machine_id, version_number
 ),
@@ -82,7 +82,7 @@ with_valid_from as (
 
 final as (
     select
-        md5(machine_id || '|' || cast(valid_from as varchar)) as machine_key,
+        md5(machine_id || '|' || cast(valid_from as {{ string_type() }})) as machine_key,
         machine_id,
         cast(version_number as integer) as version_number,
         valid_from,

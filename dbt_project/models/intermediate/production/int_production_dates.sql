@@ -38,12 +38,11 @@ bounds as (
 ),
 
 day_start as (
-    select time '{{ plant_var("plant_day_start") }}' as day_start_local
+    select {{ time_literal(plant_var('plant_day_start')) }} as day_start_local
 ),
 
 spine as (
-    select cast(generate_series as date) as date_day
-    from bounds, generate_series(bounds.first_date, bounds.last_date, interval '1 day')
+    {{ select_date_series('bounds.first_date', 'bounds.last_date', 'date_day', 'bounds') }}
 ),
 
 with_bounds as (
@@ -61,16 +60,16 @@ final as (
         cast(year(date_day) as integer) as year_number,
         cast(quarter(date_day) as integer) as quarter_number,
         cast(month(date_day) as integer) as month_number,
-        monthname(date_day) as month_name,
-        cast(isoyear(date_day) as integer) as iso_year,
-        cast(week(date_day) as integer) as iso_week,
-        cast(isodow(date_day) as integer) as iso_day_of_week,
-        dayname(date_day) as day_name,
-        isodow(date_day) >= 6 as is_weekend,
+        {{ date_part_of('month_name', 'date_day') }} as month_name,
+        cast({{ date_part_of('iso_year', 'date_day') }} as integer) as iso_year,
+        cast({{ date_part_of('iso_week', 'date_day') }} as integer) as iso_week,
+        cast({{ date_part_of('iso_day_of_week', 'date_day') }} as integer) as iso_day_of_week,
+        {{ date_part_of('day_name', 'date_day') }} as day_name,
+        {{ date_part_of('iso_day_of_week', 'date_day') }} >= 6 as is_weekend,
         day_start_utc,
         day_end_utc,
-        cast(epoch(day_end_utc) - epoch(day_start_utc) as bigint) as day_length_s,
-        epoch(day_end_utc) - epoch(day_start_utc) <> 86400 as is_dst_change_day
+        cast({{ epoch_s('day_end_utc') }} - {{ epoch_s('day_start_utc') }} as bigint) as day_length_s,
+        {{ epoch_s('day_end_utc') }} - {{ epoch_s('day_start_utc') }} <> 86400 as is_dst_change_day
     from with_bounds
 )
 

@@ -33,7 +33,7 @@ scheduled as (
         shifts.start_local,
         shifts.shift_minutes
     from dates
-    inner join shift_weekdays on isodow(dates.date_day) = shift_weekdays.iso_day_of_week
+    inner join shift_weekdays on {{ date_part_of('iso_day_of_week', 'dates.date_day') }} = shift_weekdays.iso_day_of_week
     inner join shifts on shift_weekdays.shift_code = shifts.shift_code
     anti join holidays on dates.date_day = holidays.holiday_date
 ),
@@ -55,7 +55,7 @@ wall_clock as (
         shift_code,
         shift_index,
         {{ shift_start_local('production_date', 'start_local') }} as started_at_local,
-        {{ shift_start_local('production_date', 'start_local') }} + to_minutes(shift_minutes) as ended_at_local
+        {{ shift_start_local('production_date', 'start_local') }} + {{ minutes_interval('shift_minutes') }} as ended_at_local
     from scheduled
 ),
 
@@ -77,7 +77,7 @@ final as (
         instants.ended_at,
         instants.started_at_local,
         instants.ended_at_local,
-        cast(epoch(instants.ended_at) - epoch(instants.started_at) as bigint) as shift_time_s,
+        cast({{ epoch_s('instants.ended_at') }} - {{ epoch_s('instants.started_at') }} as bigint) as shift_time_s,
         cast(coalesce(break_totals.break_count, 0) as integer) as break_count,
         cast(coalesce(break_totals.scheduled_break_s, 0) as bigint) as scheduled_break_s
     from instants

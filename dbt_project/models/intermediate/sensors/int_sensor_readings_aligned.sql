@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- One row per sensor device and sample minute. The device clock (`device_ts`) drifts by up to
 -- ±5 min over a day, so readings are aligned by the gateway receipt time instead: the sample
 -- instant is `received_at` truncated to the minute (the gateway receives 0–2 s after sampling).
@@ -23,7 +23,7 @@ aligned as (
         date_trunc('minute', received_at) as sample_at,
         device_ts,
         received_at,
-        date_diff('second', date_trunc('minute', received_at), device_ts) as device_drift_s,
+        {{ diff_in('second', "date_trunc('minute', received_at)", 'device_ts') }} as device_drift_s,
         temperature_c,
         pressure_bar,
         power_kw,

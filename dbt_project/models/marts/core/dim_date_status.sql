@@ -37,7 +37,7 @@ final as (
                 when newest.newest_delivery_date >= dates_with_data.production_date + {{ lookback_days() }}
                     then 'final'
                 else 'provisional'
-            end as varchar
+            end as {{ string_type() }}
         ) as status
     from dates_with_data
     cross join newest

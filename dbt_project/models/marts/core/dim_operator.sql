@@ -14,8 +14,8 @@ batches as (
 logged as (
     select
         operator_id,
-        arg_max(operator_name, production_date) as operator_name,
-        arg_max(machine_id, production_date) as machine_id,
+        {{ value_at_max('operator_name', 'production_date') }} as operator_name,
+        {{ value_at_max('machine_id', 'production_date') }} as machine_id,
         min(production_date) as first_production_date,
         max(production_date) as last_production_date,
         cast(count(*) as bigint) as shifts_worked
@@ -26,8 +26,8 @@ logged as (
 named_by_batches_only as (
     select
         operator_id,
-        cast(null as varchar) as operator_name,
-        cast(null as varchar) as machine_id,
+        cast(null as {{ string_type() }}) as operator_name,
+        cast(null as {{ string_type() }}) as machine_id,
         min(production_date) as first_production_date,
         max(production_date) as last_production_date,
         cast(0 as bigint) as shifts_worked

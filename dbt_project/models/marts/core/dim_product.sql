@@ -17,7 +17,7 @@ ideal_cycle_times as (
 components as (
     select
         product_id,
-        string_agg(component_id || '=' || cast(quantity_per_unit as varchar), ';' order by component_id)
+        {{ ordered_string_agg("component_id || '=' || cast(quantity_per_unit as " ~ string_type() ~ ")", "';'", 'component_id') }}
             as bom_components,
         count(*) as bom_component_count
     from bill_of_materials
@@ -27,7 +27,7 @@ components as (
 used_in as (
     select
         component_id as product_id,
-        string_agg(product_id, ';' order by product_id) as used_in_product_ids
+        {{ ordered_string_agg('product_id', "';'", 'product_id') }} as used_in_product_ids
     from bill_of_materials
     group by component_id
 ),
@@ -35,7 +35,7 @@ used_in as (
 made_on as (
     select
         product_id,
-        string_agg(distinct machine_id, ';' order by machine_id) as made_on_machine_ids
+        {{ ordered_string_agg('distinct machine_id', "';'", 'machine_id') }} as made_on_machine_ids
     from ideal_cycle_times
     where valid_to = date '9999-12-31'
     group by product_id

@@ -14,16 +14,16 @@ mart_needs as (
 needed_by as (
     select
         source_name,
-        list(mart_name order by mart_name) as marts
+        {{ ordered_list('mart_name', 'mart_name') }} as marts
     from mart_needs
     group by source_name
 ),
 
 final as (
     select
-        cast(plant_sources.source_name as varchar) as source_name,
+        cast(plant_sources.source_name as {{ string_type() }}) as source_name,
         cast(plant_sources.is_delivered as boolean) as is_delivered,
-        cast(coalesce(needed_by.marts, []) as varchar[]) as needed_by
+        cast(coalesce(needed_by.marts, {{ empty_list() }}) as {{ list_type(string_type()) }}) as needed_by
     from plant_sources
     left join needed_by on plant_sources.source_name = needed_by.source_name
 )

@@ -35,15 +35,15 @@ scopes as (
     select
         'plant' as scope,
         plant_id as scope_id,
-        cast(null as varchar) as line_id,
-        cast(null as varchar) as machine_id
+        cast(null as {{ string_type() }}) as line_id,
+        cast(null as {{ string_type() }}) as machine_id
     from plant
     union all
     select
         'line' as scope,
         line_id as scope_id,
         line_id,
-        cast(null as varchar) as machine_id
+        cast(null as {{ string_type() }}) as machine_id
     from lines
     union all
     select
@@ -81,13 +81,13 @@ resolved as (
 
 final as (
     select
-        cast(scope as varchar) as scope,
-        cast(scope_id as varchar) as scope_id,
+        cast(scope as {{ string_type() }}) as scope,
+        cast(scope_id as {{ string_type() }}) as scope_id,
         cast(oee as double) as oee,
         cast(availability as double) as availability,
         cast(performance as double) as performance,
         cast(quality as double) as quality,
-        cast(defined_at as varchar) as defined_at
+        cast(defined_at as {{ string_type() }}) as defined_at
     from resolved
 )
 

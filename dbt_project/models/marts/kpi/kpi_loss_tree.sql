@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Where the planned busy time went (the six big losses), per production date at four grains:
 -- machine × shift, machine × day, line × day and plant × day. The machine-shift rows split the
 -- ISO 22400 quantities of int_machine_shift_quantities (the ones kpi_machine_shift reports) into
@@ -91,7 +91,7 @@ machine_shift as (
     -- identity holds exactly; negative when the ideal cycle is slower than the machine ran
     select
         'machine_shift' as grain,
-        * exclude (actual_production_time_s),
+        {{ star_except('actual_production_time_s') }},
         cast(
             actual_production_time_s - fully_productive_time_s - scrap_loss_s - rework_loss_s
             as decimal(18, 3)
@@ -105,7 +105,7 @@ machine_day as (
         production_date,
         line_id,
         machine_id,
-        cast(null as varchar) as shift_code,
+        cast(null as {{ string_type() }}) as shift_code,
         {{ sum_loss_tree_times() }}
     from machine_shift
     group by production_date, line_id, machine_id
@@ -116,8 +116,8 @@ line_day as (
         'line_day' as grain,
         production_date,
         line_id,
-        cast(null as varchar) as machine_id,
-        cast(null as varchar) as shift_code,
+        cast(null as {{ string_type() }}) as machine_id,
+        cast(null as {{ string_type() }}) as shift_code,
         {{ sum_loss_tree_times() }}
     from machine_shift
     group by production_date, line_id
@@ -127,22 +127,19 @@ plant_day as (
     select
         'plant_day' as grain,
         production_date,
-        cast(null as varchar) as line_id,
-        cast(null as varchar) as machine_id,
-        cast(null as varchar) as shift_code,
+        cast(null as {{ string_type() }}) as line_id,
+        cast(null as {{ string_type() }}) as machine_id,
+        cast(null as {{ string_type() }}) as shift_code,
         {{ sum_loss_tree_times() }}
     from machine_shift
     group by production_date
 ),
 
 all_grains as (
-    select * from machine_shift
-    union all by name
-    select * from machine_day
-    union all by name
-    select * from line_day
-    union all by name
-    select * from plant_day
+    {{- union_all_by_name(
+        ['machine_shift', 'machine_day', 'line_day', 'plant_day'],
+        ['grain', 'production_date', 'line_id', 'machine_id', 'shift_code'] + loss_tree_time_columns()
+    ) }}
 ),
 
 final as (
@@ -153,9 +150,9 @@ final as (
             case when all_grains.grain = 'line_day' then coalesce(all_grains.line_id, '') end,
             all_grains.machine_id, all_grains.shift_code
         ) as loss_key,
-        cast(all_grains.grain as varchar) as grain,
+        cast(all_grains.grain as {{ string_type() }}) as grain,
         all_grains.production_date,
-        cast(plant.plant_id as varchar) as plant_id,
+        cast(plant.plant_id as {{ string_type() }}) as plant_id,
         all_grains.line_id,
         all_grains.machine_id,
         all_grains.shift_code,

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- ISO 22400-2 KPIs per production date × machine: the machine's scheduled shifts summed first,
 -- then every ratio computed from the sums (never an average of shift ratios). What the machine
 -- logged or produced outside its scheduled shifts stays in the unscheduled_* columns, outside
@@ -38,9 +38,10 @@ unscheduled_rows as (
 ),
 
 machine_dates as (
-    select * from base_quantities
-    union all by name
-    select * from unscheduled_rows
+    {{- union_all_by_name(
+        ['base_quantities', 'unscheduled_rows'],
+        ['production_date', 'machine_id', 'machine_key', 'line_id'] + base_quantity_columns()
+    ) }}
 ),
 
 daily as (

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Material consumed per production date along each bill-of-materials edge: produced quantity of
 -- the made product × component quantity per unit (defective units included), in the component's
 -- unit. One row per BOM edge of every product with at least one batch that day.

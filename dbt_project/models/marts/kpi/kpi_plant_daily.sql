@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- ISO 22400-2 KPIs per production date for the whole plant: all machine-shifts summed, ratios
 -- from the sums (plant shift_time_s = Σ scheduled shift time of every machine that exists).
 with
@@ -24,7 +24,7 @@ daily as (
 final as (
     select
         daily.production_date,
-        cast(plant.plant_id as varchar) as plant_id,
+        cast(plant.plant_id as {{ string_type() }}) as plant_id,
         cast(daily.machine_count as bigint) as machine_count,
         {{ iso22400_kpi_columns() }}
     from daily

@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date',
+    materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(),
     on_schema_change='fail',
     post_hook="{{ create_product_selection(this, ref('fct_production_batch')) }}"
 ) }}

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Fact: the tall machine-log metrics (seed 003 format: timestamp, component_id, metric_name,
 -- value, unit, state_context), one row per measured value, by production date.
 with

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Fact: one row per machine state interval (from the machine logs), cut at shift boundaries.
 -- Sum duration_s by state for the ISO 22400 times; count is_failure_start / is_small_stop_start
 -- for failures and small stops. Carries the natural keys (machine_id, production_date,

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Gold KPI mart: one row per production date × dispensing machine, named as the ground-truth answer key's
 -- process_daily. Cycle statistics over completed cycles, wait statistics over all started cycles
 -- with a request; avg/p50/p95/stddev rounded to 3 dp (stddev = sample, p = quantile_cont),
@@ -42,14 +42,14 @@ daily as (
         min(cycle_time_s) as cycle_time_s_min,
         max(cycle_time_s) as cycle_time_s_max,
         stddev_samp(cycle_time_s) as cycle_time_s_stddev,
-        quantile_cont(cycle_time_s, 0.5) as cycle_time_s_p50,
-        quantile_cont(cycle_time_s, 0.95) as cycle_time_s_p95,
+        {{ quantile_linear('cycle_time_s', 0.5) }} as cycle_time_s_p50,
+        {{ quantile_linear('cycle_time_s', 0.95) }} as cycle_time_s_p95,
         avg(wait_time_s) as wait_time_s_avg,
         min(wait_time_s) as wait_time_s_min,
         max(wait_time_s) as wait_time_s_max,
         stddev_samp(wait_time_s) as wait_time_s_stddev,
-        quantile_cont(wait_time_s, 0.5) as wait_time_s_p50,
-        quantile_cont(wait_time_s, 0.95) as wait_time_s_p95,
+        {{ quantile_linear('wait_time_s', 0.5) }} as wait_time_s_p50,
+        {{ quantile_linear('wait_time_s', 0.95) }} as wait_time_s_p95,
         avg(case when is_completed then clamp_time_s end) as clamp_time_s_avg,
         avg(case when is_completed then side_a_time_s end) as side_a_time_s_avg,
         avg(case when is_completed then side_b_time_s end) as side_b_time_s_avg,
@@ -62,8 +62,8 @@ daily as (
 final as (
     select
         cast(daily.production_date as date) as production_date,
-        cast(daily.machine_id as varchar) as machine_id,
-        cast(daily.station_id as varchar) as station_id,
+        cast(daily.machine_id as {{ string_type() }}) as machine_id,
+        cast(daily.station_id as {{ string_type() }}) as station_id,
         cast(daily.cycles_started as integer) as cycles_started,
         cast(daily.cycles_completed as integer) as cycles_completed,
         cast(daily.cycles_aborted as integer) as cycles_aborted,

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Gold KPI mart: dispensing-cycle analytics per production date × operator × machine (the
 -- operator on the controller's CYCLE_STARTED record): cycles, products handled, cycle and wait
 -- statistics (rounded like kpi_process_daily). Processes per worked hour needs the operator's
@@ -23,10 +23,10 @@ daily as (
         count(distinct product_id) as products_handled,
         count(case when product_id is null then 1 end) as cycles_unknown_product,
         avg(cycle_time_s) as cycle_time_s_avg,
-        quantile_cont(cycle_time_s, 0.5) as cycle_time_s_p50,
-        quantile_cont(cycle_time_s, 0.95) as cycle_time_s_p95,
+        {{ quantile_linear('cycle_time_s', 0.5) }} as cycle_time_s_p50,
+        {{ quantile_linear('cycle_time_s', 0.95) }} as cycle_time_s_p95,
         avg(wait_time_s) as wait_time_s_avg,
-        quantile_cont(wait_time_s, 0.95) as wait_time_s_p95,
+        {{ quantile_linear('wait_time_s', 0.95) }} as wait_time_s_p95,
         min(started_at) as first_cycle_started_at,
         max(coalesce(ejected_at, started_at)) as last_cycle_ended_at
     from process_cycles
@@ -36,8 +36,8 @@ daily as (
 final as (
     select
         cast(production_date as date) as production_date,
-        cast(operator_id as varchar) as operator_id,
-        cast(machine_id as varchar) as machine_id,
+        cast(operator_id as {{ string_type() }}) as operator_id,
+        cast(machine_id as {{ string_type() }}) as machine_id,
         cast(cycles_started as integer) as cycles_started,
         cast(cycles_completed as integer) as cycles_completed,
         cast(cycles_aborted as integer) as cycles_aborted,
@@ -48,8 +48,8 @@ final as (
         cast(round(cycle_time_s_p95, 3) as double) as cycle_time_s_p95,
         cast(round(wait_time_s_avg, 3) as double) as wait_time_s_avg,
         cast(round(wait_time_s_p95, 3) as double) as wait_time_s_p95,
-        cast(first_cycle_started_at as timestamptz) as first_cycle_started_at,
-        cast(last_cycle_ended_at as timestamptz) as last_cycle_ended_at
+        cast(first_cycle_started_at as {{ instant_type() }}) as first_cycle_started_at,
+        cast(last_cycle_ended_at as {{ instant_type() }}) as last_cycle_ended_at
     from daily
 )
 

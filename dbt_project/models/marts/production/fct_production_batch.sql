@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- One row per production batch: quantities split by QC disposition, ideal production time at the
 -- ideal cycle valid on the production date, energy, and the keys of the machine version, shift,
 -- product and operator dimensions valid at the batch's production date. A batch in a shift the

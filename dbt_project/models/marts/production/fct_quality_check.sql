@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- One row per QC finding (batch × reason × disposition), dated by the inspected batch's
 -- production date and carrying the machine version valid on that date.
 with
@@ -22,7 +22,7 @@ dated as (
         -- the batch row can arrive later than its QC rows; the check id carries the same date
         coalesce(
             batches.production_date,
-            cast(strptime(substr(qc_checks.check_id, 3, 8), '%Y%m%d') as date)
+            {{ yyyymmdd_to_date('substr(qc_checks.check_id, 3, 8)') }}
         ) as production_date,
         batches.shift_code,
         batches.operator_id

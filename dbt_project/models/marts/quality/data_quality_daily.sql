@@ -1,8 +1,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='production_date',
+        incremental_strategy=by_date_strategy(),
+        unique_key=by_date_unique_key(),
+        partition_by=by_date_partition(),
         on_schema_change='fail'
     )
 }}
@@ -291,7 +292,7 @@ findings as (
         file_production_date as production_date,
         source_name,
         'schema_drift' as chaos_type,
-        count(*) filter (where len(renamed_columns) > 0 or len(added_columns) > 0) as items_found,
+        count(*) filter (where {{ list_length('renamed_columns') }} > 0 or {{ list_length('added_columns') }} > 0) as items_found,
         'renamed columns mapped by the alias table, added columns kept' as action_taken
     from files
     group by all

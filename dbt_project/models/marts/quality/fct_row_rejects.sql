@@ -57,15 +57,15 @@ unioned as (
 
 final as (
     select
-        cast(stage as varchar) as stage,
-        cast(source_name as varchar) as source_name,
-        cast(source_file as varchar) as source_file,
+        cast(stage as {{ string_type() }}) as stage,
+        cast(source_name as {{ string_type() }}) as source_name,
+        cast(source_file as {{ string_type() }}) as source_file,
         cast(source_row_number as bigint) as source_row_number,
         cast(delivery_date as date) as delivery_date,
         cast(production_date as date) as production_date,
-        cast(field as varchar) as field,
-        cast(value as varchar) as value,
-        cast(reason as varchar) as reason
+        cast(field as {{ string_type() }}) as field,
+        cast(value as {{ string_type() }}) as value,
+        cast(reason as {{ string_type() }}) as reason
     from unioned
 )
 

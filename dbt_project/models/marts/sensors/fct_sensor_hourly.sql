@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Gold fact: one row per machine × device × UTC hour of aligned sensor readings (aligned on the
 -- gateway receipt minute, not the drifting device clock). Averages, minima and maxima ignore
 -- nulls; null_* columns count missing values, which are never treated as zeros. An hour with
@@ -34,9 +34,9 @@ hourly as (
 final as (
     select
         cast(production_date as date) as production_date,
-        cast(machine_id as varchar) as machine_id,
-        cast(device_id as varchar) as device_id,
-        cast(hour_start_at as timestamptz) as hour_start_at,
+        cast(machine_id as {{ string_type() }}) as machine_id,
+        cast(device_id as {{ string_type() }}) as device_id,
+        cast(hour_start_at as {{ instant_type() }}) as hour_start_at,
         cast({{ to_local('hour_start_at') }} as timestamp) as hour_start_local,
         cast(readings as integer) as readings,
         {%- for m in ['temperature_c', 'pressure_bar', 'power_kw', 'vibration_mm_s'] %}

@@ -7,7 +7,7 @@ base_batches as (
 ),
 
 resolved as (
-    select * exclude (rejected_field, rejected_value, rejected_reason)
+    select {{ star_except('rejected_field, rejected_value, rejected_reason') }}
     from base_batches
     where rejected_reason is null
 ),

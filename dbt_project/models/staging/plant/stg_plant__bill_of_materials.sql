@@ -7,8 +7,8 @@ source as (
 
 final as (
     select
-        cast(product_id as varchar) as product_id,
-        cast(component_id as varchar) as component_id,
+        cast(product_id as {{ string_type() }}) as product_id,
+        cast(component_id as {{ string_type() }}) as component_id,
         cast(quantity_per_unit as integer) as quantity_per_unit
     from source
 )

@@ -8,7 +8,7 @@ source as (
 final as (
     select
         cast(holiday_date as date) as holiday_date,
-        cast(holiday_name as varchar) as holiday_name
+        cast(holiday_name as {{ string_type() }}) as holiday_name
     from source
 )
 

@@ -7,8 +7,8 @@ source as (
 
 final as (
     select
-        cast(line_id as varchar) as line_id,
-        cast(line_name as varchar) as line_name
+        cast(line_id as {{ string_type() }}) as line_id,
+        cast(line_name as {{ string_type() }}) as line_name
     from source
 )
 

@@ -9,8 +9,8 @@ source as (
 keyed as (
     select
         {{ alias_key('spelling') }} as alias_key,
-        cast(machine_id as varchar) as machine_id,
-        cast(spelling as varchar) as example_spelling
+        cast(machine_id as {{ string_type() }}) as machine_id,
+        cast(spelling as {{ string_type() }}) as example_spelling
     from source
 ),
 

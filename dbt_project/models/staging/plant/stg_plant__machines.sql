@@ -8,12 +8,12 @@ source as (
 
 final as (
     select
-        cast(machine_id as varchar) as machine_id,
-        cast(line_id as varchar) as line_id,
-        cast(machine_type as varchar) as machine_type,
-        cast(station_code as varchar) as station_code,
-        cast(conveyor_id as varchar) as conveyor_id,
-        cast(scanner_id as varchar) as scanner_id,
+        cast(machine_id as {{ string_type() }}) as machine_id,
+        cast(line_id as {{ string_type() }}) as line_id,
+        cast(machine_type as {{ string_type() }}) as machine_type,
+        cast(station_code as {{ string_type() }}) as station_code,
+        cast(conveyor_id as {{ string_type() }}) as conveyor_id,
+        cast(scanner_id as {{ string_type() }}) as scanner_id,
         conveyor_id is not null as is_process_station
     from source
 )

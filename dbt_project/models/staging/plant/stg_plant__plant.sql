@@ -7,10 +7,10 @@ source as (
 
 final as (
     select
-        cast(plant_id as varchar) as plant_id,
-        cast(plant_name as varchar) as plant_name,
-        cast(timezone as varchar) as timezone,
-        cast(day_start_local as time) as day_start_local
+        cast(plant_id as {{ string_type() }}) as plant_id,
+        cast(plant_name as {{ string_type() }}) as plant_name,
+        cast(timezone as {{ string_type() }}) as timezone,
+        {{ time_of_day('day_start_local') }} as day_start_local
     from source
 )
 

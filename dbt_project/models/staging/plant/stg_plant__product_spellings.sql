@@ -8,8 +8,8 @@ source as (
 keyed as (
     select
         {{ alias_key('spelling') }} as alias_key,
-        cast(product_id as varchar) as product_id,
-        cast(spelling as varchar) as example_spelling
+        cast(product_id as {{ string_type() }}) as product_id,
+        cast(spelling as {{ string_type() }}) as example_spelling
     from source
 ),
 

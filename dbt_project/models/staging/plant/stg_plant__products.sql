@@ -7,11 +7,11 @@ source as (
 
 final as (
     select
-        cast(product_id as varchar) as product_id,
-        cast(product_name as varchar) as product_name,
-        cast(product_kind as varchar) as product_kind,
-        cast(unit as varchar) as unit,
-        cast(scan_code_prefix as varchar) as scan_code_prefix
+        cast(product_id as {{ string_type() }}) as product_id,
+        cast(product_name as {{ string_type() }}) as product_name,
+        cast(product_kind as {{ string_type() }}) as product_kind,
+        cast(unit as {{ string_type() }}) as unit,
+        cast(scan_code_prefix as {{ string_type() }}) as scan_code_prefix
     from source
 )
 

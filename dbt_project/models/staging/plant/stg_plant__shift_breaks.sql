@@ -7,9 +7,9 @@ source as (
 
 final as (
     select
-        cast(shift_code as varchar) as shift_code,
+        cast(shift_code as {{ string_type() }}) as shift_code,
         cast(break_index as integer) as break_index,
-        cast(break_start_local as time) as break_start_local,
+        {{ time_of_day('break_start_local') }} as break_start_local,
         cast(break_minutes as integer) as break_minutes
     from source
 )

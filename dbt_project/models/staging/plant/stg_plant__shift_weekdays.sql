@@ -8,7 +8,7 @@ source as (
 final as (
     select
         cast(iso_day_of_week as integer) as iso_day_of_week,
-        cast(shift_code as varchar) as shift_code
+        cast(shift_code as {{ string_type() }}) as shift_code
     from source
 )
 

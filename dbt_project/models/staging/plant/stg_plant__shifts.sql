@@ -7,9 +7,9 @@ source as (
 
 final as (
     select
-        cast(shift_code as varchar) as shift_code,
+        cast(shift_code as {{ string_type() }}) as shift_code,
         cast(shift_index as integer) as shift_index,
-        cast(start_local as time) as start_local,
+        {{ time_of_day('start_local') }} as start_local,
         cast(shift_minutes as integer) as shift_minutes
     from source
 )

@@ -7,7 +7,7 @@ source as (
 
 final as (
     select
-        cast(source_name as varchar) as source_name,
+        cast(source_name as {{ string_type() }}) as source_name,
         cast(is_delivered as boolean) as is_delivered
     from source
 )

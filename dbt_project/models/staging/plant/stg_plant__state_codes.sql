@@ -8,8 +8,8 @@ source as (
 final as (
     select
         cast(state_code as integer) as state_code,
-        cast(state as varchar) as state,
-        cast(counts_as as varchar) as counts_as
+        cast(state as {{ string_type() }}) as state,
+        cast(counts_as as {{ string_type() }}) as counts_as
     from source
 )
 

@@ -7,9 +7,9 @@ source as (
 
 final as (
     select
-        cast(scope as varchar) as scope,
-        cast(scope_id as varchar) as scope_id,
-        cast(kpi as varchar) as kpi,
+        cast(scope as {{ string_type() }}) as scope,
+        cast(scope_id as {{ string_type() }}) as scope_id,
+        cast(kpi as {{ string_type() }}) as kpi,
         cast(target as double) as target
     from source
 )

@@ -45,7 +45,7 @@ final as (
         renamed.station_id,
         machine_aliases.machine_id,
         renamed.product_code,
-        not regexp_matches(renamed.product_code, '^[A-Z]{3}-[0-9]{6}-[A-Z0-9]+-[0-9]{5}$')
+        not {{ regex_contains('renamed.product_code', "'^[A-Z]{3}-[0-9]{6}-[A-Z0-9]+-[0-9]{5}$'") }}
             as is_misread,
         products.product_id,
         renamed.scanned_at_scanner_clock,
@@ -65,7 +65,7 @@ final as (
     left join products
         on
             products.scan_code_prefix = split_part(renamed.product_code, '-', 1)
-            and regexp_matches(renamed.product_code, '^[A-Z]{3}-[0-9]{6}-[A-Z0-9]+-[0-9]{5}$')
+            and {{ regex_contains('renamed.product_code', "'^[A-Z]{3}-[0-9]{6}-[A-Z0-9]+-[0-9]{5}$'") }}
 )
 
 select * from final

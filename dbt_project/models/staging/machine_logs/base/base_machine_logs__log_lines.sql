@@ -29,7 +29,7 @@ split as (
         -- _delivery_date changes no partition (a file belongs to one delivery); it lets an
         -- incremental model's delivery filter reach the bronze scan through this window
         coalesce(
-            starts_with(lead(line) over (partition by _delivery_date, _source_file order by _row_number), line)
+            {{ text_starts_with('lead(line) over (partition by _delivery_date, _source_file order by _row_number)', 'line') }}
             and lead(line) over (partition by _delivery_date, _source_file order by _row_number) != line,
             false
         ) as is_partial_write,

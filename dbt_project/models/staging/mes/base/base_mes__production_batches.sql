@@ -6,8 +6,8 @@
 {%- set batch_date = production_date('renamed.started_at') %}
 {%- set outside_delivery = 'not ' ~ delivery_can_hold(batch_date, 'renamed.delivery_date') %}
 {%- set outside_reason =
-    "'start_time gives production date ' || cast(" ~ batch_date ~ " as varchar) || ', which delivery '"
-    ~ " || cast(renamed.delivery_date as varchar) || ' cannot hold (rows land on their production"
+    "'start_time gives production date ' || cast(" ~ batch_date ~ " as " ~ string_type() ~ ") || ', which delivery '"
+    ~ " || cast(renamed.delivery_date as " ~ string_type() ~ ") || ' cannot hold (rows land on their production"
     ~ " date or up to " ~ lookback ~ " days later)'" %}
 with
 

@@ -1,0 +1,28 @@
+{#- The sources of a Spark build (`dbt run-operation register_lake_sources --target spark`, which
+    the spark runner calls before its build, orchestration/spark/build.py): every source of the project as
+    a view over its Parquet folder, `<lake>/<schema>/<identifier>` (ingestion/parquet_export.py
+    writes them from the DuckDB warehouse; Spark discovers their date partitions). The lake is
+    var `lake_root`, else <SHOPFLOOR_HOME>/lake; an object-store URL (s3a://...) works the same.
+    On DuckDB the sources are the warehouse's own tables: nothing to do. -#}
+{% macro register_lake_sources() -%}
+    {{ return(adapter.dispatch('register_lake_sources', 'shopfloor')()) }}
+{%- endmacro %}
+
+{% macro default__register_lake_sources() -%}{%- endmacro %}
+
+{% macro spark__register_lake_sources() -%}
+    {%- if execute -%}
+        {%- set lake = var('lake_root', env_var('SHOPFLOOR_HOME', '../data') ~ '/lake') -%}
+        {%- set schemas = [] -%}
+        {%- for source in graph.sources.values() | sort(attribute='unique_id') -%}
+            {%- if source.schema not in schemas -%}
+                {%- do schemas.append(source.schema) -%}
+                {%- do run_query('create schema if not exists ' ~ source.schema) -%}
+            {%- endif -%}
+            {%- do run_query(
+                'create or replace view ' ~ source.schema ~ '.' ~ source.identifier
+                ~ ' as select * from parquet.`' ~ lake ~ '/' ~ source.schema ~ '/' ~ source.identifier ~ '`'
+            ) -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

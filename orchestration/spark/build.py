@@ -1,0 +1,168 @@
+"""Build silver and gold on Spark with the same dbt project, and bring Spark's gold back.
+
+The steps: bronze and the plant reference leave the DuckDB warehouse as Parquet
+(ingestion/parquet_export.py); dbt, target `spark` (dbt_project/profiles.yml, `method: session`),
+registers them as its sources (macros/spark_sources.sql) and builds silver and gold; gold leaves
+Spark as Parquet (<home>/lake/spark_gold) and replaces the warehouse's gold schema, which the truth
+gate and publish then read exactly as they read DuckDB's.
+
+Why dbt in this process (dbtRunner) and not a `dbt` subprocess per command: `method: session`
+starts Spark inside dbt's process (≈50 s of JVM start-up); in one process the registration and
+the build share one session (SparkSession.getOrCreate), so the start-up is paid once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Mapping
+from contextlib import chdir
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingestion import warehouse
+from ingestion.parquet_export import SOURCE_SCHEMAS, export_schemas, lake_root
+from ingestion.warehouse import dbt_env
+from orchestration.defs.dbt.project import DBT_DIR, DBT_EXECUTABLE, dbt_output_to
+from plants.dbt_vars import dbt_vars
+from plants.home import HOME_ENV, Home, home_plant
+
+SPARK_TARGET = "spark"
+GOLD_SCHEMA = "gold"
+SPARK_GOLD = "spark_gold"  # <lake>/spark_gold/<table>: Spark's gold as Parquet
+BUILD = ["build", "--no-use-colors", "--exclude", "resource_type:unit_test"]
+
+
+class SparkBuildFailed(RuntimeError):
+    """dbt on Spark failed: the message names the failed nodes; the log holds dbt's output."""
+
+
+@dataclass(frozen=True)
+class SparkBuild:
+    """What a Spark build did: rows exported per source, gold tables brought back."""
+
+    sources: Mapping[str, int]
+    gold_tables: tuple[str, ...]
+
+
+def spark_dir(home: Path) -> Path:
+    """Spark's warehouse, metastore and scratch for a home (profiles.yml `spark` reads it)."""
+    return Path(home) / "spark"
+
+
+def build_vars_json(home: Path, window_vars: Mapping[str, str]) -> str:
+    """The dbt vars of the build: the plant's facts and the run window's vars, the same vars the
+    DuckDB build passes (orchestration/defs/dbt/assets.py window_vars)."""
+    return json.dumps({**dbt_vars(home_plant(home)), **window_vars}, sort_keys=True)
+
+
+def export_sources(home: Path) -> dict[str, int]:
+    """Bronze and the plant reference as Parquet, the Spark build's sources."""
+    con = warehouse.connect(home, read_only=True, wait=warehouse.wait_seconds())
+    try:
+        return export_schemas(con, lake_root(home), SOURCE_SCHEMAS)
+    finally:
+        con.close()
+
+
+def run_dbt(home: Path, args: list[str]) -> None:
+    """One dbt command on the spark target, in this process; raises SparkBuildFailed."""
+    from dbt.cli.main import dbtRunner
+
+    spark_dir(home).mkdir(parents=True, exist_ok=True)
+    os.environ[HOME_ENV] = str(home)
+    target = str(spark_dir(home) / "target")
+    command = [*args, "--target", SPARK_TARGET, "--project-dir", str(DBT_DIR),
+               "--profiles-dir", str(DBT_DIR), "--target-path", target]  # fmt: skip
+    # Spark's Derby metastore writes derby.log into the working directory: keep it in the home.
+    with chdir(spark_dir(home)), dbt_output_to(Home(home).dbt_log, f"spark: dbt {args[0]}"):
+        result = dbtRunner().invoke(command)
+    if not result.success:
+        failed = []
+        for node in getattr(result.result, "results", None) or []:
+            if str(node.status) in {"error", "fail"}:
+                failed.append(f"{node.node.name}: {(node.message or '').splitlines()[:1]}")
+        raise SparkBuildFailed(
+            f"dbt {args[0]} on Spark failed ({len(failed)} nodes): {'; '.join(failed[:20])} "
+            f"{result.exception or ''}; see {Home(home).dbt_log}"
+        )
+
+
+def duckdb_staging_views(home: Path, dbt_vars_json: str) -> None:
+    """The seeds and staging views in the DuckDB warehouse (views over its bronze, no data
+    copied), which the silver expectations read (orchestration/defs/validation/suites.py): on a
+    Spark run they check the same staging rules on the same bronze. dbt in a child process, as
+    every DuckDB build runs it."""
+    env = {**os.environ, HOME_ENV: str(home), **dbt_env()}
+    command = [DBT_EXECUTABLE, "build", "--no-use-colors", "--select", "resource_type:seed",
+               "config.materialized:view", "--exclude", "resource_type:test",
+               "resource_type:unit_test", "--vars", dbt_vars_json, "--project-dir", str(DBT_DIR),
+               "--profiles-dir", str(DBT_DIR), "--target-path",
+               str(spark_dir(home) / "duckdb-target")]  # fmt: skip
+    log = Home(home).dbt_log
+    with log.open("a", encoding="utf-8") as out:
+        out.write("===== duckdb: seeds and staging views for the silver expectations\n")
+        out.flush()
+        done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
+    if done.returncode:
+        raise SparkBuildFailed(f"dbt (duckdb) staging views failed; see {log}")
+
+
+def spark_session():
+    """The session dbt's `method: session` started in this process (the same JVM)."""
+    from pyspark.sql import SparkSession
+
+    return SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
+
+
+def export_gold(home: Path) -> list[str]:
+    """Every table of Spark's gold schema as Parquet under <lake>/spark_gold/<table>."""
+    spark = spark_session()
+    tables = sorted(
+        row.tableName
+        for row in spark.sql(f"show tables in {GOLD_SCHEMA}").collect()
+        if not row.isTemporary
+    )
+    for table in tables:
+        target = lake_root(home) / SPARK_GOLD / table
+        spark.table(f"{GOLD_SCHEMA}.{table}").write.mode("overwrite").parquet(str(target))
+    return tables
+
+
+def import_gold(home: Path, tables: list[str]) -> None:
+    """Replace the warehouse's gold tables by Spark's (Parquet), keeping each table's DuckDB
+    column types: rows are cast into the existing table, so the gate and publish read the
+    types they always read."""
+    con = warehouse.connect(home)
+    try:
+        for table in tables:
+            files = str(lake_root(home) / SPARK_GOLD / table / "*.parquet")
+            exists = con.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = ? and table_name = ?", [GOLD_SCHEMA, table],
+            ).fetchone()[0]  # fmt: skip
+            relation = f'"{GOLD_SCHEMA}"."{table}"'
+            if exists:
+                con.execute(f"delete from {relation}")  # noqa: S608 (catalog name)
+                insert = f"insert into {relation} by name select * from read_parquet(?)"  # noqa: S608
+                con.execute(insert, [files])
+            else:
+                con.execute(f"create schema if not exists {GOLD_SCHEMA}")
+                con.execute(f"create table {relation} as select * from read_parquet(?)", [files])  # noqa: S608
+    finally:
+        con.close()
+
+
+def build_on_spark(home: Path, window_vars: Mapping[str, str] | None = None) -> SparkBuild:
+    """Silver and gold of `home` built on Spark in one dbt build (window_vars: the run window's
+    dbt vars, none for all history); gold replaces the warehouse's gold. Needs
+    `uv sync --extra spark` and Java 17."""
+    home = Path(home).resolve()
+    sources = export_sources(home)
+    dbt_vars_json = build_vars_json(home, window_vars or {})
+    run_dbt(home, ["run-operation", "register_lake_sources", "--vars", dbt_vars_json])
+    run_dbt(home, [*BUILD, "--vars", dbt_vars_json])
+    tables = export_gold(home)
+    import_gold(home, tables)
+    return SparkBuild(sources=sources, gold_tables=tuple(tables))
