@@ -52,7 +52,7 @@ def _refused(home: Path) -> str:
     job=daily_job,
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
-    description="Requests the bronze partition of every new or changed landing/<date>/ folder.",
+    description="Requests the bronze partition of every new or changed landing/DATE/ folder.",
 )
 def landing_sensor(context: SensorEvaluationContext):
     cursor = json.loads(context.cursor) if context.cursor else {}

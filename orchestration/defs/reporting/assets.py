@@ -66,7 +66,7 @@ with warnings.catch_warnings():  # backfill_policy is a beta parameter of @asset
         backfill_policy=BackfillPolicy.single_run(),
         pool=WRITER_POOL,  # the delivery record is written to the warehouse's audit schema
         description="The daily report of each published production date: "
-        "reports/<date>/shopfloor-report-<date>.pdf and .xlsx from the serving copy, mailed to "
+        "reports/DATE/shopfloor-report-DATE.pdf and .xlsx from the serving copy, mailed to "
         "the configured recipients when mail is set up.",
     )
     def daily_report(
