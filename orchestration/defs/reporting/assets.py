@@ -65,7 +65,8 @@ with warnings.catch_warnings():  # backfill_policy is a beta parameter of @asset
         partitions_def=production_date_partitions,
         backfill_policy=BackfillPolicy.single_run(),
         pool=WRITER_POOL,  # the delivery record is written to the warehouse's audit schema
-        description="The daily report of each published production date: "
+        description="The daily report of a run's newest published production dates (at most "
+        "$SHOPFLOOR_REPORT_DAYS, default 7): "
         "reports/DATE/shopfloor-report-DATE.pdf and .xlsx from the serving copy, mailed to "
         "the configured recipients when mail is set up.",
     )
