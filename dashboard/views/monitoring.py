@@ -30,14 +30,12 @@ def render() -> None:
     chart.add_hline(y=80, line_dash="dot", line_color="#1b7f3b")
     chart.add_hline(y=60, line_dash="dot", line_color="#b3261e")
     st.plotly_chart(chart, key="health_trend")
+    ui.chart_data(health, "machine_health")
     st.subheader(f"Anomalies ({len(anomalies)})")
     if anomalies.empty:
         st.success("No metric outside its baseline band in this selection.")
         return
-    st.dataframe(anomalies, hide_index=True, key="anomaly_table")
-    st.download_button(
-        "Anomalies (CSV)", anomalies.to_csv(index=False), "anomalies.csv", "text/csv"
-    )
+    ui.table(anomalies, "anomalies")
 
 
 render()
