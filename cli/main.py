@@ -1013,8 +1013,14 @@ def build_parser() -> argparse.ArgumentParser:
         "gold.fct_machine_daily_metric over the period, stored as a new version in the "
         "warehouse's monitoring.baseline; runs score their dates against the active one.",
     )
-    rec.add_argument("--from", dest="period_from", type=_iso_date, required=True, metavar="D1")
-    rec.add_argument("--to", dest="period_to", type=_iso_date, required=True, metavar="D2")
+    rec.add_argument(
+        "--from", dest="period_from", type=_iso_date, required=True, metavar="D1",
+        help="first production date of the period (YYYY-MM-DD)",
+    )  # fmt: skip
+    rec.add_argument(
+        "--to", dest="period_to", type=_iso_date, required=True, metavar="D2",
+        help="last production date of the period (YYYY-MM-DD)",
+    )  # fmt: skip
     rec.add_argument("--name", help="a name for it (default: the period)")
     rec.set_defaults(func=cmd_baseline_record)
     baseline_sub.add_parser("list", help="every recorded baseline").set_defaults(

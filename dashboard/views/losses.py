@@ -122,7 +122,7 @@ def loss_waterfall(f: data.Filters, scope: Scope) -> None:
 
 def cause_label(code: str, text: str | None) -> str:
     """A bar's name: the code with its text ("E130 Ore feeder jam"), once when either holds
-    the other ("changeover to GEARBOX_S", "operator check")."""
+    the other ("changeover to <product>", "operator check")."""
     if not isinstance(text, str) or code in text:
         return text if isinstance(text, str) else code
     return f"{code} {text}"
