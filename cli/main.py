@@ -559,15 +559,27 @@ def _landing_action(args: argparse.Namespace, act) -> int:
     return 0
 
 
+def _baseline_step(verb: str, step, *args) -> tuple[bool, object]:
+    """(done, result) of `step(*args)` for `shopfloor baseline <verb>`; not done, the reason
+    printed, when the baseline module refuses it."""
+    from monitoring.baseline import BaselineError
+
+    try:
+        return True, step(*args)
+    except BaselineError as exc:
+        print(f"shopfloor baseline {verb}: error: {exc}", file=sys.stderr)
+        return False, None
+
+
 @_writer_turn("shopfloor baseline record")
 def cmd_baseline_record(args: argparse.Namespace) -> int:
     """Record a baseline over a period of production dates and make it active."""
-    from monitoring.baseline import BaselineError, record
+    from monitoring.baseline import record
 
-    try:
-        version = record(_home(args).root, args.period_from, args.period_to, args.name)
-    except BaselineError as exc:
-        print(f"shopfloor baseline record: error: {exc}", file=sys.stderr)
+    done, version = _baseline_step(
+        "record", record, _home(args).root, args.period_from, args.period_to, args.name
+    )
+    if not done:
         return 2
     print(f"baseline version {version} recorded over {args.period_from} .. {args.period_to}, "
           "active: the next run scores its production dates against it")  # fmt: skip
@@ -591,12 +603,10 @@ def cmd_baseline_list(args: argparse.Namespace) -> int:
 @_writer_turn("shopfloor baseline activate")
 def cmd_baseline_activate(args: argparse.Namespace) -> int:
     """Make a recorded baseline the active one."""
-    from monitoring.baseline import BaselineError, activate
+    from monitoring.baseline import activate
 
-    try:
-        activate(_home(args).root, args.version)
-    except BaselineError as exc:
-        print(f"shopfloor baseline activate: error: {exc}", file=sys.stderr)
+    done, _ = _baseline_step("activate", activate, _home(args).root, args.version)
+    if not done:
         return 2
     print(f"baseline version {args.version} is active: runs from now on score against it")
     return 0

@@ -118,5 +118,7 @@ def test_the_cli_lists_records_and_refuses_an_unknown_version(anomaly_home, tmp_
     home = str(copy_built(anomaly_home, tmp_path / "home"))
     assert main(["--home", home, "baseline", "activate", "5"]) == 2
     assert "no baseline version 5" in capsys.readouterr().err
+    assert main(["--home", home, "baseline", "activate", "1"]) == 0
+    assert "baseline version 1 is active" in capsys.readouterr().out
     assert main(["--home", home, "baseline", "list"]) == 0
     assert f"* v1   {START} .. {START + timedelta(days=1)}" in capsys.readouterr().out
