@@ -24,12 +24,17 @@ from pathlib import Path
 from ingestion import warehouse
 from ingestion.parquet_export import SOURCE_SCHEMAS, export_schemas, lake_root
 from ingestion.warehouse import dbt_env
-from orchestration.defs.dbt.project import DBT_DIR, DBT_EXECUTABLE, dbt_output_to
+from orchestration.defs.dbt.project import (
+    DBT_DIR,
+    DBT_EXECUTABLE,
+    dbt_output_to,
+    parsed_manifest,
+)
+from orchestration.spark.typed_gold import GOLD_SCHEMA, contracts, import_gold_tables
 from plants.dbt_vars import dbt_vars
 from plants.home import HOME_ENV, Home, home_plant
 
 SPARK_TARGET = "spark"
-GOLD_SCHEMA = "gold"
 SPARK_GOLD = "spark_gold"  # <lake>/spark_gold/<table>: Spark's gold as Parquet
 BUILD = ["build", "--no-use-colors", "--exclude", "resource_type:unit_test"]
 
@@ -131,25 +136,13 @@ def export_gold(home: Path) -> list[str]:
 
 
 def import_gold(home: Path, tables: list[str]) -> None:
-    """Replace the warehouse's gold tables by Spark's (Parquet), keeping each table's DuckDB
-    column types: rows are cast into the existing table, so the gate and publish read the
-    types they always read."""
+    """Replace the warehouse's gold tables by Spark's (Parquet), typed as the DuckDB build's
+    contracts declare them (typed_gold.py), so that the gate and publish read the types they
+    always read, whether or not the home was ever built on DuckDB."""
+    parquet = {table: str(lake_root(home) / SPARK_GOLD / table / "*.parquet") for table in tables}
     con = warehouse.connect(home)
     try:
-        for table in tables:
-            files = str(lake_root(home) / SPARK_GOLD / table / "*.parquet")
-            exists = con.execute(
-                "select count(*) from information_schema.tables "
-                "where table_schema = ? and table_name = ?", [GOLD_SCHEMA, table],
-            ).fetchone()[0]  # fmt: skip
-            relation = f'"{GOLD_SCHEMA}"."{table}"'
-            if exists:
-                con.execute(f"delete from {relation}")  # noqa: S608 (catalog name)
-                insert = f"insert into {relation} by name select * from read_parquet(?)"  # noqa: S608
-                con.execute(insert, [files])
-            else:
-                con.execute(f"create schema if not exists {GOLD_SCHEMA}")
-                con.execute(f"create table {relation} as select * from read_parquet(?)", [files])  # noqa: S608
+        import_gold_tables(con, parquet, contracts(parsed_manifest()))
     finally:
         con.close()
 
