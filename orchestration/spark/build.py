@@ -97,21 +97,41 @@ def run_dbt(home: Path, args: list[str]) -> None:
 def duckdb_staging_views(home: Path, dbt_vars_json: str) -> None:
     """The seeds and staging views in the DuckDB warehouse (views over its bronze, no data
     copied), which the silver expectations read (orchestration/defs/validation/suites.py): on a
-    Spark run they check the same staging rules on the same bronze. dbt in a child process, as
-    every DuckDB build runs it."""
+    Spark run they check the same staging rules on the same bronze."""
+    run_duckdb_dbt(
+        home,
+        ["build", "--select", "resource_type:seed", "config.materialized:view", "--exclude",
+         "resource_type:test", "resource_type:unit_test", "--vars", dbt_vars_json],
+        "seeds and staging views for the silver expectations",
+    )  # fmt: skip
+
+
+def duckdb_table_functions(home: Path, dbt_vars_json: str) -> None:
+    """The gold table functions (gold.kpi_selection, ...) over the imported gold, by the DuckDB
+    macros the gold models' post-hooks call on a DuckDB build (macros/gold_table_functions.sql),
+    so that the serving copy of a Spark-built home serves them as a DuckDB-built one does."""
+    run_duckdb_dbt(
+        home,
+        ["run-operation", "create_gold_table_functions", "--vars", dbt_vars_json],
+        "gold table functions over Spark's gold",
+    )
+
+
+def run_duckdb_dbt(home: Path, args: list[str], header: str) -> None:
+    """One dbt command on the DuckDB target in a child process, as every DuckDB build runs it,
+    its output appended to the home's dbt log under `header`; raises SparkBuildFailed. Its
+    target folder is the Spark run's own, where the same vars keep dbt's parse state."""
     env = {**os.environ, HOME_ENV: str(home), **dbt_env()}
-    command = [DBT_EXECUTABLE, "build", "--no-use-colors", "--select", "resource_type:seed",
-               "config.materialized:view", "--exclude", "resource_type:test",
-               "resource_type:unit_test", "--vars", dbt_vars_json, "--project-dir", str(DBT_DIR),
+    command = [DBT_EXECUTABLE, *args, "--no-use-colors", "--project-dir", str(DBT_DIR),
                "--profiles-dir", str(DBT_DIR), "--target-path",
                str(spark_dir(home) / "duckdb-target")]  # fmt: skip
     log = Home(home).dbt_log
     with log.open("a", encoding="utf-8") as out:
-        out.write("===== duckdb: seeds and staging views for the silver expectations\n")
+        out.write(f"===== duckdb: {header}\n")
         out.flush()
         done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
     if done.returncode:
-        raise SparkBuildFailed(f"dbt (duckdb) staging views failed; see {log}")
+        raise SparkBuildFailed(f"dbt (duckdb) {header} failed; see {log}")
 
 
 def spark_session():
@@ -158,4 +178,5 @@ def build_on_spark(home: Path, window_vars: Mapping[str, str] | None = None) -> 
     run_dbt(home, [*BUILD, "--vars", dbt_vars_json])
     tables = export_gold(home)
     import_gold(home, tables)
+    duckdb_table_functions(home, dbt_vars_json)
     return SparkBuild(sources=sources, gold_tables=tuple(tables))
