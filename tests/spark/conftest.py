@@ -23,6 +23,9 @@ from tests.homes import build_pipeline
 
 JAVA_PACKAGE = "openjdk-17-jre-headless"  # Debian's Java 17, which pyspark 4 runs on
 START = date(2026, 10, 22)
+DAYS = 2
+# Doubles compared to 9 decimals: the engines sum floating-point values in a different order.
+DOUBLE_DIGITS = 9
 
 
 def ensure_java() -> bool:
@@ -56,7 +59,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, st
     """(DuckDB-built home, Spark-built home, the Spark run's output) from one generated home."""
     root = tmp_path_factory.mktemp("two_engines")
     landed = root / "landed"
-    generate(landed, START, 2, seed=7, chaos_level="none")
+    generate(landed, START, DAYS, seed=7, chaos_level="none")
     on_duckdb, on_spark = root / "duckdb", root / "spark"
     shutil.copytree(landed, on_duckdb)
     shutil.copytree(landed, on_spark)

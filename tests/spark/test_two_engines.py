@@ -20,11 +20,9 @@ from __future__ import annotations
 import duckdb
 
 from ingestion.warehouse import db_path
-from tests.spark.conftest import SPARK_TESTS
+from tests.spark.conftest import DOUBLE_DIGITS, SPARK_TESTS
 
 pytestmark = SPARK_TESTS
-
-DOUBLE_DIGITS = 9
 
 
 def gold_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
