@@ -46,6 +46,11 @@ SPARK_EXTRA = (
     and importlib.util.find_spec("dbt.adapters.spark") is not None
 )
 SPARK_READY = SPARK_EXTRA and ensure_java()
+# Every gold column's table, position, name and type: what "the same shape" compares.
+GOLD_COLUMNS = (
+    "select table_name, ordinal_position, column_name, data_type from information_schema.columns "
+    "where table_schema = 'gold' order by all"
+)
 # The marks of a test module that builds on Spark: `pytestmark = SPARK_TESTS`.
 SPARK_TESTS = [
     pytest.mark.slow,

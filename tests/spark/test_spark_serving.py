@@ -15,14 +15,10 @@ import duckdb
 
 from ingestion.warehouse import db_path
 from orchestration.defs.serving.publish import connect_serving
-from tests.spark.conftest import DAYS, DOUBLE_DIGITS, SPARK_TESTS, START
+from tests.spark.conftest import DAYS, DOUBLE_DIGITS, GOLD_COLUMNS, SPARK_TESTS, START
 
 pytestmark = SPARK_TESTS
 
-GOLD_COLUMNS = (
-    "select table_name, ordinal_position, column_name, data_type from information_schema.columns "
-    "where table_schema = 'gold' order by all"
-)
 # One selection, the dashboard's way: both dates, every shift (empty list), every machine.
 SELECTION = {"start": START, "end": START + timedelta(days=DAYS - 1), "shifts": []}
 TABLE_FUNCTIONS = {

@@ -1,6 +1,7 @@
 """Spark's gold comes into the warehouse typed as DuckDB's contracts (orchestration/spark/
 typed_gold.py), without Spark: a tiny warehouse and Parquet files with Spark's kind of types
-(int for bigint, strings for dates), as Spark writes them."""
+(int for bigint, strings for dates), as Spark writes them; and the project's own contracts, read
+from the DuckDB target's manifest, against the gold a DuckDB build made."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion.warehouse import db_path
+from orchestration.defs.dbt.project import parsed_manifest
 from orchestration.spark.typed_gold import GoldImportFailed, contracts, import_gold_tables
+from tests.spark.conftest import GOLD_COLUMNS
 
 # A manifest's shape as dbt writes it, cut to what contracts() reads: one contracted gold model,
 # one uncontracted gold model and one contracted model of another schema (both to leave out).
@@ -86,3 +90,23 @@ def test_spark_gold_must_have_the_contracts_tables_and_columns(tmp_path):
     wider = {"kpi_tiny": {**COLUMNS, "scrap_qty": "bigint"}}
     with pytest.raises(GoldImportFailed, match=r"gold\.kpi_tiny: .*missing \['scrap_qty'\]"):
         import_gold_tables(con, {"kpi_tiny": files}, wider)
+
+
+def test_the_manifests_contracts_are_the_shape_duckdb_builds(pipeline_home, tmp_path):
+    """The gold of a DuckDB build, through Parquet and the import into an empty warehouse,
+    comes back with the build's columns, order and types: the import types a Spark-built home's
+    gold as a DuckDB build would."""
+    built = duckdb.connect(str(db_path(pipeline_home)), read_only=True)
+    parquet = {}
+    for (table,) in built.execute(
+        "select table_name from information_schema.tables where table_schema = 'gold' "
+        "and table_type = 'BASE TABLE'"
+    ).fetchall():
+        (tmp_path / table).mkdir()
+        built.execute(
+            f'copy gold."{table}" to ? (format parquet)', [str(tmp_path / table / "0.parquet")]
+        )
+        parquet[table] = str(tmp_path / table / "*.parquet")
+    fresh = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    import_gold_tables(fresh, parquet, contracts(parsed_manifest()))
+    assert fresh.execute(GOLD_COLUMNS).fetchall() == built.execute(GOLD_COLUMNS).fetchall()
