@@ -101,37 +101,26 @@ def duckdb_staging_views(home: Path, dbt_vars_json: str) -> None:
     run_duckdb_dbt(
         home,
         ["build", "--select", "resource_type:seed", "config.materialized:view", "--exclude",
-         "resource_type:test", "resource_type:unit_test", "--vars", dbt_vars_json],
+         "resource_type:test", "resource_type:unit_test"],
+        dbt_vars_json,
         "seeds and staging views for the silver expectations",
     )  # fmt: skip
 
 
-def duckdb_table_functions(home: Path, dbt_vars_json: str) -> None:
-    """The gold table functions (gold.kpi_selection, ...) over the imported gold, by the DuckDB
-    macros the gold models' post-hooks call on a DuckDB build (macros/gold_table_functions.sql),
-    so that the serving copy of a Spark-built home serves them as a DuckDB-built one does."""
-    run_duckdb_dbt(
-        home,
-        ["run-operation", "create_gold_table_functions", "--vars", dbt_vars_json],
-        "gold table functions over Spark's gold",
-    )
-
-
-def run_duckdb_dbt(home: Path, args: list[str], header: str) -> None:
-    """One dbt command on the DuckDB target in a child process, as every DuckDB build runs it,
-    its output appended to the home's dbt log under `header`; raises SparkBuildFailed. Its
-    target folder is the Spark run's own, where the same vars keep dbt's parse state."""
+def run_duckdb_dbt(home: Path, args: list[str], dbt_vars_json: str, purpose: str) -> None:
+    """One dbt command on the DuckDB warehouse (default target) in a child process, as every
+    DuckDB build runs it, its output appended to the home's dbt log; raises SparkBuildFailed."""
     env = {**os.environ, HOME_ENV: str(home), **dbt_env()}
-    command = [DBT_EXECUTABLE, *args, "--no-use-colors", "--project-dir", str(DBT_DIR),
-               "--profiles-dir", str(DBT_DIR), "--target-path",
+    command = [DBT_EXECUTABLE, *args, "--no-use-colors", "--vars", dbt_vars_json,
+               "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path",
                str(spark_dir(home) / "duckdb-target")]  # fmt: skip
     log = Home(home).dbt_log
     with log.open("a", encoding="utf-8") as out:
-        out.write(f"===== duckdb: {header}\n")
+        out.write(f"===== duckdb: {purpose}\n")
         out.flush()
         done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
     if done.returncode:
-        raise SparkBuildFailed(f"dbt (duckdb) {header} failed; see {log}")
+        raise SparkBuildFailed(f"dbt (duckdb) {purpose} failed; see {log}")
 
 
 def spark_session():
@@ -165,6 +154,18 @@ def import_gold(home: Path, tables: list[str]) -> None:
         import_gold_tables(con, parquet, contracts(parsed_manifest()))
     finally:
         con.close()
+
+
+def duckdb_table_functions(home: Path, dbt_vars_json: str) -> None:
+    """The gold table functions (gold.kpi_selection, ...) over the imported gold, by the DuckDB
+    macros the gold models' post-hooks call on a DuckDB build (macros/gold_table_functions.sql),
+    so that the serving copy of a Spark-built home serves them as a DuckDB-built one does."""
+    run_duckdb_dbt(
+        home,
+        ["run-operation", "create_gold_table_functions"],
+        dbt_vars_json,
+        "gold table functions over Spark's gold",
+    )
 
 
 def build_on_spark(home: Path, window_vars: Mapping[str, str] | None = None) -> SparkBuild:
