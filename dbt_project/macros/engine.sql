@@ -146,6 +146,17 @@ cast({{ '' if strict else 'try_' }}strptime({{ text }}, '%Y%m%d') as date)
     (to_timestamp(concat('1970-01-01 ', {{ text }})) - timestamp '1970-01-01 00:00:00')
 {%- endmacro %}
 
+{#- A time of day (as time_of_day gives it) in the form a gold table stores: DuckDB's TIME; on
+    Spark 'HH:MM:SS' text, because its interval since midnight does not survive Parquet (Spark's
+    gold reaches the warehouse as Parquet, where the text casts to DuckDB's TIME). -#}
+{% macro stored_time_of_day(value) -%}
+    {{ return(adapter.dispatch('stored_time_of_day', 'shopfloor')(value)) }}
+{%- endmacro %}
+{% macro default__stored_time_of_day(value) -%}cast({{ value }} as time){%- endmacro %}
+{% macro spark__stored_time_of_day(value) -%}
+    date_format(timestamp '1970-01-01 00:00:00' + {{ value }}, 'HH:mm:ss')
+{%- endmacro %}
+
 {% macro time_literal(hhmm) -%}
     {{ return(adapter.dispatch('time_literal', 'shopfloor')(hhmm)) }}
 {%- endmacro %}
