@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from ingestion import warehouse
-from ingestion.parquet_export import export_relation, lake_root, relations
+from ingestion.parquet_export import export_relation, relations
 
 SCHEMA, TABLE = "monitoring", "baseline"  # dbt source monitoring.baseline
 RELATION = f'"{SCHEMA}"."{TABLE}"'  # in the warehouse

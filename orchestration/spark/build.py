@@ -24,8 +24,8 @@ from pathlib import Path
 from ingestion import warehouse
 from ingestion.parquet_export import SOURCE_SCHEMAS, export_schemas, lake_root
 from ingestion.warehouse import dbt_env
-from orchestration.spark import baseline_state
 from orchestration.defs.dbt.project import DBT_DIR, DBT_EXECUTABLE, dbt_output_to
+from orchestration.spark import baseline_state
 from plants.dbt_vars import dbt_vars
 from plants.home import HOME_ENV, Home, home_plant
 
