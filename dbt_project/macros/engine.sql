@@ -99,6 +99,20 @@
 {% macro default__value_at_max(value, order_by) -%}arg_max({{ value }}, {{ order_by }}){%- endmacro %}
 {% macro spark__value_at_max(value, order_by) -%}max_by({{ value }}, {{ order_by }}){%- endmacro %}
 
+{#- A double rounded to `digits` decimals as DuckDB rounds one: scaled by 10^digits, rounded to
+    the nearest integer (halves away from zero), scaled back. Spark's round() rounds the double's
+    shortest decimal text instead, so a tie that is one ulp under in binary (98.487 / 60 =
+    1.6414499999999999) rounds down there and up on DuckDB; the scaled form gives DuckDB's answer
+    bit for bit (IEEE multiplication and division are exact-rounded on both). Doubles only: a
+    decimal rounds exactly, alike, with round(). -#}
+{% macro round_double(value, digits) -%}
+    {{ return(adapter.dispatch('round_double', 'shopfloor')(value, digits)) }}
+{%- endmacro %}
+{% macro default__round_double(value, digits) -%}round({{ value }}, {{ digits }}){%- endmacro %}
+{% macro spark__round_double(value, digits) -%}
+    (round(({{ value }}) * 1e{{ digits }}, 0) / 1e{{ digits }})
+{%- endmacro %}
+
 {#- The date written as yyyymmdd in `text`: strptime fails on bad text, the try_ form gives null. -#}
 {% macro yyyymmdd_to_date(text, strict=true) -%}
     {{ return(adapter.dispatch('yyyymmdd_to_date', 'shopfloor')(text, strict)) }}

@@ -69,7 +69,7 @@ final as (
         cast(median as double) as expected,
         cast(median - {{ monitoring_var('warning_score') }} * scale as double) as expected_low,
         cast(median + {{ monitoring_var('warning_score') }} * scale as double) as expected_high,
-        cast(round(score, 3) as double) as score,
+        cast({{ round_double('score', 3) }} as double) as score,
         cast(
             case
                 when abs(score) >= {{ monitoring_var('critical_score') }} then 'critical'

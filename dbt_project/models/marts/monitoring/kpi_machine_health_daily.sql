@@ -92,7 +92,7 @@ final as (
         cast(failures_per_running_h as double) as failures_per_running_h,
         cast(warning_count as integer) as open_warnings,
         cast(critical_count as integer) as open_criticals,
-        cast(round(health, 1) as double) as health_score,
+        cast({{ round_double('health', 1) }} as double) as health_score,
         cast(case
             when health >= 80 then 'good'
             when health >= 60 then 'watch'
