@@ -30,6 +30,7 @@ from orchestration.defs.dbt.project import (
     dbt_output_to,
     parsed_manifest,
 )
+from orchestration.spark import baseline_state
 from orchestration.spark.typed_gold import GOLD_SCHEMA, contracts, import_gold_tables
 from plants.dbt_vars import dbt_vars
 from plants.home import HOME_ENV, Home, home_plant
@@ -63,10 +64,13 @@ def build_vars_json(home: Path, window_vars: Mapping[str, str]) -> str:
 
 
 def export_sources(home: Path) -> dict[str, int]:
-    """Bronze and the plant reference as Parquet, the Spark build's sources."""
+    """Bronze, the plant reference and the recorded baselines as Parquet, the Spark build's
+    sources."""
     con = warehouse.connect(home, read_only=True, wait=warehouse.wait_seconds())
     try:
-        return export_schemas(con, lake_root(home), SOURCE_SCHEMAS)
+        written = export_schemas(con, lake_root(home), SOURCE_SCHEMAS)
+        written[baseline_state.SPARK_TABLE] = baseline_state.export_baseline(con, lake_root(home))
+        return written
     finally:
         con.close()
 
@@ -144,6 +148,19 @@ def export_gold(home: Path) -> list[str]:
     return tables
 
 
+def import_baselines(home: Path, dbt_vars_json: str) -> int:
+    """The baseline versions the Spark build recorded, into the warehouse's monitoring.baseline
+    (created by dbt's macro when missing; baseline_state.py); rows inserted."""
+    spark_rows = spark_session().table(baseline_state.SPARK_TABLE).toArrow()
+    return baseline_state.import_baseline(
+        home,
+        spark_rows,
+        lambda: run_duckdb_dbt(
+            home, ["run-operation", "ensure_baseline_table"], dbt_vars_json, "baseline table"
+        ),
+    )
+
+
 def import_gold(home: Path, tables: list[str]) -> None:
     """Replace the warehouse's gold tables by Spark's (Parquet), typed as the DuckDB build's
     contracts declare them (typed_gold.py), so that the gate and publish read the types they
@@ -180,4 +197,5 @@ def build_on_spark(home: Path, window_vars: Mapping[str, str] | None = None) -> 
     tables = export_gold(home)
     import_gold(home, tables)
     duckdb_table_functions(home, dbt_vars_json)
+    import_baselines(home, dbt_vars_json)
     return SparkBuild(sources=sources, gold_tables=tuple(tables))
