@@ -30,7 +30,14 @@ ONE_DAY = date(2026, 10, 22)  # the one clean day the CLI and operations tests r
 # Session homes built through the pipeline (a minute or more each), wherever they are defined,
 # costliest first: the tests on one of them form an xdist group of that name, so one worker
 # builds it, once.
-PIPELINE_HOMES = ("one_day_run", "restated", "corpus_run", "pipeline_home", "prairie_week")
+PIPELINE_HOMES = (
+    "two_builds",
+    "one_day_run",
+    "restated",
+    "corpus_run",
+    "pipeline_home",
+    "prairie_week",
+)
 # A pipeline home per parameter, each read by one test: no group, but scheduled before the
 # cheap tests so that no worker starts one of them while the other has nothing left to do.
 HOME_PER_TEST = ("gate_home",)

@@ -22,24 +22,54 @@
     {{ return(source('monitoring', 'baseline')) }}
 {%- endmacro %}
 
+{#- The baseline table, created when missing: DuckDB's is a warehouse table; Spark's an external
+    Parquet table over <lake>/monitoring/baseline (lake_location), where the export puts the
+    warehouse's rows before a Spark build and from where the build's new rows go back
+    (orchestration/spark/baseline_state.py): the warehouse's table stays the owner of record.
+    One statement per run_query, which Spark needs. -#}
+{% macro ensure_baseline_table() -%}
+    {%- if execute -%}
+        {%- do run_query('create schema if not exists ' ~ baseline_relation().schema) -%}
+        {%- do run_query(create_baseline_table()) -%}
+        {%- set refresh = refresh_baseline_table() -%}
+        {%- if refresh | trim -%}{%- do run_query(refresh) -%}{%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro create_baseline_table() -%}
-    create schema if not exists {{ baseline_relation().schema }};
     create table if not exists {{ baseline_relation() }} (
         baseline_version integer not null,
-        baseline_name varchar not null,
+        baseline_name {{ string_type() }} not null,
         period_from date not null,
         period_to date not null,
-        recorded_at timestamptz not null,
+        recorded_at {{ instant_type() }} not null,
         is_active boolean not null,
-        machine_id varchar not null,
-        metric varchar not null,
+        machine_id {{ string_type() }} not null,
+        metric {{ string_type() }} not null,
         n_days integer not null,
         median double not null,
         mad double not null,
         p05 double not null,
         p95 double not null
-    );
+    ){{ baseline_table_storage() }}
 {%- endmacro %}
+
+{#- Where the baseline table's rows live: DuckDB's warehouse; Spark's lake folder. -#}
+{% macro baseline_table_storage() -%}
+    {{ return(adapter.dispatch('baseline_table_storage', 'shopfloor')()) }}
+{%- endmacro %}
+{% macro default__baseline_table_storage() -%}{%- endmacro %}
+{% macro spark__baseline_table_storage() -%}
+    using parquet location '{{ lake_location(baseline_relation().schema, baseline_relation().identifier) }}'
+{%- endmacro %}
+
+{#- Spark caches an external table's file list, which the export may have replaced (DuckDB: no
+    statement). -#}
+{% macro refresh_baseline_table() -%}
+    {{ return(adapter.dispatch('refresh_baseline_table', 'shopfloor')()) }}
+{%- endmacro %}
+{% macro default__refresh_baseline_table() -%}{%- endmacro %}
+{% macro spark__refresh_baseline_table() -%}refresh table {{ baseline_relation() }}{%- endmacro %}
 
 {#- Robust statistics per machine × metric of the daily observations in [from, to]. -#}
 {% macro baseline_statistics(metrics_relation, period_from, period_to) -%}
@@ -50,7 +80,7 @@
     ),
 
     medians as (
-        select machine_id, metric, quantile_cont(observed, 0.5) as median
+        select machine_id, metric, {{ quantile_linear('observed', 0.5) }} as median
         from observations
         group by machine_id, metric
     )
@@ -60,9 +90,9 @@
         observations.metric,
         count(*) as n_days,
         max(medians.median) as median,
-        quantile_cont(abs(observations.observed - medians.median), 0.5) as mad,
-        quantile_cont(observations.observed, 0.05) as p05,
-        quantile_cont(observations.observed, 0.95) as p95
+        {{ quantile_linear('abs(observations.observed - medians.median)', 0.5) }} as mad,
+        {{ quantile_linear('observations.observed', 0.05) }} as p05,
+        {{ quantile_linear('observations.observed', 0.95) }} as p95
     from observations
     inner join medians
         on observations.machine_id = medians.machine_id and observations.metric = medians.metric
@@ -95,7 +125,7 @@
     {% set metrics = ref('fct_machine_daily_metric') %}
     {% set from_sql = "cast('" ~ period_from ~ "' as date)" %}
     {% set to_sql = "cast('" ~ period_to ~ "' as date)" %}
-    {% do run_query(create_baseline_table()) %}
+    {% do ensure_baseline_table() %}
     {% set counted = run_query(
         "select count(*) from " ~ metrics ~ " where production_date between "
         ~ from_sql ~ " and " ~ to_sql) %}
@@ -120,7 +150,7 @@
         'SHOPFLOOR_FIRST_BASELINE_DAYS', monitoring_var('first_baseline_days') | string
     ) | int -%}
     {%- set metrics = ref('fct_machine_daily_metric') -%}
-    {{ create_baseline_table() }}
+    {%- do ensure_baseline_table() -%}
     {%- set first_dates -%}
         (select production_date from (
             select distinct production_date from {{ metrics }}

@@ -99,6 +99,20 @@
 {% macro default__value_at_max(value, order_by) -%}arg_max({{ value }}, {{ order_by }}){%- endmacro %}
 {% macro spark__value_at_max(value, order_by) -%}max_by({{ value }}, {{ order_by }}){%- endmacro %}
 
+{#- A double rounded to `digits` decimals as DuckDB rounds one: scaled by 10^digits, rounded to
+    the nearest integer (halves away from zero), scaled back. Spark's round() rounds the double's
+    shortest decimal text instead, so a tie that is one ulp under in binary (98.487 / 60 =
+    1.6414499999999999) rounds down there and up on DuckDB; the scaled form gives DuckDB's answer
+    bit for bit (IEEE multiplication and division are exact-rounded on both). Doubles only: a
+    decimal rounds exactly, alike, with round(). -#}
+{% macro round_double(value, digits) -%}
+    {{ return(adapter.dispatch('round_double', 'shopfloor')(value, digits)) }}
+{%- endmacro %}
+{% macro default__round_double(value, digits) -%}round({{ value }}, {{ digits }}){%- endmacro %}
+{% macro spark__round_double(value, digits) -%}
+    (round(({{ value }}) * 1e{{ digits }}, 0) / 1e{{ digits }})
+{%- endmacro %}
+
 {#- The date written as yyyymmdd in `text`: strptime fails on bad text, the try_ form gives null. -#}
 {% macro yyyymmdd_to_date(text, strict=true) -%}
     {{ return(adapter.dispatch('yyyymmdd_to_date', 'shopfloor')(text, strict)) }}
@@ -144,6 +158,17 @@ cast({{ '' if strict else 'try_' }}strptime({{ text }}, '%Y%m%d') as date)
 {% macro default__time_of_day(text) -%}cast({{ text }} as time){%- endmacro %}
 {% macro spark__time_of_day(text) -%}
     (to_timestamp(concat('1970-01-01 ', {{ text }})) - timestamp '1970-01-01 00:00:00')
+{%- endmacro %}
+
+{#- A time of day (as time_of_day gives it) in the form a gold table stores: DuckDB's TIME; on
+    Spark 'HH:MM:SS' text, because its interval since midnight does not survive Parquet (Spark's
+    gold reaches the warehouse as Parquet, where the text casts to DuckDB's TIME). -#}
+{% macro stored_time_of_day(value) -%}
+    {{ return(adapter.dispatch('stored_time_of_day', 'shopfloor')(value)) }}
+{%- endmacro %}
+{% macro default__stored_time_of_day(value) -%}cast({{ value }} as time){%- endmacro %}
+{% macro spark__stored_time_of_day(value) -%}
+    date_format(timestamp '1970-01-01 00:00:00' + {{ value }}, 'HH:mm:ss')
 {%- endmacro %}
 
 {% macro time_literal(hhmm) -%}

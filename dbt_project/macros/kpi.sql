@@ -13,7 +13,7 @@
 
 {#- An expression rounded to `digits` decimals, or left at full precision when digits is none. -#}
 {% macro rounded(expression, digits) -%}
-    {%- if digits is none -%}{{ expression }}{%- else -%}round({{ expression }}, {{ digits }}){%- endif -%}
+    {%- if digits is none -%}{{ expression }}{%- else -%}{{ round_double(expression, digits) }}{%- endif -%}
 {%- endmacro %}
 
 {% macro iso22400_kpi_columns(digits=6) -%}
@@ -28,8 +28,8 @@
         cast(good_qty as bigint) as good_qty,
         cast(scrap_qty as bigint) as scrap_qty,
         cast(rework_qty as bigint) as rework_qty,
-        round(cast(ideal_production_time_s as double), 3) as ideal_production_time_s,
-        round(cast(fully_productive_time_s as double), 3) as fully_productive_time_s,
+        {{ round_double('cast(ideal_production_time_s as double)', 3) }} as ideal_production_time_s,
+        {{ round_double('cast(fully_productive_time_s as double)', 3) }} as fully_productive_time_s,
         {{ safe_ratio('running_s', 'shift_time_s - planned_stop_time_s', digits) }} as availability,
         {{ safe_ratio('ideal_production_time_s', 'running_s', digits) }} as performance,
         {{ safe_ratio('fully_productive_time_s', 'ideal_production_time_s', digits) }} as quality,
@@ -169,7 +169,7 @@ select * from final
         cast(batch_count as bigint) as batch_count,
         cast(round(energy_kwh, 3) as decimal(18, 3)) as energy_kwh,
         {{ safe_ratio('energy_kwh', 'good_qty', digits) }} as energy_per_good_unit_kwh,
-        round(cast(ideal_production_time_s as double), 3) as ideal_production_time_s
+        {{ round_double('cast(ideal_production_time_s as double)', 3) }} as ideal_production_time_s
 {%- endmacro %}
 
 {#- Creates gold.product_selection(start_date, end_date, shift_codes, machine_ids, by_date), a

@@ -3,6 +3,8 @@
     a view over its Parquet folder, `<lake>/<schema>/<identifier>` (ingestion/parquet_export.py
     writes them from the DuckDB warehouse; Spark discovers their date partitions). The lake is
     var `lake_root`, else <SHOPFLOOR_HOME>/lake; an object-store URL (s3a://...) works the same.
+    A source whose meta says `build_writes: true` (monitoring.baseline: state the build adds rows
+    to) is a table over its folder instead, created by its own macro (macros/baseline.sql).
     On DuckDB the sources are the warehouse's own tables: nothing to do. -#}
 {% macro register_lake_sources() -%}
     {{ return(adapter.dispatch('register_lake_sources', 'shopfloor')()) }}
@@ -12,17 +14,25 @@
 
 {% macro spark__register_lake_sources() -%}
     {%- if execute -%}
-        {%- set lake = var('lake_root', env_var('SHOPFLOOR_HOME', '../data') ~ '/lake') -%}
         {%- set schemas = [] -%}
         {%- for source in graph.sources.values() | sort(attribute='unique_id') -%}
             {%- if source.schema not in schemas -%}
                 {%- do schemas.append(source.schema) -%}
                 {%- do run_query('create schema if not exists ' ~ source.schema) -%}
             {%- endif -%}
-            {%- do run_query(
-                'create or replace view ' ~ source.schema ~ '.' ~ source.identifier
-                ~ ' as select * from parquet.`' ~ lake ~ '/' ~ source.schema ~ '/' ~ source.identifier ~ '`'
-            ) -%}
+            {%- if source.meta.get('build_writes') -%}
+                {%- do ensure_baseline_table() -%}
+            {%- else -%}
+                {%- do run_query(
+                    'create or replace view ' ~ source.schema ~ '.' ~ source.identifier
+                    ~ ' as select * from parquet.`' ~ lake_location(source.schema, source.identifier) ~ '`'
+                ) -%}
+            {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The lake folder of relation `schema.identifier` (ingestion/parquet_export.py writes it). -#}
+{% macro lake_location(schema, identifier) -%}
+    {{- var('lake_root', env_var('SHOPFLOOR_HOME', '../data') ~ '/lake') ~ '/' ~ schema ~ '/' ~ identifier -}}
 {%- endmacro %}

@@ -24,12 +24,18 @@ from pathlib import Path
 from ingestion import warehouse
 from ingestion.parquet_export import SOURCE_SCHEMAS, export_schemas, lake_root
 from ingestion.warehouse import dbt_env
-from orchestration.defs.dbt.project import DBT_DIR, DBT_EXECUTABLE, dbt_output_to
+from orchestration.defs.dbt.project import (
+    DBT_DIR,
+    DBT_EXECUTABLE,
+    dbt_output_to,
+    parsed_manifest,
+)
+from orchestration.spark import baseline_state
+from orchestration.spark.typed_gold import GOLD_SCHEMA, contracts, import_gold_tables
 from plants.dbt_vars import dbt_vars
 from plants.home import HOME_ENV, Home, home_plant
 
 SPARK_TARGET = "spark"
-GOLD_SCHEMA = "gold"
 SPARK_GOLD = "spark_gold"  # <lake>/spark_gold/<table>: Spark's gold as Parquet
 BUILD = ["build", "--no-use-colors", "--exclude", "resource_type:unit_test"]
 
@@ -58,10 +64,13 @@ def build_vars_json(home: Path, window_vars: Mapping[str, str]) -> str:
 
 
 def export_sources(home: Path) -> dict[str, int]:
-    """Bronze and the plant reference as Parquet, the Spark build's sources."""
+    """Bronze, the plant reference and the recorded baselines as Parquet, the Spark build's
+    sources."""
     con = warehouse.connect(home, read_only=True, wait=warehouse.wait_seconds())
     try:
-        return export_schemas(con, lake_root(home), SOURCE_SCHEMAS)
+        written = export_schemas(con, lake_root(home), SOURCE_SCHEMAS)
+        written[baseline_state.SPARK_TABLE] = baseline_state.export_baseline(con, lake_root(home))
+        return written
     finally:
         con.close()
 
@@ -92,21 +101,30 @@ def run_dbt(home: Path, args: list[str]) -> None:
 def duckdb_staging_views(home: Path, dbt_vars_json: str) -> None:
     """The seeds and staging views in the DuckDB warehouse (views over its bronze, no data
     copied), which the silver expectations read (orchestration/defs/validation/suites.py): on a
-    Spark run they check the same staging rules on the same bronze. dbt in a child process, as
-    every DuckDB build runs it."""
+    Spark run they check the same staging rules on the same bronze."""
+    run_duckdb_dbt(
+        home,
+        ["build", "--select", "resource_type:seed", "config.materialized:view", "--exclude",
+         "resource_type:test", "resource_type:unit_test"],
+        dbt_vars_json,
+        "seeds and staging views for the silver expectations",
+    )  # fmt: skip
+
+
+def run_duckdb_dbt(home: Path, args: list[str], dbt_vars_json: str, purpose: str) -> None:
+    """One dbt command on the DuckDB warehouse (default target) in a child process, as every
+    DuckDB build runs it, its output appended to the home's dbt log; raises SparkBuildFailed."""
     env = {**os.environ, HOME_ENV: str(home), **dbt_env()}
-    command = [DBT_EXECUTABLE, "build", "--no-use-colors", "--select", "resource_type:seed",
-               "config.materialized:view", "--exclude", "resource_type:test",
-               "resource_type:unit_test", "--vars", dbt_vars_json, "--project-dir", str(DBT_DIR),
-               "--profiles-dir", str(DBT_DIR), "--target-path",
+    command = [DBT_EXECUTABLE, *args, "--no-use-colors", "--vars", dbt_vars_json,
+               "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path",
                str(spark_dir(home) / "duckdb-target")]  # fmt: skip
     log = Home(home).dbt_log
     with log.open("a", encoding="utf-8") as out:
-        out.write("===== duckdb: seeds and staging views for the silver expectations\n")
+        out.write(f"===== duckdb: {purpose}\n")
         out.flush()
         done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
     if done.returncode:
-        raise SparkBuildFailed(f"dbt (duckdb) staging views failed; see {log}")
+        raise SparkBuildFailed(f"dbt (duckdb) {purpose} failed; see {log}")
 
 
 def spark_session():
@@ -130,28 +148,41 @@ def export_gold(home: Path) -> list[str]:
     return tables
 
 
+def import_baselines(home: Path, dbt_vars_json: str) -> int:
+    """The baseline versions the Spark build recorded, into the warehouse's monitoring.baseline
+    (created by dbt's macro when missing; baseline_state.py); rows inserted."""
+    spark_rows = spark_session().table(baseline_state.SPARK_TABLE).toArrow()
+    return baseline_state.import_baseline(
+        home,
+        spark_rows,
+        lambda: run_duckdb_dbt(
+            home, ["run-operation", "ensure_baseline_table"], dbt_vars_json, "baseline table"
+        ),
+    )
+
+
 def import_gold(home: Path, tables: list[str]) -> None:
-    """Replace the warehouse's gold tables by Spark's (Parquet), keeping each table's DuckDB
-    column types: rows are cast into the existing table, so the gate and publish read the
-    types they always read."""
+    """Replace the warehouse's gold tables by Spark's (Parquet), typed as the DuckDB build's
+    contracts declare them (typed_gold.py), so that the gate and publish read the types they
+    always read, whether or not the home was ever built on DuckDB."""
+    parquet = {table: str(lake_root(home) / SPARK_GOLD / table / "*.parquet") for table in tables}
     con = warehouse.connect(home)
     try:
-        for table in tables:
-            files = str(lake_root(home) / SPARK_GOLD / table / "*.parquet")
-            exists = con.execute(
-                "select count(*) from information_schema.tables "
-                "where table_schema = ? and table_name = ?", [GOLD_SCHEMA, table],
-            ).fetchone()[0]  # fmt: skip
-            relation = f'"{GOLD_SCHEMA}"."{table}"'
-            if exists:
-                con.execute(f"delete from {relation}")  # noqa: S608 (catalog name)
-                insert = f"insert into {relation} by name select * from read_parquet(?)"  # noqa: S608
-                con.execute(insert, [files])
-            else:
-                con.execute(f"create schema if not exists {GOLD_SCHEMA}")
-                con.execute(f"create table {relation} as select * from read_parquet(?)", [files])  # noqa: S608
+        import_gold_tables(con, parquet, contracts(parsed_manifest()))
     finally:
         con.close()
+
+
+def duckdb_table_functions(home: Path, dbt_vars_json: str) -> None:
+    """The gold table functions (gold.kpi_selection, ...) over the imported gold, by the DuckDB
+    macros the gold models' post-hooks call on a DuckDB build (macros/gold_table_functions.sql),
+    so that the serving copy of a Spark-built home serves them as a DuckDB-built one does."""
+    run_duckdb_dbt(
+        home,
+        ["run-operation", "create_gold_table_functions"],
+        dbt_vars_json,
+        "gold table functions over Spark's gold",
+    )
 
 
 def build_on_spark(home: Path, window_vars: Mapping[str, str] | None = None) -> SparkBuild:
@@ -165,4 +196,6 @@ def build_on_spark(home: Path, window_vars: Mapping[str, str] | None = None) -> 
     run_dbt(home, [*BUILD, "--vars", dbt_vars_json])
     tables = export_gold(home)
     import_gold(home, tables)
+    duckdb_table_functions(home, dbt_vars_json)
+    import_baselines(home, dbt_vars_json)
     return SparkBuild(sources=sources, gold_tables=tuple(tables))

@@ -17,70 +17,12 @@ Debian's packages when missing. It costs several minutes (a JVM and 90 models on
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
-import subprocess
-import sys
-from datetime import date
-from pathlib import Path
-
 import duckdb
-import pytest
 
-from generators.run import generate
 from ingestion.warehouse import db_path
-from tests.dashboard.dashboard_browser import APT_WAIT
-from tests.homes import build_pipeline
+from tests.spark.conftest import DOUBLE_DIGITS, SPARK_TESTS
 
-JAVA_PACKAGE = "openjdk-17-jre-headless"  # Debian's Java 17, which pyspark 4 runs on
-
-
-def ensure_java() -> bool:
-    """Java on PATH, installed with apt-get when absent (the test command runs as root, as for
-    the dashboard's chromium); False when it cannot be had."""
-    apt = shutil.which("apt-get")
-    if shutil.which("java") is None and apt is not None:
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        install = [apt, *APT_WAIT, "install", "-y", "-q", JAVA_PACKAGE]
-        if subprocess.run(install, env=env, check=False).returncode != 0:
-            subprocess.run([apt, *APT_WAIT, "update", "-q"], env=env, check=False)
-            subprocess.run(install, env=env, check=False)
-    return shutil.which("java") is not None
-
-
-SPARK_EXTRA = (
-    importlib.util.find_spec("pyspark") is not None
-    and importlib.util.find_spec("dbt.adapters.spark") is not None
-)
-SPARK_READY = SPARK_EXTRA and ensure_java()
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.spark,
-    pytest.mark.skipif(not SPARK_READY, reason="needs `uv sync --extra spark` and Java 17"),
-]
-
-START = date(2026, 10, 22)
-DOUBLE_DIGITS = 9
-
-
-@pytest.fixture(scope="module")
-def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
-    """(DuckDB-built home, Spark-built home, the Spark run's output) from one generated home."""
-    root = tmp_path_factory.mktemp("two_engines")
-    landed = root / "landed"
-    generate(landed, START, 2, seed=7, chaos_level="none")
-    on_duckdb, on_spark = root / "duckdb", root / "spark"
-    shutil.copytree(landed, on_duckdb)
-    shutil.copytree(landed, on_spark)
-    build_pipeline(on_duckdb)
-    shopfloor = Path(sys.executable).with_name("shopfloor")
-    run = subprocess.run(
-        [str(shopfloor), "--home", str(on_spark), "run", "--engine", "spark", "--quiet"],
-        capture_output=True, text=True, check=False, timeout=3600,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
-    return on_duckdb, on_spark, run.stdout
+pytestmark = SPARK_TESTS
 
 
 def gold_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- One row per Good controller `State` read (OPC-UA) with the state it reports and the state the
 -- log timeline has at that instant: the one comparison of the two state sources, which
 -- int_machine_state_snapshot_agreement (per machine-day) and kpi_reconciliation_daily (time in

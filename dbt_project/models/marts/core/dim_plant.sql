@@ -11,7 +11,7 @@ final as (
         cast(plant_id as {{ string_type() }}) as plant_id,
         cast(plant_name as {{ string_type() }}) as plant_name,
         cast(timezone as {{ string_type() }}) as timezone,
-        {{ time_of_day('day_start_local') }} as day_start_local
+        {{ stored_time_of_day('day_start_local') }} as day_start_local
     from plant
 )
 

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 {%- set units_tolerance = var('reconciliation')['units_tolerance'] -%}
 {%- set state_time_tolerance_share = var('reconciliation')['state_time_tolerance_share'] -%}
 -- Cross-source reconciliation per production date × machine × shift: units from the MES batches
@@ -120,11 +120,11 @@ snapshot_holds as (
         state_snapshots.shift_code,
         state_snapshots.snapshot_state,
         state_snapshots.log_state,
-        date_diff(
+        {{ diff_in(
             'second',
-            state_snapshots.polled_at,
-            least(coalesce(state_snapshots.held_until, shift_instances.ended_at), shift_instances.ended_at)
-        ) as held_s
+            'state_snapshots.polled_at',
+            'least(coalesce(state_snapshots.held_until, shift_instances.ended_at), shift_instances.ended_at)'
+        ) }} as held_s
     from state_snapshots
     inner join shift_instances
         on
@@ -255,7 +255,7 @@ explained as (
 
 final as (
     select
-        cast(production_date || '|' || machine_id || '|' || shift_code as varchar) as reconciliation_key,
+        cast(production_date || '|' || machine_id || '|' || shift_code as {{ string_type() }}) as reconciliation_key,
         production_date,
         machine_id,
         shift_code,
@@ -320,7 +320,7 @@ final as (
                         'PLC State vs logs ' || state_time_difference_s || ' s in another state'
                         || ' (tolerance ' || state_time_tolerance_s || ' s; ' || state_time_difference_cause || ')'
             end
-        ), '') as varchar) as finding
+        ), '') as {{ string_type() }}) as finding
     from explained
 )
 

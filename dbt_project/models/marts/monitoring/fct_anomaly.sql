@@ -1,7 +1,8 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='production_date',
+    incremental_strategy=by_date_strategy(),
+    unique_key=by_date_unique_key(),
+    partition_by=by_date_partition(),
     on_schema_change='fail',
     pre_hook="{{ record_first_baseline() }}",
 ) }}
@@ -59,21 +60,21 @@ scored as (
 
 final as (
     select
-        cast(machine_id || '|' || cast(production_date as varchar) || '|' || metric as varchar)
+        cast(machine_id || '|' || cast(production_date as {{ string_type() }}) || '|' || metric as {{ string_type() }})
             as anomaly_key,
         cast(production_date as date) as production_date,
-        cast(machine_id as varchar) as machine_id,
-        cast(metric as varchar) as metric,
+        cast(machine_id as {{ string_type() }}) as machine_id,
+        cast(metric as {{ string_type() }}) as metric,
         cast(observed as double) as observed,
         cast(median as double) as expected,
         cast(median - {{ monitoring_var('warning_score') }} * scale as double) as expected_low,
         cast(median + {{ monitoring_var('warning_score') }} * scale as double) as expected_high,
-        cast(round(score, 3) as double) as score,
+        cast({{ round_double('score', 3) }} as double) as score,
         cast(
             case
                 when abs(score) >= {{ monitoring_var('critical_score') }} then 'critical'
                 else 'warning'
-            end as varchar
+            end as {{ string_type() }}
         ) as severity,
         cast(baseline_version as integer) as baseline_version
     from scored

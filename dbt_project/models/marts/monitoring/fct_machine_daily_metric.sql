@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Gold fact: one row per production date × machine × monitored metric, the daily observation
 -- that baselines summarise (macros/baseline.sql) and fct_anomaly scores. Metrics: performance,
 -- scrap rate (scrap / produced), small stops per running hour, failures per running hour, down
@@ -56,7 +56,7 @@ phase_metrics as (
             production_date,
             machine_id,
             '{{ phase }}_time_s:' || product_id as metric,
-            quantile_cont({{ phase }}_time_s, 0.5) as observed,
+            {{ quantile_linear(phase ~ '_time_s', 0.5) }} as observed,
             count(*) as sample_size
         from process_cycles
         where is_completed and product_id is not null
@@ -89,7 +89,7 @@ sensor_state_metrics as (
             production_date,
             machine_id,
             '{{ channel }}_p95:' || state as metric,
-            quantile_cont({{ channel }}, 0.95) as observed,
+            {{ quantile_linear(channel, 0.95) }} as observed,
             count({{ channel }}) as sample_size
         from readings_in_state
         group by production_date, machine_id, state
@@ -151,11 +151,11 @@ all_metrics as (
 
 final as (
     select
-        cast(machine_id || '|' || cast(production_date as varchar) || '|' || metric as varchar)
+        cast(machine_id || '|' || cast(production_date as {{ string_type() }}) || '|' || metric as {{ string_type() }})
             as metric_key,
         cast(production_date as date) as production_date,
-        cast(machine_id as varchar) as machine_id,
-        cast(metric as varchar) as metric,
+        cast(machine_id as {{ string_type() }}) as machine_id,
+        cast(metric as {{ string_type() }}) as metric,
         cast(observed as double) as observed,
         cast(sample_size as integer) as sample_size
     from all_metrics

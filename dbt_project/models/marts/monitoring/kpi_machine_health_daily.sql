@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='production_date', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=by_date_strategy(), unique_key=by_date_unique_key(), partition_by=by_date_partition(), on_schema_change='fail') }}
 -- Gold KPI: one row per production date × machine with a health score 0–100 (seed 004's health
 -- scoring, the dashboard's traffic light). Four parts, each 0..1, weighted:
 --   0.55 × OEE attainment   = least(1, oee / the machine's OEE target (gold.dim_target)), or
@@ -82,22 +82,22 @@ totals as (
 
 final as (
     select
-        cast(machine_id || '|' || cast(production_date as varchar) as varchar) as health_key,
+        cast(machine_id || '|' || cast(production_date as {{ string_type() }}) as {{ string_type() }}) as health_key,
         cast(production_date as date) as production_date,
-        cast(machine_id as varchar) as machine_id,
-        cast(line_id as varchar) as line_id,
+        cast(machine_id as {{ string_type() }}) as machine_id,
+        cast(line_id as {{ string_type() }}) as line_id,
         cast(oee as double) as oee,
         cast(oee_target as double) as oee_target,
         cast(scrap_ratio as double) as scrap_ratio,
         cast(failures_per_running_h as double) as failures_per_running_h,
         cast(warning_count as integer) as open_warnings,
         cast(critical_count as integer) as open_criticals,
-        cast(round(health, 1) as double) as health_score,
+        cast({{ round_double('health', 1) }} as double) as health_score,
         cast(case
             when health >= 80 then 'good'
             when health >= 60 then 'watch'
             else 'poor'
-        end as varchar) as health_status
+        end as {{ string_type() }}) as health_status
     from totals
 )
 

@@ -68,18 +68,18 @@ final as (
         cast(daily.cycles_completed as integer) as cycles_completed,
         cast(daily.cycles_aborted as integer) as cycles_aborted,
         cast(planned_busy_time.planned_busy_time_s as integer) as planned_busy_time_s,
-        cast(round(daily.cycles_completed * 3600.0 / nullif(planned_busy_time.planned_busy_time_s, 0), 6) as double)
+        cast({{ round_double('daily.cycles_completed * 3600.0 / nullif(planned_busy_time.planned_busy_time_s, 0)', 6) }} as double)
             as processes_per_h,
         {%- for metric in ['cycle_time_s', 'wait_time_s'] %}
-            cast(round(daily.{{ metric }}_avg, 3) as double) as {{ metric }}_avg,
+            cast({{ round_double('daily.' ~ metric ~ '_avg', 3) }} as double) as {{ metric }}_avg,
             cast(daily.{{ metric }}_min as double) as {{ metric }}_min,
             cast(daily.{{ metric }}_max as double) as {{ metric }}_max,
-            cast(round(daily.{{ metric }}_stddev, 3) as double) as {{ metric }}_stddev,
-            cast(round(daily.{{ metric }}_p50, 3) as double) as {{ metric }}_p50,
-            cast(round(daily.{{ metric }}_p95, 3) as double) as {{ metric }}_p95,
+            cast({{ round_double('daily.' ~ metric ~ '_stddev', 3) }} as double) as {{ metric }}_stddev,
+            cast({{ round_double('daily.' ~ metric ~ '_p50', 3) }} as double) as {{ metric }}_p50,
+            cast({{ round_double('daily.' ~ metric ~ '_p95', 3) }} as double) as {{ metric }}_p95,
         {%- endfor %}
     {%- for phase in ['clamp', 'side_a', 'side_b', 'unclamp', 'eject'] %}
-        cast(round(daily.{{ phase }}_time_s_avg, 3) as double) as {{ phase }}_time_s_avg{{ ',' if not loop.last }}
+        cast({{ round_double('daily.' ~ phase ~ '_time_s_avg', 3) }} as double) as {{ phase }}_time_s_avg{{ ',' if not loop.last }}
     {%- endfor %}
     from daily
     left join planned_busy_time

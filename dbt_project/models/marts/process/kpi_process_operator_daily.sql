@@ -43,11 +43,11 @@ final as (
         cast(cycles_aborted as integer) as cycles_aborted,
         cast(products_handled as integer) as products_handled,
         cast(cycles_unknown_product as integer) as cycles_unknown_product,
-        cast(round(cycle_time_s_avg, 3) as double) as cycle_time_s_avg,
-        cast(round(cycle_time_s_p50, 3) as double) as cycle_time_s_p50,
-        cast(round(cycle_time_s_p95, 3) as double) as cycle_time_s_p95,
-        cast(round(wait_time_s_avg, 3) as double) as wait_time_s_avg,
-        cast(round(wait_time_s_p95, 3) as double) as wait_time_s_p95,
+        cast({{ round_double('cycle_time_s_avg', 3) }} as double) as cycle_time_s_avg,
+        cast({{ round_double('cycle_time_s_p50', 3) }} as double) as cycle_time_s_p50,
+        cast({{ round_double('cycle_time_s_p95', 3) }} as double) as cycle_time_s_p95,
+        cast({{ round_double('wait_time_s_avg', 3) }} as double) as wait_time_s_avg,
+        cast({{ round_double('wait_time_s_p95', 3) }} as double) as wait_time_s_p95,
         cast(first_cycle_started_at as {{ instant_type() }}) as first_cycle_started_at,
         cast(last_cycle_ended_at as {{ instant_type() }}) as last_cycle_ended_at
     from daily

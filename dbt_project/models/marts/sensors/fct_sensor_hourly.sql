@@ -40,12 +40,12 @@ final as (
         cast({{ to_local('hour_start_at') }} as timestamp) as hour_start_local,
         cast(readings as integer) as readings,
         {%- for m in ['temperature_c', 'pressure_bar', 'power_kw', 'vibration_mm_s'] %}
-            cast(round({{ m }}_avg, 4) as double) as {{ m }}_avg,
+            cast({{ round_double(m ~ '_avg', 4) }} as double) as {{ m }}_avg,
             cast({{ m }}_min as double) as {{ m }}_min,
             cast({{ m }}_max as double) as {{ m }}_max,
             cast({{ m }}_nulls as integer) as {{ m }}_nulls,
         {%- endfor %}
-        cast(round(device_drift_s_avg, 1) as double) as device_drift_s_avg,
+        cast({{ round_double('device_drift_s_avg', 1) }} as double) as device_drift_s_avg,
         cast(device_drift_s_max_abs as integer) as device_drift_s_max_abs
     from hourly
 )
