@@ -5,10 +5,11 @@ export UV_COMPILE_BYTECODE := 1
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTHON ?= python3
 
-# The test command installs the `spark` extra (pyspark, dbt-spark) so that the two-engine test
-# runs (tests/spark, Java from Debian's packages when missing); `make demo` stays without it.
-# Every `uv run` of the target names it too: uv syncs the environment before running.
-TEST_EXTRAS := --extra spark
+# The test and bench commands install the `spark` extra (pyspark, dbt-spark) so that the
+# two-engine test (tests/spark, Java from Debian's packages when missing) and bench_engines run;
+# `make demo` stays without it. Every `uv run` of a target names it too: uv syncs the environment
+# before running.
+SPARK_EXTRA := --extra spark
 
 .PHONY: demo test bench lint clean
 
@@ -21,14 +22,14 @@ demo: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
 	$(UV) run --locked shopfloor demo
 
 test: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
-	$(UV) sync --locked $(TEST_EXTRAS) --quiet
-	$(UV) run --locked $(TEST_EXTRAS) ruff check .
-	$(UV) run --locked $(TEST_EXTRAS) ruff format --check .
-	$(UV) run --locked $(TEST_EXTRAS) pytest -n 2 --dist loadgroup
+	$(UV) sync --locked $(SPARK_EXTRA) --quiet
+	$(UV) run --locked $(SPARK_EXTRA) ruff check .
+	$(UV) run --locked $(SPARK_EXTRA) ruff format --check .
+	$(UV) run --locked $(SPARK_EXTRA) pytest -n 2 --dist loadgroup
 
 bench: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
-	$(UV) sync --locked --quiet
-	$(UV) run --locked python -m bench.run_all
+	$(UV) sync --locked $(SPARK_EXTRA) --quiet
+	$(UV) run --locked $(SPARK_EXTRA) python -m bench.run_all
 
 clean:
 	rm -rf data .tools .venv
