@@ -11,7 +11,7 @@
     {%- if config.get('partition_by') == ['production_date'] and is_windowed_run() -%}
         {%- do run_query(drop_window_partitions(target_relation)) -%}
     {%- endif -%}
-    {{ return(dbt_spark.get_insert_overwrite_sql(source_relation, target_relation, existing_relation)) }}
+    {{ return(dbt.get_insert_overwrite_sql(source_relation, target_relation, existing_relation)) }}
 {% endmacro %}
 
 {#- `alter table ... drop if exists partition (...)` for every production date of the run's
