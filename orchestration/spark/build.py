@@ -189,7 +189,7 @@ def build_on_spark(home: Path, window_vars: Mapping[str, str] | None = None) -> 
     dbt_vars_json = build_vars_json(home, window_vars or {})
     run_dbt(home, ["run-operation", "register_lake_sources", "--vars", dbt_vars_json])
     run_dbt(home, [*BUILD, "--vars", dbt_vars_json])
-    import_baselines(home, dbt_vars_json)
     tables = export_gold(home)
     import_gold(home, tables)
+    import_baselines(home, dbt_vars_json)
     return SparkBuild(sources=sources, gold_tables=tuple(tables))

@@ -38,9 +38,9 @@ def spark_dbt_step(
         build.duckdb_staging_views(home, dbt_vars_json)
     else:
         build.run_dbt(home, [*build.BUILD, "--select", INCREMENTAL, "--vars", dbt_vars_json])
-        build.import_baselines(home, dbt_vars_json)
         tables = build.export_gold(home)
         build.import_gold(home, tables)
+        build.import_baselines(home, dbt_vars_json)
         context.log.info(f"Spark's gold ({len(tables)} tables) replaced the warehouse's gold")
     for asset_key in in_dependency_order(context):
         yield MaterializeResult(asset_key=asset_key, metadata={"engine": "spark"})
