@@ -129,8 +129,9 @@ cast({{ '' if strict else 'try_' }}strptime({{ text }}, '%Y%m%d') as date)
     no delete+insert, so on Spark the table is Parquet partitioned by production_date and a run
     overwrites the partitions its rows carry (insert_overwrite, dynamic partition overwrite).
     Parquet, not Delta: Delta's jars are a Maven download at session start, which a CI runner
-    without the internet cannot make, and a partition overwrite needs no MERGE. Unlike DuckDB's,
-    a date that lost every row in a windowed run keeps its old rows on Spark (README "Engines"). -#}
+    without the internet cannot make, and a partition overwrite needs no MERGE. A windowed
+    run first drops its window's partitions (macros/insert_overwrite.sql), so that a date that
+    lost every row is emptied, as DuckDB's delete empties it. -#}
 {% macro by_date_strategy() -%}
     {{ return(adapter.dispatch('by_date_strategy', 'shopfloor')()) }}
 {%- endmacro %}

@@ -4,14 +4,15 @@
     corrected one that moved its rows to another date) kept its stale rows. A windowed run
     rebuilds every date of its partition window (in_run_window on each model's output), so those
     partitions are dropped first, as DuckDB deletes them. Spark runs one statement at a time: the
-    drop runs here, just before the insert this macro returns. Overrides dbt-spark's macro of the
-    same name (the root project's macro wins); other partitions and full-history runs behave as
-    before. -#}
+    drop runs here, just before the insert this macro returns (unlike DuckDB's delete+insert it is
+    no transaction: were the insert to fail, the window's dates stay empty, the run fails and the
+    next run rebuilds them). Overrides dbt-spark's macro of the same name (the root project's
+    macro wins; `dbt.` names dbt-spark's own); full-history runs behave as before. -#}
 {% macro get_insert_overwrite_sql(source_relation, target_relation, existing_relation) %}
     {%- if config.get('partition_by') == ['production_date'] and is_windowed_run() -%}
         {%- do run_query(drop_window_partitions(target_relation)) -%}
     {%- endif -%}
-    {{ return(dbt_spark.get_insert_overwrite_sql(source_relation, target_relation, existing_relation)) }}
+    {{ return(dbt.get_insert_overwrite_sql(source_relation, target_relation, existing_relation)) }}
 {% endmacro %}
 
 {#- `alter table ... drop if exists partition (...)` for every production date of the run's
