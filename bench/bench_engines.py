@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import shutil
 
+from bench.bench_rebuild import STEP_LABELS
 from bench.bench_scale import gate_verdict
 from bench.common import (
     Figure,
@@ -34,9 +35,9 @@ from bench.common import (
     scratch_dir,
     volume_totals,
 )
+from orchestration.spark.engine import ENGINES
 
-ENGINES = ("duckdb", "spark")
-STAGES = ("silver_and_dimensions", "gold_by_production_date", "truth_gate", "publish_serving")
+STAGES = tuple(STEP_LABELS)  # the transform job's steps, as bench_rebuild names them
 
 
 def measure(days: int, scale: int, engine: str) -> dict:

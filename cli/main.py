@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from rich_argparse import RichHelpFormatter
 
 from cli.sql import add_sql_parser
+from orchestration.spark.engine import DUCKDB, ENGINES
 from plants.home import HOME_ENV, Home
 
 if TYPE_CHECKING:
@@ -933,8 +934,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--engine",
-        choices=("duckdb", "spark"),
-        default="duckdb",
+        choices=ENGINES,
+        default=DUCKDB,
         help="engine that builds silver and gold: duckdb (default, one plant) or spark (the "
         "same dbt project on Apache Spark; needs `uv sync --extra spark` and Java 17; README "
         "'Engines')",

@@ -25,11 +25,6 @@ PARTITION_COLUMNS = ("delivery_date", "production_date")
 SOURCE_SCHEMAS = ("bronze", "plant")  # what the spark target reads (macros/spark_sources.sql)
 
 
-def lake_root(home: Path) -> Path:
-    """Where the Parquet copies of a home's warehouse schemas live."""
-    return Path(home) / "lake"
-
-
 def relations(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     """The tables and views of `schema` in the connected database, by name."""
     rows = con.execute(

@@ -123,6 +123,17 @@ class Home:
         return self.root / "dagster"
 
     @property
+    def lake(self) -> Path:
+        """Parquet copies of warehouse schemas another engine reads (bronze for Spark, Spark's
+        gold back; ingestion/parquet_export.py), one folder per relation."""
+        return self.root / "lake"
+
+    @property
+    def spark(self) -> Path:
+        """A Spark build's own tables, Hive metastore and dbt target (orchestration/spark/)."""
+        return self.root / "spark"
+
+    @property
     def run_lock(self) -> Path:
         """Held by the one run writing this home, naming it (orchestration/run_lock.py)."""
         return self.root / "run.lock"

@@ -93,3 +93,19 @@ def query_dicts(home: Path, sql: str, params: list | None = None) -> list[dict[s
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
         con.close()
+
+
+def seed_with_anomalies_on_the_last_day_only(days: int, rates: dict[str, float]) -> int:
+    """A generator seed whose first `days` − 1 days have no injected anomaly at `rates` (kind →
+    onsets per 28 days) and whose last has one: the draw is a function of seed, intensities and
+    day index (generators/anomalies.py active_on), so the first days make a clean baseline."""
+    from generators import anomalies
+    from plants.model import load_plant
+
+    plant = load_plant(None)
+    intensities = anomalies.rates_for("none", rates)
+    for seed in range(1, 500):
+        per_day = [anomalies.active_on(plant, seed, intensities, i) for i in range(days)]
+        if not any(per_day[:-1]) and per_day[-1]:
+            return seed
+    raise AssertionError("no seed in range: widen it")

@@ -2,7 +2,8 @@
     the spark runner calls before its build, orchestration/spark/build.py): every source of the project as
     a view over its Parquet folder, `<lake>/<schema>/<identifier>` (ingestion/parquet_export.py
     writes them from the DuckDB warehouse; Spark discovers their date partitions). The lake is
-    var `lake_root`, else <SHOPFLOOR_HOME>/lake; an object-store URL (s3a://...) works the same.
+    var `lake_root`, which the Spark runner sets to the home's (plants/home.py Home.lake); dbt run
+    by hand falls back to <SHOPFLOOR_HOME>/lake. An object-store URL (s3a://...) works the same.
     A source whose meta says `build_writes: true` (monitoring.baseline: state the build adds rows
     to) is a table over its folder instead, created by its own macro (macros/baseline.sql).
     On DuckDB the sources are the warehouse's own tables: nothing to do. -#}

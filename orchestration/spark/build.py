@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion import warehouse
-from ingestion.parquet_export import SOURCE_SCHEMAS, export_schemas, lake_root
+from ingestion.parquet_export import SOURCE_SCHEMAS, export_schemas
 from ingestion.warehouse import dbt_env
 from orchestration.defs.dbt.project import (
     DBT_DIR,
@@ -36,6 +36,7 @@ from plants.dbt_vars import dbt_vars
 from plants.home import HOME_ENV, Home, home_plant
 
 SPARK_TARGET = "spark"
+LAKE_VAR = "lake_root"  # the dbt var naming the lake (macros/spark_sources.sql)
 SPARK_GOLD = "spark_gold"  # <lake>/spark_gold/<table>: Spark's gold as Parquet
 BUILD = ["build", "--no-use-colors", "--exclude", "resource_type:unit_test"]
 
@@ -52,15 +53,12 @@ class SparkBuild:
     gold_tables: tuple[str, ...]
 
 
-def spark_dir(home: Path) -> Path:
-    """Spark's warehouse, metastore and scratch for a home (profiles.yml `spark` reads it)."""
-    return Path(home) / "spark"
-
-
 def build_vars_json(home: Path, window_vars: Mapping[str, str]) -> str:
     """The dbt vars of the build: the plant's facts and the run window's vars, the same vars the
-    DuckDB build passes (orchestration/defs/dbt/assets.py window_vars)."""
-    return json.dumps({**dbt_vars(home_plant(home)), **window_vars}, sort_keys=True)
+    DuckDB build passes (orchestration/defs/dbt/assets.py window_vars), and the home's lake,
+    where Spark's sources are (macros/spark_sources.sql)."""
+    plant_and_window = {**dbt_vars(home_plant(home)), **window_vars}
+    return json.dumps({**plant_and_window, LAKE_VAR: str(Home(home).lake)}, sort_keys=True)
 
 
 def export_sources(home: Path) -> dict[str, int]:
@@ -68,8 +66,8 @@ def export_sources(home: Path) -> dict[str, int]:
     sources."""
     con = warehouse.connect(home, read_only=True, wait=warehouse.wait_seconds())
     try:
-        written = export_schemas(con, lake_root(home), SOURCE_SCHEMAS)
-        written[baseline_state.SPARK_TABLE] = baseline_state.export_baseline(con, lake_root(home))
+        written = export_schemas(con, Home(home).lake, SOURCE_SCHEMAS)
+        written[baseline_state.SPARK_TABLE] = baseline_state.export_baseline(con, Home(home).lake)
         return written
     finally:
         con.close()
@@ -79,13 +77,13 @@ def run_dbt(home: Path, args: list[str]) -> None:
     """One dbt command on the spark target, in this process; raises SparkBuildFailed."""
     from dbt.cli.main import dbtRunner
 
-    spark_dir(home).mkdir(parents=True, exist_ok=True)
+    Home(home).spark.mkdir(parents=True, exist_ok=True)
     os.environ[HOME_ENV] = str(home)
-    target = str(spark_dir(home) / "target")
+    target = str(Home(home).spark / "target")
     command = [*args, "--target", SPARK_TARGET, "--project-dir", str(DBT_DIR),
                "--profiles-dir", str(DBT_DIR), "--target-path", target]  # fmt: skip
     # Spark's Derby metastore writes derby.log into the working directory: keep it in the home.
-    with chdir(spark_dir(home)), dbt_output_to(Home(home).dbt_log, f"spark: dbt {args[0]}"):
+    with chdir(Home(home).spark), dbt_output_to(Home(home).dbt_log, f"spark: dbt {args[0]}"):
         result = dbtRunner().invoke(command)
     if not result.success:
         failed = []
@@ -117,7 +115,7 @@ def run_duckdb_dbt(home: Path, args: list[str], dbt_vars_json: str, purpose: str
     env = {**os.environ, HOME_ENV: str(home), **dbt_env()}
     command = [DBT_EXECUTABLE, *args, "--no-use-colors", "--vars", dbt_vars_json,
                "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path",
-               str(spark_dir(home) / "duckdb-target")]  # fmt: skip
+               str(Home(home).spark / "duckdb-target")]  # fmt: skip
     log = Home(home).dbt_log
     with log.open("a", encoding="utf-8") as out:
         out.write(f"===== duckdb: {purpose}\n")
@@ -143,7 +141,7 @@ def export_gold(home: Path) -> list[str]:
         if not row.isTemporary
     )
     for table in tables:
-        target = lake_root(home) / SPARK_GOLD / table
+        target = Home(home).lake / SPARK_GOLD / table
         spark.table(f"{GOLD_SCHEMA}.{table}").write.mode("overwrite").parquet(str(target))
     return tables
 
@@ -165,7 +163,7 @@ def import_gold(home: Path, tables: list[str]) -> None:
     """Replace the warehouse's gold tables by Spark's (Parquet), typed as the DuckDB build's
     contracts declare them (typed_gold.py), so that the gate and publish read the types they
     always read, whether or not the home was ever built on DuckDB."""
-    parquet = {table: str(lake_root(home) / SPARK_GOLD / table / "*.parquet") for table in tables}
+    parquet = {table: str(Home(home).lake / SPARK_GOLD / table / "*.parquet") for table in tables}
     con = warehouse.connect(home)
     try:
         import_gold_tables(con, parquet, contracts(parsed_manifest()))

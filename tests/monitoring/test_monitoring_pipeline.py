@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from generators import anomalies
 from generators.run import generate
 from monitoring.baseline import (
     FIRST_BASELINE_DAYS_ENV,
@@ -20,29 +19,22 @@ from monitoring.baseline import (
     list_baselines,
     record,
 )
-from plants.model import load_plant
-from tests.homes import build_pipeline, copy_built, query, read_truths
+from tests.homes import (
+    build_pipeline,
+    copy_built,
+    query,
+    read_truths,
+    seed_with_anomalies_on_the_last_day_only,
+)
 
 START = date(2026, 10, 19)
 RATES = {"scrap_spike": 9.0, "small_stop_burst": 9.0}
 
 
-def _seed_with_anomalies_on_the_last_day_only() -> int:
-    """A seed whose first two days have no anomaly and whose third has one (the draw is a
-    function of seed, intensities and day index: generators/anomalies.py active_on)."""
-    plant = load_plant(None)
-    rates = anomalies.rates_for("none", RATES)
-    for seed in range(1, 500):
-        per_day = [anomalies.active_on(plant, seed, rates, i) for i in range(3)]
-        if not per_day[0] and not per_day[1] and per_day[2]:
-            return seed
-    raise AssertionError("no seed in range: widen it")
-
-
 @pytest.fixture(scope="module")
 def anomaly_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("anomaly_home")
-    seed = _seed_with_anomalies_on_the_last_day_only()
+    seed = seed_with_anomalies_on_the_last_day_only(3, RATES)
     generate(home, START, 3, seed=seed, chaos_level="none", anomaly_overrides=RATES)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(FIRST_BASELINE_DAYS_ENV, "2")

@@ -18,12 +18,16 @@ from pathlib import Path
 import pytest
 
 from generators.run import generate
+from monitoring.baseline import FIRST_BASELINE_DAYS_ENV
 from tests.dashboard.dashboard_browser import APT_WAIT
-from tests.homes import build_pipeline
+from tests.homes import build_pipeline, seed_with_anomalies_on_the_last_day_only
 
 JAVA_PACKAGE = "openjdk-17-jre-headless"  # Debian's Java 17, which pyspark 4 runs on
 START = date(2026, 10, 22)
 DAYS = 2
+# Anomalies injected on the last day only, scored against a baseline of the first: the anomaly
+# mart then has rows on both engines to compare.
+ANOMALY_RATES = {"scrap_spike": 9.0, "small_stop_burst": 9.0}
 # Doubles compared to 9 decimals: the engines sum floating-point values in a different order.
 DOUBLE_DIGITS = 9
 
@@ -64,15 +68,18 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, st
     """(DuckDB-built home, Spark-built home, the Spark run's output) from one generated home."""
     root = tmp_path_factory.mktemp("two_engines")
     landed = root / "landed"
-    generate(landed, START, DAYS, seed=7, chaos_level="none")
+    seed = seed_with_anomalies_on_the_last_day_only(DAYS, ANOMALY_RATES)
+    generate(landed, START, DAYS, seed=seed, chaos_level="none", anomaly_overrides=ANOMALY_RATES)
     on_duckdb, on_spark = root / "duckdb", root / "spark"
     shutil.copytree(landed, on_duckdb)
     shutil.copytree(landed, on_spark)
-    build_pipeline(on_duckdb)
-    shopfloor = Path(sys.executable).with_name("shopfloor")
-    run = subprocess.run(
-        [str(shopfloor), "--home", str(on_spark), "run", "--engine", "spark", "--quiet"],
-        capture_output=True, text=True, check=False, timeout=3600,
-    )  # fmt: skip
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(FIRST_BASELINE_DAYS_ENV, str(DAYS - 1))
+        build_pipeline(on_duckdb)
+        shopfloor = Path(sys.executable).with_name("shopfloor")
+        run = subprocess.run(
+            [str(shopfloor), "--home", str(on_spark), "run", "--engine", "spark", "--quiet"],
+            capture_output=True, text=True, check=False, timeout=3600,
+        )  # fmt: skip
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     return on_duckdb, on_spark, run.stdout
