@@ -30,6 +30,7 @@ BOLD = FontFace(emphasis="BOLD")
 BELOW_TARGET = FontFace(emphasis="BOLD", color=(185, 28, 28))  # a ratio under its target
 GREEN, AMBER, RED = (220, 252, 231), (254, 243, 199), (254, 226, 226)
 TOP_CAUSES = 10
+MACHINES_PER_CAUSE = 4  # machines named per cause in the downtime table, the most hit first
 NOTE_WIDTH = 0.5  # share of the table width the operator's note takes
 SUMMARY_RATIOS = (
     ("OEE", "oee"),
@@ -370,25 +371,32 @@ def _losses_page(doc: _Document, report: ReportData) -> None:
             size=7.5,
             style="I",
         )
-        by_machine = tree[tree["grain"] == "machine_day"].set_index("machine_id")
-        scopes = [m for m in report.machines["machine_id"] if m in by_machine.index]
-        columns = [by_machine.loc[m] for m in scopes] + [plant]
-        lines = [
-            ("planned busy time", "planned_busy_time_s"),
-            *((f"− {label.lower()}", column) for column, label, _ in LOSSES),
-            ("= fully productive", "fully_productive_time_s"),
-        ]
-        rows = [["h:mm", *scopes, "plant"]]
-        rows += [[label, *(_hmm(r[column]) for r in columns)] for label, column in lines]
-        rows.append(["OEE", *(_pct(r["oee"]) for r in columns)])
-        doc.subheading("Losses per machine (h:mm)")
-        width = (180 - 36) / len(columns)
-        doc.grid(
-            rows,
-            widths=(36, *(width,) * len(columns)),
-            bold=frozenset({1, len(rows) - 2, len(rows) - 1}),
-        )
+        _losses_per_machine(doc, tree, plant, report)
     _downtime_page(doc, report)
+
+
+def _losses_per_machine(
+    doc: _Document, tree: pd.DataFrame, plant: pd.Series, report: ReportData
+) -> None:
+    """The loss tree of every machine (planned busy time = the losses + fully productive time),
+    one row each and the plant's last, on landscape pages:
+    eleven columns of times need its width, and a plant of a hundred machines runs onto more
+    pages instead of into columns too narrow for a digit."""
+    by_machine = tree[tree["grain"] == "machine_day"].set_index("machine_id")
+    scopes = [m for m in report.machines["machine_id"] if m in by_machine.index]
+    columns = [
+        ("planned busy", "planned_busy_time_s"),
+        *((label.lower(), column) for column, label, _ in LOSSES),
+        ("fully productive", "fully_productive_time_s"),
+    ]
+    rows = [["machine", *(label for label, _ in columns), "OEE"]]
+    for scope, row in [*((m, by_machine.loc[m]) for m in scopes), ("plant", plant)]:
+        rows.append([scope, *(_hmm(row[column]) for _, column in columns), _pct(row["oee"])])
+    doc.add_page(orientation="L")
+    doc.heading("Losses per machine (h:mm)")
+    first = 24  # "DISPENSER-10" at 8 pt; the rest share the width ("breakdowns" on one line)
+    width = (doc.epw - first) / (len(columns) + 1)
+    doc.grid(rows, widths=(first, *(width,) * (len(columns) + 1)), bold=frozenset({len(rows) - 1}))
 
 
 def _downtime_page(doc: _Document, report: ReportData) -> None:
@@ -401,13 +409,11 @@ def _downtime_page(doc: _Document, report: ReportData) -> None:
             or "No breakdown, small stop or setup on this date."
         )
         return
+    keys = ["loss_category", "cause_code", "cause_text"]
     causes = (
-        pareto.groupby(["loss_category", "cause_code", "cause_text"], dropna=False)
-        .agg(
-            event_count=("event_count", "sum"),
-            loss_time_s=("loss_time_s", "sum"),
-            machines=("machine_id", lambda m: ", ".join(sorted(set(m)))),
-        )
+        pareto.groupby(keys, dropna=False)
+        .agg(event_count=("event_count", "sum"), loss_time_s=("loss_time_s", "sum"))
+        .join(pareto.groupby(keys, dropna=False)[["machine_id", "loss_time_s"]].apply(_hit_most))
         .reset_index()
         .sort_values(["loss_time_s", "event_count"], ascending=False)
     )
@@ -428,6 +434,15 @@ def _downtime_page(doc: _Document, report: ReportData) -> None:
             [label, r.loss_category, _count(r.event_count), _hmm(r.loss_time_s), r.machines]
         )
     doc.grid(rows, widths=(56, 20, 13, 16, 45), align="LLRRL")
+
+
+def _hit_most(rows: pd.DataFrame, shown: int = MACHINES_PER_CAUSE) -> pd.Series:
+    """The machines a cause cost most time, the first `shown` of them by name and how many more:
+    in a plant of a hundred machines a common cause would list them all."""
+    lost = rows.groupby("machine_id")["loss_time_s"].sum().sort_values(ascending=False)
+    names = ", ".join(lost.index[:shown])
+    more = len(lost) - shown
+    return pd.Series({"machines": f"{names} + {more} more" if more > 0 else names})
 
 
 def _cause(r) -> str:

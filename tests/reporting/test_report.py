@@ -7,6 +7,7 @@ tmp_path; the failed-gate variants change a copy of its serving file only.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -17,6 +18,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -71,9 +73,11 @@ def test_pdf_pages_machines_and_the_oee_of_the_date(built, day, report):
             [day],
         )
     ]
-    # summary, machines × shifts, losses, downtime, quality, data quality, one page per shift
-    assert len(pages) == 6 + len(shifts)
-    for shift, page in zip(shifts, pages[6:], strict=True):
+    # summary, machines × shifts, losses, losses per machine, downtime, quality, data quality,
+    # one page per shift
+    assert len(pages) == 7 + len(shifts)
+    assert "Losses per machine" in pages[3]
+    for shift, page in zip(shifts, pages[7:], strict=True):
         assert f"Shift handover: {shift}" in page
     machines = [
         r[0]
@@ -257,3 +261,53 @@ def test_demo_prints_where_the_newest_report_is(built, day, capsys):
     out = capsys.readouterr().out
     for suffix in ("pdf", "xlsx"):
         assert f"daily report {suffix}" in out and str(Home(built).daily_report(day, suffix)) in out
+
+
+def test_a_plant_sixteen_times_the_default_lists_every_machines_losses(built, day):
+    """The losses per machine are one row per machine: a plant sixteen times the default one
+    (the size `--scale 16` generates) once failed the whole report with fpdf's "not enough
+    horizontal space" when they were one column per machine."""
+    from reporting.pdf import pdf_bytes
+    from reporting.serving import open_serving, read_report
+
+    con = open_serving(Home(built))
+    try:
+        data = read_report(con, day)
+    finally:
+        con.close()
+    copies = "abcdefghijklmnop"  # 16 copies of every machine, ids suffixed a..p
+    machines = pd.concat(
+        [data.machines.assign(machine_id=data.machines["machine_id"] + k) for k in copies]
+    )
+    tree = data.table("gold.kpi_loss_tree")
+    per_machine = tree[tree["grain"] == "machine_day"]
+    wide_tree = pd.concat(
+        [tree[tree["grain"] != "machine_day"]]
+        + [per_machine.assign(machine_id=per_machine["machine_id"] + k) for k in copies]
+    )
+    wide = dataclasses.replace(
+        data, machines=machines, tables={**data.tables, "gold.kpi_loss_tree": wide_tree}
+    )
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf_bytes(wide))).pages]
+    first = next(i for i, page in enumerate(pages) if "Losses per machine" in page)
+    after = next(i for i, page in enumerate(pages) if "downtime causes" in page)
+    assert after - first > 1, "sixty-four machines and more fill more than one page"
+    # a long id may wrap in its cell: the table's pages are read without line breaks
+    text = "".join(pages[first:after]).replace("\n", "")
+    listed = machines["machine_id"][machines["machine_id"].isin(wide_tree["machine_id"])]
+    assert len(listed) == 16 * len(per_machine) > 16
+    for machine in listed:
+        assert machine in text, machine
+
+
+def test_a_downtime_cause_names_the_machines_it_cost_most_and_counts_the_rest():
+    from reporting.pdf import _hit_most
+
+    rows = pd.DataFrame(
+        {
+            "machine_id": ["M1", "M2", "M3", "M2", "M4", "M5", "M6"],
+            "loss_time_s": [10.0, 30.0, 50.0, 30.0, 5.0, 40.0, 1.0],
+        }
+    )
+    assert _hit_most(rows)["machines"] == "M2, M3, M5, M1 + 2 more"
+    assert _hit_most(rows.head(2))["machines"] == "M2, M1"
